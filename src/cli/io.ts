@@ -1,0 +1,17 @@
+import { writeFileSync } from "node:fs";
+import type { Redactor } from "./redact.js";
+
+/** All output of a command passes through here so the redactor sees it. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  writeFile(path: string, text: string): void;
+}
+
+export function createIo(redactor: Redactor): Io {
+  return {
+    out: (text) => process.stdout.write(redactor.text(text)),
+    err: (text) => process.stderr.write(redactor.text(text)),
+    writeFile: (path, text) => writeFileSync(path, redactor.text(text)),
+  };
+}

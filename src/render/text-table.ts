@@ -1,0 +1,23 @@
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** Visible width of a cell (ANSI colour codes take no room). */
+export function visibleWidth(s: string): number {
+  return [...s.replace(ANSI, "")].length;
+}
+
+/** Aligns rows of cells into columns separated by two spaces; the last column is not padded. */
+export function alignColumns(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleWidth(cell))));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - visibleWidth(cell))))
+      .join("  ")
+      .trimEnd(),
+  );
+}
+
+/** Makes untrusted text safe for a terminal: control characters and escape sequences become visible escapes. */
+export function escapeControl(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}

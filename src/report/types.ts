@@ -1,0 +1,79 @@
+/**
+ * The JSON report contract. Field names are stable: `gap`, `render`, `matrix` and other tools read them.
+ */
+import type { Group, Kind, Label, Method, Phase } from "../catalog/endpoints.js";
+
+export type Status = "PASS" | "WARN" | "FAIL" | "SKIP";
+export const STATUSES: readonly Status[] = ["PASS", "WARN", "FAIL", "SKIP"];
+
+/** A field-level finding. `pointer` is a JSON pointer into the response body (or `header:<name>`, `stream`). */
+export interface Problem {
+  pointer: string;
+  expected: string;
+  got: string;
+  /** `fail` breaks clients; `warn` is spec-required but tolerated. */
+  severity: "fail" | "warn";
+  /** The spec component the check comes from, e.g. `CreateChatCompletionResponse`. */
+  source?: string;
+}
+
+export interface DeviationRef {
+  id: string;
+  summary: string;
+  implementations: string[];
+}
+
+export interface Metrics {
+  ttfbMs?: number;
+  ttftMs?: number;
+  tokensPerSecond?: number;
+  chunks?: number;
+}
+
+/** What was sent and received, truncated and redacted, for the HTML report's expandable rows. */
+export interface Exchange {
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  response?: { status: number; headers: Record<string, string>; body: string; truncated: boolean };
+}
+
+export interface Result {
+  id: string;
+  path: string;
+  method: Method;
+  group: Group;
+  kind: Kind;
+  label: Label;
+  status: Status;
+  detail: string;
+  httpStatus: number | null;
+  latencyMs: number | null;
+  phase: Phase;
+  problems: Problem[];
+  deviations: DeviationRef[];
+  metrics?: Metrics;
+  requests: number;
+  exchanges?: Exchange[];
+}
+
+export type Summary = Record<Status, number>;
+
+export interface Report {
+  tool: "aioc";
+  version: string;
+  reportVersion: 1;
+  specSource: string;
+  target: { url: string; name: string };
+  startedAt: string;
+  durationMs: number;
+  options: { depth: string; concurrency: number; timeoutMs: number; authenticated: boolean };
+  models: Partial<Record<string, string>>;
+  summary: Summary;
+  requests: number;
+  results: Result[];
+}
+
+export function summarize(results: readonly Pick<Result, "status">[]): Summary {
+  const summary: Summary = { PASS: 0, WARN: 0, FAIL: 0, SKIP: 0 };
+  for (const r of results) summary[r.status]++;
+  return summary;
+}
