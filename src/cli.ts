@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { defineProbe } from "./commands/probe.js";
 import { defineSpec } from "./commands/spec.js";
 import { EXIT, UsageError } from "./cli/errors.js";
 import { VERSION } from "./version.js";
@@ -12,6 +13,7 @@ const program = new Command("aioc")
   .exitOverride();
 
 defineSpec(program);
+defineProbe(program);
 
 const debug = process.argv.includes("--debug");
 

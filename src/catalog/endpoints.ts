@@ -4,7 +4,15 @@
  * Rows flagged `seed: true` reproduce the original canonical-surface page exactly (path, method, kind).
  */
 
-export type Group = "models" | "chat" | "audio" | "images" | "videos" | "embeddings" | "files" | "moderations";
+export type Group =
+  | "models"
+  | "chat"
+  | "audio"
+  | "images"
+  | "videos"
+  | "embeddings"
+  | "files"
+  | "moderations";
 export type Kind = "core" | "ext" | "ours";
 export type Method = "GET" | "POST";
 export type ModelKind = "chat" | "embedding" | "tts" | "stt" | "image" | "video" | "moderation";
@@ -33,8 +41,10 @@ export interface Endpoint {
   stream?: boolean;
   /** Only existence may be checked (e.g. listing uploads would need real data). */
   existenceOnly?: boolean;
-  /** Phase C rows refine a Phase A/B row; they run only when that row exists. */
+  /** Phase C rows check behaviour beyond one valid request (ids like `/v1/chat/completions[tools]`). */
   phase: "AB" | "C";
+  /** Another row whose outcome this one builds on (e.g. polling needs the created job); it runs first. */
+  needs?: string;
   label: Label;
   /** The least depth at which this row runs. */
   depth: Depth;
@@ -69,6 +79,48 @@ function row(r: Row): Endpoint {
 }
 
 const seed = (r: Row) => row({ ...r, seed: true });
+
+type PhaseCSpec = [variant: string, kind: Kind, label: Label, notes: string, depth?: Depth];
+
+/** Phase C rows refining `base` (an id); they run after it and only when its route exists. */
+function phaseC(base: string, group: Group, model: ModelKind | undefined, specs: PhaseCSpec[]): Endpoint[] {
+  const path = base.replace(/\[.*\]$/, "");
+  const method: Method = path === "/v1/models" ? "GET" : "POST";
+  return specs.map(([variant, kind, label, notes, depth]) => ({
+    id: `${path}[${variant}]`,
+    path,
+    method,
+    group,
+    kind,
+    notes: `Added: ${notes}`,
+    seed: false,
+    phase: "C",
+    label,
+    depth: depth ?? "standard",
+    needs: base,
+    ...(model ? { model } : {}),
+  }));
+}
+
+type ClientSpec = [call: string, base: string, group: Group, kind: Kind, model: ModelKind];
+
+/** `client:<sdk>/<call>` rows: does the real client library work against the target? */
+function clientRows(sdk: string, specs: ClientSpec[]): Endpoint[] {
+  return specs.map(([call, base, group, kind, model]) => ({
+    id: `client:${sdk}/${call}`,
+    path: base.replace(/\[.*\]$/, ""),
+    method: "POST",
+    group,
+    kind,
+    notes: `Added: the ${sdk} client's ${call} call succeeds and returns usable data`,
+    seed: false,
+    phase: "C",
+    label: "protocol",
+    depth: "standard",
+    needs: base,
+    model,
+  }));
+}
 
 export const ENDPOINTS: readonly Endpoint[] = [
   // Models / discovery
@@ -213,6 +265,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     method: "GET",
     group: "videos",
     kind: "ours",
+    needs: "/v1/videos",
     notes: "Job status polling",
   }),
   seed({
@@ -220,6 +273,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     method: "GET",
     group: "videos",
     kind: "ours",
+    needs: "/v1/videos/{id}",
     notes: "Final video bytes when status is completed",
   }),
 
@@ -266,6 +320,80 @@ export const ENDPOINTS: readonly Endpoint[] = [
     modelOptional: true,
     notes: "Few OSS servers implement",
   }),
+
+  // Phase C: behaviour depth (standard depth unless noted). Each builds on the row it `needs`.
+  ...phaseC("/v1/chat/completions", "chat", "chat", [
+    ["tools", "core", "behaviour", "Forced tool_choice yields a well-formed tool call with JSON arguments"],
+    ["tools-stream", "core", "behaviour", "Streamed tool-call deltas reassemble into one call"],
+    ["tool-result", "core", "protocol", "A follow-up turn carrying the tool result is accepted"],
+    ["json_object", "ext", "behaviour", "response_format json_object yields a JSON object"],
+    [
+      "json_schema",
+      "ext",
+      "behaviour",
+      "Structured outputs: content validates against the strict json_schema",
+    ],
+    ["max_tokens", "core", "protocol", "max_tokens and max_completion_tokens bound usage.completion_tokens"],
+    ["stop", "core", "behaviour", "A stop sequence never appears in the output"],
+    ["n", "ext", "protocol", "n=2 yields two choices"],
+    ["logprobs", "ext", "protocol", "logprobs/top_logprobs populate choices[].logprobs.content"],
+    ["seed", "ext", "behaviour", "Same seed, temperature 0: same output (deep only)", "deep"],
+    ["extra-fields", "ext", "protocol", "Unknown extra request fields are tolerated (vendor extensions)"],
+    ["error-invalid-json", "core", "protocol", "Malformed JSON → 400 with the OpenAI error envelope"],
+    ["error-missing-field", "core", "protocol", "Missing messages → 400 with the error envelope"],
+    ["error-unknown-model", "core", "protocol", "Unknown model → 404, not a silent fallback"],
+    ["error-wrong-method", "core", "protocol", "GET on a POST route → 405 (or 404)"],
+  ]),
+  ...phaseC("/v1/chat/completions[stream]", "chat", "chat", [
+    [
+      "stream-forensics",
+      "core",
+      "protocol",
+      "Role first, one id, one finish_reason, usage chunk with choices: []; TTFT and tokens/s",
+    ],
+  ]),
+  ...phaseC("/v1/completions[stream]", "chat", "chat", [
+    ["stream-forensics", "ext", "protocol", "One id, one finish_reason, [DONE]; TTFT and tokens/s"],
+  ]),
+  ...phaseC("/v1/responses[stream]", "chat", "chat", [
+    [
+      "stream-forensics",
+      "ext",
+      "protocol",
+      "Events in order, sequence_numbers increasing, deltas match the final text",
+    ],
+  ]),
+  ...phaseC("/v1/models", "models", undefined, [
+    ["auth-no-key", "core", "protocol", "With --api-key: a request without a key → 401 envelope"],
+    ["auth-wrong-key", "core", "protocol", "With --api-key: a wrong key → 401 envelope"],
+  ]),
+  ...phaseC("/v1/embeddings", "embeddings", "embedding", [
+    ["batch", "core", "protocol", "An array input yields one embedding per item, in index order"],
+    [
+      "base64",
+      "core",
+      "protocol",
+      "encoding_format base64 decodes to the float vector (the openai SDK's default)",
+    ],
+    ["dimensions", "ext", "protocol", "dimensions shortens the vector"],
+  ]),
+
+  // Real clients: the official SDKs against the target (standard depth).
+  ...clientRows("openai-node", [
+    ["chat", "/v1/chat/completions", "chat", "core", "chat"],
+    ["chat.stream", "/v1/chat/completions[stream]", "chat", "core", "chat"],
+    ["tools", "/v1/chat/completions", "chat", "core", "chat"],
+    ["responses", "/v1/responses", "chat", "ext", "chat"],
+    ["embeddings", "/v1/embeddings", "embeddings", "core", "embedding"],
+    ["audio.speech", "/v1/audio/speech", "audio", "core", "tts"],
+    ["audio.transcriptions", "/v1/audio/transcriptions", "audio", "core", "stt"],
+    ["images.generate", "/v1/images/generations", "images", "core", "image"],
+  ]),
+  ...clientRows("ai-sdk", [
+    ["generateText", "/v1/chat/completions", "chat", "core", "chat"],
+    ["streamText", "/v1/chat/completions[stream]", "chat", "core", "chat"],
+    ["embed", "/v1/embeddings", "embeddings", "core", "embedding"],
+  ]),
 ];
 
 export function endpointsIn(group?: Group): Endpoint[] {

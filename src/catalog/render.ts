@@ -25,7 +25,9 @@ export function catalogMarkdown(endpoints: readonly Endpoint[]): string {
       "",
       "| Path | Method | Kind | Notes |",
       "|---|---|---|---|",
-      ...rows.map((e) => `| \`${seedLabel(e)}\` | ${e.method} | ${e.kind} | ${e.notes.replace(/\|/g, "\\|")} |`),
+      ...rows.map(
+        (e) => `| \`${seedLabel(e)}\` | ${e.method} | ${e.kind} | ${e.notes.replace(/\|/g, "\\|")} |`,
+      ),
     ].join("\n"),
   );
   return `${blocks.join("\n\n")}\n`;

@@ -114,7 +114,7 @@ export class Transport {
 
     let url = this.url(req.path);
     const exchange: Exchange = {
-      request: { method: req.method, url, headers: { ...headers }, body: describeRequestBody(req) },
+      request: { method: req.method, url, headers: redactAuth(headers), body: describeRequestBody(req) },
     };
     const started = performance.now();
     const controller = new AbortController();
@@ -124,9 +124,19 @@ export class Transport {
         this.requests++;
         let res: Response;
         try {
-          res = await fetch(url, { method: req.method, headers, body, redirect: "manual", signal: controller.signal });
+          res = await fetch(url, {
+            method: req.method,
+            headers,
+            body,
+            redirect: "manual",
+            signal: controller.signal,
+          });
         } catch (err) {
-          return { ok: false, error: classify(err, controller.signal.aborted, this.options.timeoutMs), exchange };
+          return {
+            ok: false,
+            error: classify(err, controller.signal.aborted, this.options.timeoutMs),
+            exchange,
+          };
         }
         const location = res.headers.get("location");
         if (res.status >= 300 && res.status < 400 && location) {
@@ -143,7 +153,11 @@ export class Transport {
             };
           }
           if (hop >= MAX_REDIRECTS) {
-            return { ok: false, error: { kind: "redirect-loop", message: `more than ${MAX_REDIRECTS} redirects` }, exchange };
+            return {
+              ok: false,
+              error: { kind: "redirect-loop", message: `more than ${MAX_REDIRECTS} redirects` },
+              exchange,
+            };
           }
           url = next.href;
           continue;
@@ -208,12 +222,20 @@ export class Transport {
             body: concat(chunks, size),
             truncated,
             events,
-            error: { kind: "too-large", message: `body exceeds ${formatBytes(cap)} (--max-body); stopped reading` },
+            error: {
+              kind: "too-large",
+              message: `body exceeds ${formatBytes(cap)} (--max-body); stopped reading`,
+            },
           };
         }
       }
     } catch (err) {
-      return { body: concat(chunks, size), truncated, events, error: classify(err, signal.aborted, this.options.timeoutMs) };
+      return {
+        body: concat(chunks, size),
+        truncated,
+        events,
+        error: classify(err, signal.aborted, this.options.timeoutMs),
+      };
     }
     return { body: concat(chunks, size), truncated, events };
   }
@@ -266,13 +288,21 @@ function classify(err: unknown, aborted: boolean, timeoutMs: number): TransportE
   return { kind: "protocol", message: `HTTP error: ${message}${code ? ` (${code})` : ""}` };
 }
 
+function redactAuth(headers: Record<string, string>): Record<string, string> {
+  const copy = { ...headers };
+  if (copy.authorization) copy.authorization = "Bearer [REDACTED]";
+  return copy;
+}
+
 function describeRequestBody(req: HttpRequest): string | undefined {
   if (req.json !== undefined) return JSON.stringify(req.json).slice(0, 2048);
   if (req.raw !== undefined) return req.raw.slice(0, 2048);
   if (req.form) {
     const parts: string[] = [];
     req.form.forEach((value, key) => {
-      parts.push(typeof value === "string" ? `${key}=${value}` : `${key}=<file ${value.name}, ${value.size} bytes>`);
+      parts.push(
+        typeof value === "string" ? `${key}=${value}` : `${key}=<file ${value.name}, ${value.size} bytes>`,
+      );
     });
     return `multipart/form-data: ${parts.join("; ")}`;
   }
@@ -281,7 +311,9 @@ function describeRequestBody(req: HttpRequest): string | undefined {
 
 function preview(body: Uint8Array, keep: number): string {
   const text = new TextDecoder().decode(body.subarray(0, keep));
-  return /[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 512)) ? `<${body.length} bytes of binary data>` : text;
+  return /[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 512))
+    ? `<${body.length} bytes of binary data>`
+    : text;
 }
 
 export function formatBytes(n: number): string {

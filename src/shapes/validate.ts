@@ -1,6 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import type { Problem } from "../report/types.js";
-import { SOURCE, SPEC_REQUIRED, type Schema } from "./dsl.js";
+import { type Schema, SOURCE, SPEC_REQUIRED } from "./dsl.js";
 import { type ShapeName, shapes } from "./schemas.js";
 
 let ajv: Ajv2020 | undefined;
@@ -51,7 +51,8 @@ function describe(value: unknown): string {
   if (value === undefined) return "missing";
   if (value === null) return "null";
   if (Array.isArray(value)) return `array(${value.length})`;
-  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === "string")
+    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === "object") return "object";
   return `${typeof value} ${String(value)}`;
 }
@@ -95,7 +96,8 @@ function toProblem(err: ErrorObject, data: unknown, root: Schema): Problem | und
   const got = describe(valueAt(data, err.instancePath));
   let expected = err.message ?? err.keyword;
   if (err.keyword === "type") expected = String((err.params as { type: string }).type);
-  if (err.keyword === "enum") expected = `one of ${(err.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
+  if (err.keyword === "enum")
+    expected = `one of ${(err.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
   if (err.keyword === "minItems") expected = `at least ${(err.params as { limit: number }).limit} item(s)`;
   return { pointer: err.instancePath, expected, got, severity: "fail", source };
 }

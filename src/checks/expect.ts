@@ -1,0 +1,217 @@
+/**
+ * Shared Phase B building blocks: send one request, check status, content type, framing and shape.
+ * Group check files describe WHAT to send and which shape to expect; this file says HOW it is judged.
+ */
+import { type HttpOutcome, type HttpRequest, parseJson } from "../http/transport.js";
+import { modelFlag } from "../probe/models.js";
+import type { Observation, Outcome, ProbeContext } from "../probe/types.js";
+import type { Problem } from "../report/types.js";
+import type { ShapeName } from "../shapes/schemas.js";
+import { validateShape } from "../shapes/validate.js";
+
+export function fail(pointer: string, expected: string, got: string, source?: string): Problem {
+  return { pointer, expected, got, severity: "fail", ...(source ? { source } : {}) };
+}
+
+export function warn(pointer: string, expected: string, got: string, source?: string): Problem {
+  return { pointer, expected, got, severity: "warn", ...(source ? { source } : {}) };
+}
+
+/** The message of an OpenAI error envelope, or a short excerpt of whatever came back. */
+export function errorSummary(body: Uint8Array | undefined): string {
+  if (!body || body.length === 0) return "empty body";
+  const parsed = parseJson(body);
+  if (parsed.ok) {
+    const err = (parsed.value as { error?: unknown; detail?: unknown })?.error;
+    if (err && typeof err === "object" && typeof (err as { message?: unknown }).message === "string") {
+      return (err as { message: string }).message.slice(0, 120);
+    }
+    if (typeof err === "string") return err.slice(0, 120);
+    const detail = (parsed.value as { detail?: unknown })?.detail;
+    if (detail !== undefined) return JSON.stringify(detail).slice(0, 120);
+  }
+  return new TextDecoder().decode(body.subarray(0, 120)).replace(/\s+/g, " ").trim();
+}
+
+export function isErrorEnvelope(value: unknown): boolean {
+  const err = (value as { error?: unknown } | null)?.error;
+  return !!err && typeof err === "object" && typeof (err as { message?: unknown }).message === "string";
+}
+
+export function emptyObservation(): Observation {
+  return { status: null, headers: {}, contentType: "", facts: {} };
+}
+
+/** Turns a transport-level failure or a non-2xx status into an Outcome; undefined when the response is usable. */
+export function unusable(out: HttpOutcome, phase: "B" | "C" = "B"): Outcome | undefined {
+  if (!out.ok) {
+    return {
+      phase,
+      httpStatus: out.partial?.status ?? null,
+      latencyMs: out.partial?.latencyMs ?? null,
+      problems: [fail("http", "a complete response", out.error.message)],
+      verdict: { status: "FAIL", detail: out.error.message },
+    };
+  }
+  const { res } = out;
+  if (res.status < 200 || res.status >= 300) {
+    return {
+      phase,
+      httpStatus: res.status,
+      latencyMs: res.latencyMs,
+      problems: [fail("status", "2xx", String(res.status))],
+      verdict: { status: "FAIL", detail: `${res.status} — ${errorSummary(res.body)}` },
+      observation: observe(out),
+    };
+  }
+  return undefined;
+}
+
+export function observe(out: HttpOutcome, sent?: unknown): Observation {
+  const res = out.ok ? out.res : out.partial;
+  const obs: Observation = {
+    status: res?.status ?? null,
+    headers: res?.headers ?? {},
+    contentType: res?.contentType ?? "",
+    body: res?.body,
+    facts: {},
+  };
+  if (sent !== undefined) obs.sent = sent;
+  return obs;
+}
+
+function mediaType(contentType: string): string {
+  return contentType.split(";")[0]!.trim().toLowerCase();
+}
+
+/** Sends a request whose answer must be JSON of the given shape. */
+export async function expectJson(ctx: ProbeContext, req: HttpRequest, shape: ShapeName): Promise<Outcome> {
+  const out = await ctx.http.send(req);
+  const bad = unusable(out);
+  if (bad) return bad;
+  if (!out.ok) throw new Error("unreachable");
+  const { res } = out;
+  const observation = observe(out, req.json);
+  const problems: Problem[] = [];
+  const type = mediaType(res.contentType);
+  if (type !== "application/json") {
+    problems.push(fail("header:content-type", "application/json", res.contentType || "(none)"));
+  }
+  const parsed = parseJson(res.body);
+  if (!parsed.ok) {
+    return {
+      phase: "B",
+      httpStatus: res.status,
+      latencyMs: res.latencyMs,
+      problems: [fail("body", "JSON", parsed.reason)],
+      verdict: { status: "FAIL", detail: parsed.reason },
+      observation,
+    };
+  }
+  observation.json = parsed.value;
+  problems.push(...validateShape(shape, parsed.value));
+  return { phase: "B", httpStatus: res.status, latencyMs: res.latencyMs, problems, observation };
+}
+
+export interface SseExpectation {
+  /** Shape of every data frame. */
+  frame: ShapeName;
+  /** Chat and completions streams end with `data: [DONE]`; Responses streams do not. */
+  requireDone: boolean;
+}
+
+/** Sends a streaming request: checks framing, parses and validates every frame, records timing. */
+export async function expectSse(
+  ctx: ProbeContext,
+  req: HttpRequest,
+  expect: SseExpectation,
+): Promise<Outcome> {
+  const out = await ctx.http.send({ ...req, sse: {} });
+  const bad = unusable(out);
+  if (bad) return bad;
+  if (!out.ok) throw new Error("unreachable");
+  const { res } = out;
+  const observation = observe(out, req.json);
+  const problems: Problem[] = [];
+  if (mediaType(res.contentType) !== "text/event-stream") {
+    problems.push(fail("header:content-type", "text/event-stream", res.contentType || "(none)"));
+  }
+  const events = res.events ?? [];
+  observation.events = events;
+  const frames: unknown[] = [];
+  let sawDone = false;
+  let afterDone = 0;
+  const seen = new Set<string>();
+  events.forEach((event, i) => {
+    if (event.data.trim() === "[DONE]") {
+      sawDone = true;
+      return;
+    }
+    if (sawDone) afterDone++;
+    const parsed = parseJson(new TextEncoder().encode(event.data));
+    if (!parsed.ok) {
+      frames.push(undefined);
+      problems.push(fail(`stream/${i}`, "a JSON data frame", parsed.reason));
+      return;
+    }
+    frames.push(parsed.value);
+    if (isErrorEnvelope(parsed.value)) {
+      problems.push(
+        fail(
+          `stream/${i}/error`,
+          "a chunk",
+          `error event: ${errorSummary(new TextEncoder().encode(event.data))}`,
+        ),
+      );
+      return;
+    }
+    for (const p of validateShape(expect.frame, parsed.value)) {
+      // The same defect in every chunk is one finding, reported at its first occurrence.
+      const key = `${p.pointer.replace(/\/\d+\//g, "/*/")}|${p.expected}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      problems.push({ ...p, pointer: `stream/${i}${p.pointer}` });
+    }
+  });
+  observation.frames = frames;
+  observation.sawDone = sawDone;
+  if (events.length === 0) {
+    const parsed = parseJson(res.body);
+    const got = parsed.ok ? "a plain JSON body (no SSE frames)" : "no SSE events";
+    problems.push(fail("stream", "SSE data frames", got));
+  } else if (expect.requireDone && !sawDone) {
+    problems.push(fail("stream", "terminated by data: [DONE]", "stream ended without [DONE]"));
+  }
+  if (afterDone > 0)
+    problems.push(warn("stream", "nothing after [DONE]", `${afterDone} frame(s) after [DONE]`));
+  const first = events[0];
+  return {
+    phase: "B",
+    httpStatus: res.status,
+    latencyMs: res.latencyMs,
+    problems,
+    observation,
+    note: `${res.status} · ${events.length} events`,
+    metrics: {
+      ttfbMs: Math.round(res.ttfbMs),
+      chunks: events.length,
+      ...(first ? { ttftMs: Math.round(first.atMs) } : {}),
+    },
+  };
+}
+
+/** Requires a model of the row's kind; returns a SKIP outcome when none is known. */
+export function requireModel(ctx: ProbeContext): string | Outcome {
+  const kind = ctx.row.model;
+  if (!kind) throw new Error(`${ctx.row.id} declares no model kind`);
+  const id = ctx.models[kind];
+  if (id) return id;
+  const flag = modelFlag(kind);
+  return {
+    phase: "B",
+    httpStatus: null,
+    latencyMs: null,
+    problems: [],
+    skip: `no ${kind} model advertised; pass ${flag}`,
+  };
+}

@@ -1,0 +1,40 @@
+/** Phase B for model discovery. `/v1/models` runs first; its answer drives model sniffing. */
+import type { Check } from "../probe/types.js";
+import { expectJson, warn } from "./expect.js";
+
+const list: Check = (ctx) => expectJson(ctx, { method: "GET", path: ctx.row.path }, "ModelList");
+
+const retrieve: Check = async (ctx) => {
+  const id = ctx.models.chat ?? ctx.listedModels[0];
+  if (!id) {
+    return {
+      phase: "B",
+      httpStatus: null,
+      latencyMs: null,
+      problems: [],
+      skip: "no model listed to retrieve; pass --model",
+    };
+  }
+  const outcome = await expectJson(
+    ctx,
+    { method: "GET", path: `/v1/models/${encodeURIComponent(id)}` },
+    "Model",
+  );
+  if (outcome.observation) outcome.observation.facts.requestedModel = id;
+  const got = (outcome.observation?.json as { id?: unknown } | undefined)?.id;
+  if (typeof got === "string" && got !== id)
+    outcome.problems.push(warn("/id", JSON.stringify(id), JSON.stringify(got), "Model"));
+  return outcome;
+};
+
+/** Extracts the advertised model ids from a `/v1/models` answer (tolerating shape errors). */
+export function listedModelIds(json: unknown): string[] {
+  const data = (json as { data?: unknown } | undefined)?.data;
+  if (!Array.isArray(data)) return [];
+  return data.map((m) => (m as { id?: unknown })?.id).filter((id): id is string => typeof id === "string");
+}
+
+export const modelChecks: Record<string, Check> = {
+  "/v1/models": list,
+  "/v1/models/{model}": retrieve,
+};

@@ -1,0 +1,86 @@
+/** Phase A: does the route exist? Decided from the status code of a minimal request. */
+import type { Endpoint } from "../catalog/endpoints.js";
+import { emptyObservation, errorSummary, fail, isErrorEnvelope, observe } from "../checks/expect.js";
+import { type HttpOutcome, parseJson } from "../http/transport.js";
+import type { Outcome, RowHttp } from "./types.js";
+
+/**
+ * Classifies a response by what its status says about the route. Returns an Outcome when the status
+ * settles the row (absent, auth, not implemented, transport failure); undefined when the route exists.
+ */
+export function existenceVerdict(
+  out: HttpOutcome,
+  row: Endpoint,
+  authenticated: boolean,
+  phase: "A" | "B",
+): Outcome | undefined {
+  if (!out.ok) {
+    const observation = out.partial ? observe(out) : emptyObservation();
+    return {
+      phase,
+      httpStatus: out.partial?.status ?? null,
+      latencyMs: out.partial?.latencyMs ?? null,
+      problems: [fail("http", "a response", out.error.message)],
+      verdict: { status: "FAIL", detail: out.error.message },
+      observation,
+    };
+  }
+  const { res } = out;
+  const base = {
+    phase,
+    httpStatus: res.status,
+    latencyMs: res.latencyMs,
+    observation: observe(out),
+  } as const;
+  const parsed = parseJson(res.body);
+  if (res.status === 404 && !mentionsModel(res.body)) {
+    const absent = fail("status", "the route to exist", "404");
+    return row.kind === "core"
+      ? { ...base, problems: [absent], verdict: { status: "FAIL", detail: "404 — endpoint absent" } }
+      : { ...base, problems: [], verdict: { status: "WARN", detail: "404 — not implemented (optional)" } };
+  }
+  if (res.status === 401 || res.status === 403) {
+    return authenticated
+      ? {
+          ...base,
+          problems: [fail("status", "2xx with the given key", String(res.status))],
+          verdict: { status: "FAIL", detail: `${res.status} — key rejected: ${errorSummary(res.body)}` },
+        }
+      : { ...base, problems: [], skip: `${res.status} — auth required; pass --api-key` };
+  }
+  if (res.status === 501) {
+    const envelope = parsed.ok && isErrorEnvelope(parsed.value);
+    if (envelope || row.kind !== "core") {
+      return {
+        ...base,
+        problems: [],
+        verdict: {
+          status: "WARN",
+          detail: `501 — not implemented${envelope ? "" : " (no OpenAI error envelope)"}: ${errorSummary(res.body)}`,
+        },
+      };
+    }
+    return {
+      ...base,
+      problems: [fail("body", "OpenAI error envelope", "other")],
+      verdict: { status: "FAIL", detail: `501 without an OpenAI error envelope: ${errorSummary(res.body)}` },
+    };
+  }
+  return undefined;
+}
+
+/** A 404 that complains about the model means the route exists and rejected our (empty) request. */
+function mentionsModel(body: Uint8Array): boolean {
+  return /model/i.test(errorSummary(body));
+}
+
+/** Phase A for POST rows: an empty JSON object; any of 2xx/400/405/413/415/422 proves the route exists. */
+export async function probeExistence(
+  http: RowHttp,
+  row: Endpoint,
+  authenticated: boolean,
+): Promise<{ settled?: Outcome; status: number | null }> {
+  const out = await http.send({ method: row.method, path: row.path, json: {} });
+  const settled = existenceVerdict(out, row, authenticated, "A");
+  return { settled, status: out.ok ? out.res.status : null };
+}

@@ -1,0 +1,76 @@
+/** Turns an Outcome into a Result status and one-line detail. The only place verdicts are decided. */
+import type { Endpoint } from "../catalog/endpoints.js";
+import { DEVIATIONS } from "../deviations/catalog.js";
+import { appliesTo, type Deviation } from "../deviations/types.js";
+import type { DeviationRef, Problem, Status } from "../report/types.js";
+import { describeProblem } from "../shapes/validate.js";
+import type { Outcome } from "./types.js";
+
+export interface Graded {
+  status: Status;
+  detail: string;
+  deviations: DeviationRef[];
+  problems: Problem[];
+}
+
+function ref(d: Deviation): DeviationRef {
+  return {
+    id: d.id,
+    summary: d.summary,
+    implementations: d.implementations.map((i) => (i.versions ? `${i.name} (${i.versions})` : i.name)),
+  };
+}
+
+function withMore(first: string, count: number): string {
+  return count > 1 ? `${first} (+${count - 1} more)` : first;
+}
+
+export function grade(row: Endpoint, outcome: Outcome): Graded {
+  const problems = outcome.problems;
+  if (outcome.skip) return { status: "SKIP", detail: outcome.skip, deviations: [], problems };
+  const matched = outcome.observation
+    ? DEVIATIONS.filter((d) => appliesTo(d, row) && d.detect(outcome.observation!, problems))
+    : [];
+  const deviations = matched.map(ref);
+  const unexplained = problems.filter((p) => !matched.some((d) => d.explains?.(p)));
+  const failures = unexplained.filter((p) => p.severity === "fail");
+  const verdict = outcome.verdict;
+  if (verdict && (verdict.status !== "FAIL" || failures.length > 0 || matched.length === 0)) {
+    return { status: verdict.status, detail: verdict.detail, deviations, problems };
+  }
+  if (failures.length > 0) {
+    return {
+      status: "FAIL",
+      detail: withMore(describeProblem(failures[0]!), failures.length),
+      deviations,
+      problems,
+    };
+  }
+  const failing = matched.find((d) => d.verdict === "FAIL");
+  const first = failing ?? matched[0];
+  if (first) {
+    const known = first.implementations.map((i) => i.name).join(", ");
+    const detail = `${first.summary}${known ? ` — known: ${known}` : ""}`;
+    return {
+      status: failing ? "FAIL" : "WARN",
+      detail: withMore(detail, matched.length),
+      deviations,
+      problems,
+    };
+  }
+  const warnings = unexplained.filter((p) => p.severity === "warn");
+  if (warnings.length > 0) {
+    return {
+      status: "WARN",
+      detail: withMore(describeProblem(warnings[0]!), warnings.length),
+      deviations,
+      problems,
+    };
+  }
+  return {
+    status: "PASS",
+    detail: outcome.note ?? `${outcome.httpStatus ?? ""} · shape valid`.trim(),
+    deviations,
+    problems,
+  };
+}

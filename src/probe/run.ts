@@ -1,0 +1,245 @@
+/**
+ * The probe run: catalog → plan → HTTP → checks → graded results → report.
+ * `/v1/models` goes first (it drives model sniffing); every other row runs concurrently, and all requests share
+ * one concurrency cap so a one-slot server is never flooded.
+ */
+import pLimit from "p-limit";
+import { type Depth, ENDPOINTS, type Endpoint, type Group } from "../catalog/endpoints.js";
+import { CHECKS } from "../checks/index.js";
+import { listedModelIds } from "../checks/models.js";
+import { UsageError } from "../cli/errors.js";
+import { type HttpOutcome, Transport } from "../http/transport.js";
+import { type Exchange, type Report, type Result, summarize } from "../report/types.js";
+import { SPEC_SOURCE } from "../shapes/schemas.js";
+import { VERSION } from "../version.js";
+import { existenceVerdict, probeExistence } from "./existence.js";
+import { grade } from "./grade.js";
+import { chooseModels, type ModelChoice } from "./models.js";
+import type { Outcome, ProbeContext, RowHttp } from "./types.js";
+
+export interface ProbeOptions {
+  baseUrl: string;
+  name?: string;
+  apiKey?: string;
+  models?: ModelChoice;
+  only?: RegExp;
+  group?: Group;
+  skipPhaseB?: boolean;
+  timeoutMs: number;
+  concurrency: number;
+  depth: Depth;
+  maxBodyBytes: number;
+  onResult?: (result: Result, done: number, total: number) => void;
+}
+
+const DEPTHS: Depth[] = ["quick", "standard", "deep"];
+
+export function selectRows(opts: Pick<ProbeOptions, "only" | "group" | "depth">): Endpoint[] {
+  const depth = DEPTHS.indexOf(opts.depth);
+  return ENDPOINTS.filter(
+    (e) =>
+      DEPTHS.indexOf(e.depth) <= depth &&
+      (!opts.group || e.group === opts.group) &&
+      (!opts.only || opts.only.test(e.id) || opts.only.test(e.path)),
+  );
+}
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+class CountingHttp implements RowHttp {
+  requests = 0;
+  first?: HttpOutcome;
+  readonly exchanges: Exchange[] = [];
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>,
+  ) {}
+
+  async send(req: Parameters<Transport["send"]>[0]): Promise<HttpOutcome> {
+    const out = await this.limit(() => this.transport.send(req));
+    this.requests++;
+    this.first ??= out;
+    this.exchanges.push(out.exchange);
+    return out;
+  }
+}
+
+/** The selected rows plus every row they transitively need, in catalog order. */
+function withDependencies(rows: readonly Endpoint[]): Endpoint[] {
+  const ids = new Set(rows.map((r) => r.id));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const e of ENDPOINTS) {
+      if (ids.has(e.id) && e.needs && !ids.has(e.needs)) {
+        ids.add(e.needs);
+        grew = true;
+      }
+    }
+  }
+  return ENDPOINTS.filter((e) => ids.has(e.id));
+}
+
+export async function runProbe(opts: ProbeOptions): Promise<Report> {
+  const started = Date.now();
+  const transport = new Transport({
+    baseUrl: opts.baseUrl,
+    apiKey: opts.apiKey,
+    timeoutMs: opts.timeoutMs,
+    maxBodyBytes: opts.maxBodyBytes,
+    userAgent: `aioc/${VERSION}`,
+  });
+  const limiter = pLimit(opts.concurrency);
+  const limit = <T>(fn: () => Promise<T>) => limiter(fn);
+  const authenticated = !!opts.apiKey;
+  const selected = selectRows(opts);
+  const reported = new Set(selected.map((r) => r.id));
+  let done = 0;
+  const results = new Map<string, Result>();
+  const outcomes = new Map<string, ReturnType<typeof deferred<Outcome | undefined>>>();
+  const toRun = withDependencies(selected);
+  for (const row of toRun) outcomes.set(row.id, deferred());
+
+  const baseCtx = {
+    models: opts.models ?? {},
+    listedModels: [] as string[],
+    depth: opts.depth,
+    authenticated,
+  };
+  const record = (row: Endpoint, result: Result, outcome: Outcome) => {
+    outcomes.get(row.id)?.resolve(outcome);
+    if (!reported.has(row.id)) return;
+    results.set(result.id, result);
+    opts.onResult?.(result, ++done, selected.length);
+  };
+
+  // Discovery first: its answer picks the models every other row uses.
+  const modelsRow = ENDPOINTS.find((e) => e.id === "/v1/models")!;
+  const discovery = await runRow(modelsRow, baseCtx, undefined, transport, limit, opts);
+  if (discovery.unreachable) throw new UsageError(`cannot reach ${opts.baseUrl}: ${discovery.unreachable}`);
+  const listed = listedModelIds(discovery.outcome.observation?.json);
+  const ctxBase = { ...baseCtx, listedModels: listed, models: chooseModels(listed, opts.models ?? {}) };
+  record(modelsRow, discovery.result, discovery.outcome);
+
+  await Promise.all(
+    toRun
+      .filter((r) => r !== modelsRow)
+      .map(async (row) => {
+        const dependency = row.needs ? outcomes.get(row.needs)?.promise : undefined;
+        try {
+          const { result, outcome } = await runRow(row, ctxBase, dependency, transport, limit, opts);
+          record(row, result, outcome);
+        } finally {
+          outcomes.get(row.id)?.resolve(undefined);
+        }
+      }),
+  );
+
+  const ordered = selected.map((r) => results.get(r.id)!);
+  return {
+    tool: "aioc",
+    version: VERSION,
+    reportVersion: 1,
+    specSource: SPEC_SOURCE,
+    target: { url: opts.baseUrl, name: opts.name ?? new URL(opts.baseUrl).host },
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    options: { depth: opts.depth, concurrency: opts.concurrency, timeoutMs: opts.timeoutMs, authenticated },
+    models: ctxBase.models,
+    summary: summarize(ordered),
+    requests: transport.requests,
+    results: ordered,
+  };
+}
+
+async function runRow(
+  row: Endpoint,
+  base: Omit<ProbeContext, "http" | "row" | "dependency">,
+  dependency: Promise<Outcome | undefined> | undefined,
+  transport: Transport,
+  limit: <T>(fn: () => Promise<T>) => Promise<T>,
+  opts: ProbeOptions,
+): Promise<{ result: Result; outcome: Outcome; unreachable?: string }> {
+  const http = new CountingHttp(transport, limit);
+  const ctx: ProbeContext = { ...base, http, row, dependency: async () => dependency };
+  let outcome: Outcome;
+  let existedWith: number | null = null;
+  const needsPhaseA = row.method === "POST";
+  if (needsPhaseA) {
+    const a = await probeExistence(http, row, ctx.authenticated);
+    existedWith = a.status;
+    outcome = a.settled ?? (await phaseB(ctx, row, opts, existedWith));
+  } else {
+    outcome = await phaseB(ctx, row, opts, null);
+    // GET rows have no separate Phase A: the one request also answers "does it exist?".
+    const settling = firstSettling(http);
+    if (settling) outcome = existenceVerdict(settling, row, ctx.authenticated, "A") ?? outcome;
+    else if (opts.skipPhaseB && http.first?.ok) {
+      outcome = {
+        ...outcome,
+        phase: "A",
+        problems: [],
+        verdict: { status: "PASS", detail: `exists (${http.first.res.status})` },
+      };
+    }
+  }
+  const graded = grade(row, outcome);
+  const result: Result = {
+    id: row.id,
+    path: row.path,
+    method: row.method,
+    group: row.group,
+    kind: row.kind,
+    label: row.label,
+    status: graded.status,
+    detail: graded.detail,
+    httpStatus: outcome.httpStatus,
+    latencyMs: outcome.latencyMs === null ? null : Math.round(outcome.latencyMs),
+    phase: outcome.phase,
+    problems: graded.problems,
+    deviations: graded.deviations,
+    requests: http.requests,
+    exchanges: http.exchanges,
+  };
+  if (outcome.metrics) result.metrics = outcome.metrics;
+  const first = http.first;
+  const unreachable = first && !first.ok && first.error.kind === "connect" ? first.error.message : undefined;
+  return { result, outcome, unreachable };
+}
+
+/** The first response, when its status (or failure) settles existence on its own. */
+function firstSettling(http: CountingHttp): HttpOutcome | undefined {
+  const first = http.first;
+  if (!first) return undefined;
+  if (!first.ok) return first;
+  return [401, 403, 404, 501].includes(first.res.status) ? first : undefined;
+}
+
+async function phaseB(
+  ctx: ProbeContext,
+  row: Endpoint,
+  opts: ProbeOptions,
+  existedWith: number | null,
+): Promise<Outcome> {
+  const exists = existedWith === null ? "" : ` (route exists: ${existedWith} to an empty request)`;
+  if (opts.skipPhaseB && row.method === "POST") {
+    return {
+      phase: "A",
+      httpStatus: existedWith,
+      latencyMs: null,
+      problems: [],
+      verdict: { status: "PASS", detail: `exists${exists}` },
+    };
+  }
+  const check = CHECKS[row.id];
+  if (!check) throw new Error(`no check for catalog row ${row.id}`);
+  const outcome = await check(ctx);
+  if (outcome.skip && exists) outcome.skip += exists;
+  return outcome;
+}

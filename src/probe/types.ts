@@ -1,0 +1,62 @@
+import type { Depth, Endpoint, Phase } from "../catalog/endpoints.js";
+import type { HttpOutcome, HttpRequest, SseEvent } from "../http/transport.js";
+import type { Metrics, Problem } from "../report/types.js";
+import type { ModelChoice } from "./models.js";
+
+/** What a check saw, for deviation predicates: plain data, never re-fetched. */
+export interface Observation {
+  status: number | null;
+  headers: Record<string, string>;
+  contentType: string;
+  /** The JSON body sent, when there was one. */
+  sent?: unknown;
+  /** Parsed JSON body (non-stream responses). */
+  json?: unknown;
+  body?: Uint8Array;
+  /** SSE events as received. */
+  events?: SseEvent[];
+  /** Parsed JSON of each SSE data frame, `[DONE]` excluded; `undefined` where a frame did not parse. */
+  frames?: unknown[];
+  sawDone?: boolean;
+  /** Check-specific facts (e.g. `jsonAccepted` for image edits sent as JSON). */
+  facts: Record<string, unknown>;
+}
+
+/** The result of one check before grading. */
+export interface Outcome {
+  phase: Phase;
+  /** Set when the row cannot be checked; becomes SKIP with this reason. */
+  skip?: string;
+  /** A verdict the check decides itself (existence rules); overrides problem-based grading. */
+  verdict?: { status: "PASS" | "WARN" | "FAIL"; detail: string };
+  httpStatus: number | null;
+  latencyMs: number | null;
+  problems: Problem[];
+  /** Shown on PASS, e.g. "200 · 12 chunks". */
+  note?: string;
+  observation?: Observation;
+  metrics?: Metrics;
+}
+
+/** HTTP scoped to one row: counts its requests and keeps its exchanges for the report. */
+export interface RowHttp {
+  send(req: HttpRequest): Promise<HttpOutcome>;
+}
+
+export interface VideoJob {
+  id: string;
+  status: string;
+}
+
+export interface ProbeContext {
+  http: RowHttp;
+  row: Endpoint;
+  models: ModelChoice;
+  listedModels: readonly string[];
+  depth: Depth;
+  authenticated: boolean;
+  /** The outcome of the row this one `needs` (undefined when it did not run or settled without a response). */
+  dependency(): Promise<Outcome | undefined>;
+}
+
+export type Check = (ctx: ProbeContext) => Promise<Outcome>;

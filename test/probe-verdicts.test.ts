@@ -1,0 +1,182 @@
+/** The prober's verdicts against purpose-built broken servers: each defect gets its documented status and detail. */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { runProbe } from "../src/probe/run.js";
+import type { Report, Result } from "../src/report/types.js";
+import { json, type ScriptedServer, sse, startScripted } from "./helpers/scripted-server.js";
+
+const MODEL = "tiny-chat";
+const created = 1_700_000_000;
+
+function completion(overrides: Record<string, unknown> = {}) {
+  return {
+    id: "chatcmpl-1",
+    object: "chat.completion",
+    created,
+    model: MODEL,
+    choices: [
+      {
+        index: 0,
+        message: { role: "assistant", content: "hi", refusal: null },
+        finish_reason: "stop",
+        logprobs: null,
+      },
+    ],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+    ...overrides,
+  };
+}
+
+const chunk = (delta: object, finish: string | null = null) => ({
+  id: "c1",
+  object: "chat.completion.chunk",
+  created,
+  model: MODEL,
+  choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+});
+
+const modelsList = { object: "list", data: [{ id: MODEL, object: "model", created, owned_by: "me" }] };
+
+function byId(report: Report, id: string): Result {
+  const r = report.results.find((x) => x.id === id);
+  assert.ok(r, `no result for ${id}`);
+  return r;
+}
+
+async function probe(server: ScriptedServer, only?: RegExp, apiKey?: string) {
+  return runProbe({
+    baseUrl: server.url,
+    apiKey,
+    only,
+    models: { embedding: MODEL },
+    timeoutMs: 3000,
+    concurrency: 4,
+    depth: "quick",
+    maxBodyBytes: 1 << 20,
+  });
+}
+
+describe("a chat-only server with defects", () => {
+  let server: ScriptedServer;
+  before(async () => {
+    server = await startScripted({
+      "GET /v1/models": (_q, res) => json(res, 200, modelsList),
+      "/v1/chat/completions": (_q, res, body) => {
+        const req = body.length ? JSON.parse(body.toString()) : {};
+        if (!req.messages)
+          return json(res, 400, {
+            error: {
+              message: "messages required",
+              type: "invalid_request_error",
+              param: "messages",
+              code: null,
+            },
+          });
+        if (req.stream)
+          return sse(res, [chunk({ role: "assistant", content: "hi" }), chunk({}, "stop")], { done: false });
+        return json(
+          res,
+          200,
+          completion({
+            choices: [{ index: 0, message: { role: "assistant" }, finish_reason: "stop", logprobs: null }],
+          }),
+        );
+      },
+      "/v1/completions": (_q, res) =>
+        json(res, 500, { error: { message: "boom", type: "server_error", param: null, code: null } }),
+      "/v1/embeddings": (_q, res) => {
+        res.writeHead(200, { "content-type": "text/html" });
+        res.end("<html>oops</html>");
+      },
+      "/v1/moderations": (_q, res) =>
+        json(res, 501, {
+          error: { message: "not implemented", type: "server_error", param: null, code: null },
+        }),
+    });
+  });
+  after(() => server.close());
+
+  test("verdicts and details", async () => {
+    const report = await probe(server);
+    assert.equal(byId(report, "/v1/models").status, "PASS");
+    const retrieve = byId(report, "/v1/models/{model}");
+    assert.equal(retrieve.status, "WARN");
+    assert.match(retrieve.detail, /404 for a model that \/v1\/models lists/);
+    assert.deepEqual(
+      retrieve.deviations.map((d) => d.id),
+      ["model-retrieve-404"],
+    );
+
+    const chat = byId(report, "/v1/chat/completions");
+    assert.equal(chat.status, "FAIL");
+    assert.match(chat.detail, /`choices\[0\]\.message\.content` missing/);
+    assert.ok(chat.problems.some((p) => p.pointer === "/choices/0/message/content" && p.severity === "fail"));
+
+    const stream = byId(report, "/v1/chat/completions[stream]");
+    assert.equal(stream.status, "FAIL");
+    assert.match(stream.detail, /\[DONE\]/);
+
+    assert.equal(byId(report, "/v1/completions").status, "FAIL");
+    assert.match(byId(report, "/v1/completions").detail, /^500 — boom/);
+
+    const embeddings = byId(report, "/v1/embeddings");
+    assert.equal(embeddings.status, "FAIL");
+    assert.match(embeddings.detail, /HTML/);
+
+    const speech = byId(report, "/v1/audio/speech");
+    assert.equal(speech.status, "FAIL");
+    assert.equal(speech.detail, "404 — endpoint absent");
+    const translations = byId(report, "/v1/audio/translations");
+    assert.equal(translations.status, "WARN");
+    assert.equal(translations.detail, "404 — not implemented (optional)");
+
+    const moderation = byId(report, "/v1/moderations");
+    assert.equal(moderation.status, "WARN");
+    assert.match(moderation.detail, /^501 — not implemented/);
+
+    const videoStatus = byId(report, "/v1/videos/{id}");
+    assert.equal(videoStatus.status, "SKIP");
+    assert.equal(
+      report.summary.PASS + report.summary.WARN + report.summary.FAIL + report.summary.SKIP,
+      report.results.length,
+    );
+  });
+});
+
+describe("auth", () => {
+  let server: ScriptedServer;
+  before(async () => {
+    server = await startScripted({}, (q, res) => {
+      if (q.headers.authorization !== "Bearer sekrit-key-123") {
+        return json(res, 401, {
+          error: { message: "bad key", type: "invalid_request_error", param: null, code: "invalid_api_key" },
+        });
+      }
+      json(res, 200, modelsList);
+    });
+  });
+  after(() => server.close());
+
+  test("401 without a key is SKIP 'auth required', not FAIL", async () => {
+    const report = await probe(server, /^\/v1\/models$/);
+    const r = byId(report, "/v1/models");
+    assert.equal(r.status, "SKIP");
+    assert.match(r.detail, /auth required; pass --api-key/);
+  });
+
+  test("a wrong key is FAIL 'key rejected'", async () => {
+    const report = await probe(server, /^\/v1\/models$/, "wrong-key-456");
+    assert.equal(byId(report, "/v1/models").status, "FAIL");
+    assert.match(byId(report, "/v1/models").detail, /key rejected/);
+  });
+});
+
+test("an unreachable target is a usage error", async () => {
+  const server = await startScripted({});
+  const url = server.url;
+  await server.close();
+  await assert.rejects(
+    runProbe({ baseUrl: url, timeoutMs: 2000, concurrency: 2, depth: "quick", maxBodyBytes: 1024 }),
+    /cannot reach/,
+  );
+});
