@@ -1,18 +1,22 @@
-import { createIo } from "../cli/io.js";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { createIo, type Io } from "../cli/io.js";
 import { Redactor } from "../cli/redact.js";
 import { runProbe } from "../probe/run.js";
 import { normalizeTarget, resolveApiKey } from "../probe/target.js";
 import { colorEnabled } from "../render/color.js";
 import { renderReport } from "../render/index.js";
+import type { Exchange, Report } from "../report/types.js";
 import { exitCodeFor, type ProbeFlags, parseProbeFlags } from "./probe.js";
 
 export async function probeCommand(url: string, flags: ProbeFlags): Promise<number> {
   const target = normalizeTarget(url);
   const parsed = parseProbeFlags(flags);
   const { key } = resolveApiKey(target.baseUrl, flags.apiKey);
-  const io = createIo(new Redactor([key]));
-  const progress = !flags.quiet && process.stderr.isTTY;
-  io.err(`aioc: probing ${target.baseUrl}${target.note ? ` (${target.note})` : ""}\n`);
+  const redactor = new Redactor([key]);
+  const io = createIo(redactor);
+  const progress = !flags.quiet && !flags.verbose && process.stderr.isTTY === true;
+  if (!flags.quiet) io.err(`aioc: probing ${target.baseUrl}${target.note ? ` (${target.note})` : ""}\n`);
 
   const report = await runProbe({
     baseUrl: target.baseUrl,
@@ -30,17 +34,47 @@ export async function probeCommand(url: string, flags: ProbeFlags): Promise<numb
     only: parsed.only,
     group: parsed.group,
     skipPhaseB: flags.skipPhaseB,
+    clients: flags.clients,
     timeoutMs: parsed.timeoutMs,
     concurrency: parsed.concurrency,
     depth: flags.depth,
     maxBodyBytes: parsed.maxBodyBytes,
-    onResult: progress ? (r, done, total) => io.err(`\r\u001b[2K${done}/${total} ${r.id}`) : undefined,
+    onResult: progress ? (r, done, total) => io.err(`\r\u001b[2K${done}/${total} ${r.id}`.slice(0, 100)) : undefined,
+    onExchange: flags.verbose ? (e) => io.err(exchangeLine(e)) : undefined,
   });
   if (progress) io.err("\r\u001b[2K");
 
-  const redacted = new Redactor([key]).value(report);
-  if (flags.report) io.writeFile(flags.report, `${JSON.stringify(redacted, null, 2)}\n`);
+  const redacted = redactor.value(report);
+  writeReports(io, redacted, flags);
   const format = flags.format ?? (process.stdout.isTTY ? "table" : "json");
   io.out(renderReport(redacted, format, { color: format === "table" && colorEnabled(process.stdout) }));
   return exitCodeFor(report.summary, flags.failOn);
+}
+
+function writeReports(io: Io, report: Report, flags: ProbeFlags): void {
+  const files: [string | undefined, string][] = [
+    [flags.report, "json"],
+    [flags.reportMd, "markdown"],
+    [flags.reportHtml, "html"],
+    [flags.reportJunit, "junit"],
+  ];
+  if (flags.outDir) {
+    mkdirSync(flags.outDir, { recursive: true });
+    files.push(
+      [join(flags.outDir, "report.json"), "json"],
+      [join(flags.outDir, "report.md"), "markdown"],
+      [join(flags.outDir, "report.html"), "html"],
+      [join(flags.outDir, "report.junit.xml"), "junit"],
+    );
+  }
+  // In GitHub Actions the Markdown view becomes the job summary.
+  if (process.env.GITHUB_STEP_SUMMARY) files.push([process.env.GITHUB_STEP_SUMMARY, "markdown"]);
+  for (const [path, format] of files) {
+    if (path) io.writeFile(path, renderReport(report, format), path === process.env.GITHUB_STEP_SUMMARY);
+  }
+}
+
+function exchangeLine(e: Exchange): string {
+  const res = e.response ? `${e.response.status} ${e.response.headers["content-type"] ?? ""}` : "no response";
+  return `${e.request.method} ${e.request.url} → ${res}\n`;
 }

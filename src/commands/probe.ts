@@ -1,6 +1,7 @@
 import { type Command, Option } from "commander";
 import { GROUPS, type Group } from "../catalog/endpoints.js";
 import { EXIT, UsageError } from "../cli/errors.js";
+import { FORMAT_NAMES } from "../render/formats.js";
 
 export interface ProbeFlags {
   name?: string;
@@ -20,7 +21,13 @@ export interface ProbeFlags {
   depth: "quick" | "standard" | "deep";
   maxBody: string;
   report?: string;
+  reportMd?: string;
+  reportHtml?: string;
+  reportJunit?: string;
+  outDir?: string;
   format?: string;
+  clients: boolean;
+  verbose?: boolean;
   failOn: "fail" | "warn" | "never";
   quiet?: boolean;
 }
@@ -51,6 +58,11 @@ export function defineProbe(program: Command): void {
     .option("--concurrency <n>", "requests in flight at once", "4")
     .option("--max-body <MB>", "cap on any response body, in MB", "16")
     .option("--report <file>", "write the JSON report to a file")
+    .option("--report-md <file>", "write the Markdown report")
+    .option("--report-html <file>", "write the self-contained HTML report")
+    .option("--report-junit <file>", "write JUnit XML")
+    .option("--out-dir <dir>", "write report.json, report.md, report.html and report.junit.xml into a folder")
+    .option("--no-clients", "skip the real-client (SDK) rows")
     .addOption(
       new Option(
         "--format <format>",
@@ -63,6 +75,7 @@ export function defineProbe(program: Command): void {
         .default("fail"),
     )
     .option("-q, --quiet", "no progress output")
+    .option("-v, --verbose", "print each request and response line (key redacted)")
     .action(async (url: string, flags: ProbeFlags) => {
       const { probeCommand } = await import("./probe-action.js");
       process.exitCode = await probeCommand(url, flags);

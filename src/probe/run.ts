@@ -29,16 +29,21 @@ export interface ProbeOptions {
   concurrency: number;
   depth: Depth;
   maxBodyBytes: number;
+  /** Skip the `client:` rows (real SDKs). */
+  clients?: boolean;
   onResult?: (result: Result, done: number, total: number) => void;
+  /** Called for every request/response (already key-redacted in its headers). */
+  onExchange?: (exchange: Exchange) => void;
 }
 
 const DEPTHS: Depth[] = ["quick", "standard", "deep"];
 
-export function selectRows(opts: Pick<ProbeOptions, "only" | "group" | "depth">): Endpoint[] {
+export function selectRows(opts: Pick<ProbeOptions, "only" | "group" | "depth" | "clients">): Endpoint[] {
   const depth = DEPTHS.indexOf(opts.depth);
   return ENDPOINTS.filter(
     (e) =>
       DEPTHS.indexOf(e.depth) <= depth &&
+      (opts.clients !== false || !e.id.startsWith("client:")) &&
       (!opts.group || e.group === opts.group) &&
       (!opts.only || opts.only.test(e.id) || opts.only.test(e.path)),
   );
@@ -60,6 +65,7 @@ class CountingHttp implements RowHttp {
   constructor(
     private readonly transport: Transport,
     private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>,
+    private readonly onExchange?: (exchange: Exchange) => void,
   ) {}
 
   async send(req: Parameters<Transport["send"]>[0]): Promise<HttpOutcome> {
@@ -67,6 +73,7 @@ class CountingHttp implements RowHttp {
     this.requests++;
     this.first ??= out;
     this.exchanges.push(out.exchange);
+    this.onExchange?.(out.exchange);
     return out;
   }
 }
@@ -166,7 +173,7 @@ async function runRow(
   limit: <T>(fn: () => Promise<T>) => Promise<T>,
   opts: ProbeOptions,
 ): Promise<{ result: Result; outcome: Outcome; unreachable?: string }> {
-  const http = new CountingHttp(transport, limit);
+  const http = new CountingHttp(transport, limit, opts.onExchange);
   const ctx: ProbeContext = { ...base, http, row, dependency: async () => dependency };
   let outcome: Outcome;
   let existedWith: number | null = null;

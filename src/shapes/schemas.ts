@@ -5,7 +5,19 @@
  * against that file so they cannot drift. Field-level citations in reports use the JSON pointer of the
  * offending value plus this source name.
  */
-import { anyObject, arr, bool, int, literal, nullable, num, obj, oneOfValues, type Schema, str } from "./dsl.js";
+import {
+  anyObject,
+  arr,
+  bool,
+  int,
+  literal,
+  nullable,
+  num,
+  obj,
+  oneOfValues,
+  type Schema,
+  str,
+} from "./dsl.js";
 
 export const SPEC_SOURCE = "openai/openai-openapi@f85dbe2 (openapi.json, info.version 2.3.0)";
 
@@ -21,11 +33,10 @@ const toolCall = obj(
   {
     id: str(),
     type: literal("function"),
-    function: obj(
-      "ChatCompletionMessageToolCall#/properties/function",
-      { name: str(), arguments: str() },
-      ["name", "arguments"],
-    ),
+    function: obj("ChatCompletionMessageToolCall#/properties/function", { name: str(), arguments: str() }, [
+      "name",
+      "arguments",
+    ]),
   },
   ["id", "type", "function"],
 );
@@ -40,22 +51,24 @@ const errorObject = obj(
 export const shapes = {
   Error: obj("ErrorResponse", { error: errorObject }, ["error"]),
 
-  Model: obj("Model", { id: str(), object: literal("model"), created: int(), owned_by: str() }, ["id"], [
-    "object",
-    "created",
-    "owned_by",
-  ]),
+  Model: obj(
+    "Model",
+    { id: str(), object: literal("model"), created: int(), owned_by: str() },
+    ["id"],
+    ["object", "created", "owned_by"],
+  ),
 
   ModelList: obj(
     "ListModelsResponse",
     {
       object: literal("list"),
       data: arr(
-        obj("Model", { id: str(), object: literal("model"), created: int(), owned_by: str() }, ["id"], [
-          "object",
-          "created",
-          "owned_by",
-        ]),
+        obj(
+          "Model",
+          { id: str(), object: literal("model"), created: int(), owned_by: str() },
+          ["id"],
+          ["object", "created", "owned_by"],
+        ),
       ),
     },
     ["data"],
@@ -126,10 +139,14 @@ export const shapes = {
                       index: int(),
                       id: str(),
                       type: literal("function"),
-                      function: obj("ChatCompletionMessageToolCallChunk#/properties/function", {
-                        name: str(),
-                        arguments: str(),
-                      }, []),
+                      function: obj(
+                        "ChatCompletionMessageToolCallChunk#/properties/function",
+                        {
+                          name: str(),
+                          arguments: str(),
+                        },
+                        [],
+                      ),
                     },
                     [],
                     ["index"],
@@ -138,7 +155,9 @@ export const shapes = {
               },
               [],
             ),
-            finish_reason: nullable(oneOfValues("stop", "length", "tool_calls", "content_filter", "function_call")),
+            finish_reason: nullable(
+              oneOfValues("stop", "length", "tool_calls", "content_filter", "function_call"),
+            ),
             logprobs: nullable(anyObject()),
           },
           ["delta"],
@@ -178,8 +197,10 @@ export const shapes = {
     ["id", "object", "created", "model"],
   ),
 
+  // `Response` is an allOf of ModelResponseProperties, ResponseProperties and its own part; `model` lives in
+  // ResponseProperties, the required list in the own part, so the node is the merged whole.
   Response: obj(
-    "Response#/allOf/2",
+    "Response",
     {
       id: str(),
       object: literal("response"),
@@ -224,7 +245,12 @@ export const shapes = {
       content: arr(
         obj(
           "OutputTextContent",
-          { type: literal("output_text"), text: str(), annotations: arr(anyObject()), logprobs: arr(anyObject()) },
+          {
+            type: literal("output_text"),
+            text: str(),
+            annotations: arr(anyObject()),
+            logprobs: arr(anyObject()),
+          },
           ["type", "text"],
           ["annotations", "logprobs"],
         ),
@@ -234,10 +260,13 @@ export const shapes = {
     ["id", "status"],
   ),
 
-  /** Every Responses stream event carries a type tag and a sequence number. */
-  ResponseStreamEvent: obj("ResponseCreatedEvent", { type: str(), sequence_number: int() }, ["type"], [
-    "sequence_number",
-  ]),
+  /** Every Responses stream event (the ResponseStreamEvent union) carries a type tag and a sequence number. */
+  ResponseStreamEvent: obj(
+    "ResponseStreamEvent",
+    { type: str(), sequence_number: int() },
+    ["type"],
+    ["sequence_number"],
+  ),
 
   ResponseTextDeltaEvent: obj(
     "ResponseTextDeltaEvent",
@@ -317,7 +346,12 @@ export const shapes = {
           "CreateModerationResponse#/properties/results/items",
           {
             flagged: bool(),
-            categories: { type: "object", additionalProperties: bool() },
+            // The spec allows null for the two illicit categories only (models that do not score them).
+            categories: {
+              type: "object",
+              properties: { illicit: nullable(bool()), "illicit/violent": nullable(bool()) },
+              additionalProperties: bool(),
+            },
             category_scores: { type: "object", additionalProperties: num() },
             category_applied_input_types: anyObject(),
           },
@@ -361,14 +395,51 @@ export const shapes = {
 
   FineTuningJobList: obj(
     "ListPaginatedFineTuningJobsResponse",
-    { object: literal("list"), data: arr(obj("FineTuningJob", { id: str(), object: str(), status: str() }, ["id"])), has_more: bool() },
+    {
+      object: literal("list"),
+      data: arr(
+        obj(
+          "FineTuningJob",
+          { id: str(), object: str(), status: str() },
+          ["id"],
+          [
+            "created_at",
+            "error",
+            "finished_at",
+            "fine_tuned_model",
+            "hyperparameters",
+            "model",
+            "object",
+            "organization_id",
+            "result_files",
+            "status",
+            "trained_tokens",
+            "training_file",
+            "validation_file",
+            "seed",
+          ],
+        ),
+      ),
+      has_more: bool(),
+    },
     ["data"],
     ["object", "has_more"],
   ),
 
   BatchList: obj(
     "ListBatchesResponse",
-    { object: literal("list"), data: arr(obj("Batch", { id: str(), object: str(), status: str() }, ["id"])), has_more: bool() },
+    {
+      object: literal("list"),
+      data: arr(
+        obj(
+          "Batch",
+          { id: str(), object: str(), status: str() },
+          ["id"],
+          ["object", "endpoint", "input_file_id", "completion_window", "status", "created_at"],
+        ),
+      ),
+      has_more: bool(),
+    },
     ["data"],
     ["object", "has_more"],
   ),
