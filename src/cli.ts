@@ -1,5 +1,9 @@
 import { Command, CommanderError } from "commander";
+import { defineGap } from "./commands/gap.js";
+import { defineMatrix } from "./commands/matrix.js";
+import { defineDemo } from "./commands/demo.js";
 import { defineProbe } from "./commands/probe.js";
+import { defineRender } from "./commands/render.js";
 import { defineSpec } from "./commands/spec.js";
 import { EXIT, UsageError } from "./cli/errors.js";
 import { VERSION } from "./version.js";
@@ -13,7 +17,13 @@ const program = new Command("aioc")
   .exitOverride();
 
 defineSpec(program);
+(await import("./commands/deviations.js")).defineDeviations(program);
+(await import("./commands/serve.js")).defineServe(program);
 defineProbe(program);
+defineDemo(program);
+defineRender(program);
+defineGap(program);
+defineMatrix(program);
 
 const debug = process.argv.includes("--debug");
 

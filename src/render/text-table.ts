@@ -8,16 +8,28 @@ export function visibleWidth(s: string): number {
 /** Aligns rows of cells into columns separated by two spaces; the last column is not padded. */
 export function alignColumns(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleWidth(cell))));
+  for (const row of rows) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, visibleWidth(cell));
+  }
   return rows.map((row) =>
     row
-      .map((cell, i) => (i === row.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - visibleWidth(cell))))
+      .map((cell, i) =>
+        i === row.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - visibleWidth(cell)),
+      )
       .join("  ")
       .trimEnd(),
   );
 }
 
-/** Makes untrusted text safe for a terminal: control characters and escape sequences become visible escapes. */
+/** Line/paragraph separators and bidi overrides, which can make text display as something it is not. */
+const INVISIBLE_FORMATTING = /[\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Makes untrusted text safe for a terminal: control characters and escape sequences become visible escapes
+ * (`\x1b`), as do line separators and bidi overrides (`\u202e`).
+ */
 export function escapeControl(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return s
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
+    .replace(INVISIBLE_FORMATTING, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }

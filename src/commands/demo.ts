@@ -1,0 +1,42 @@
+import { type Command, Option } from "commander";
+import { FORMAT_NAMES } from "../render/formats.js";
+
+export interface DemoFlags {
+  quirks?: string;
+  depth: "quick" | "standard" | "deep";
+  format?: string;
+  outDir?: string;
+}
+
+/** The main job: start the embedded reference server on a free port, probe it, print the table. */
+export function defineDemo(program: Command): void {
+  program
+    .command("demo")
+    .description("start the embedded reference server, probe it and print the table")
+    .option("--quirks <list>", "serve with these implementation quirks (e.g. llama.cpp, vllm, dev:<id>)")
+    .addOption(new Option("--depth <depth>", "how much to check").choices(["quick", "standard", "deep"]).default("standard"))
+    .addOption(new Option("--format <format>", "stdout format").choices(FORMAT_NAMES).default("table"))
+    .option("--out-dir <dir>", "also write every report format into a folder")
+    .action(async (flags: DemoFlags) => {
+      const { startServer } = await import("../serve/server.js");
+      const { resolveQuirks } = await import("../serve/quirks.js");
+      const { probeCommand } = await import("./probe-action.js");
+      const quirks = flags.quirks ? resolveQuirks(flags.quirks.split(",").map((q) => q.trim())) : undefined;
+      const server = await startServer({ port: 0, host: "127.0.0.1", quirks });
+      try {
+        process.exitCode = await probeCommand(server.url, {
+          name: flags.quirks ? `aioc serve --quirks ${flags.quirks}` : "aioc serve",
+          depth: flags.depth,
+          format: flags.format,
+          outDir: flags.outDir,
+          timeout: "30",
+          concurrency: "4",
+          maxBody: "16",
+          failOn: "fail",
+          clients: true,
+        });
+      } finally {
+        await server.close();
+      }
+    });
+}

@@ -1,0 +1,134 @@
+import type { Report, Result, Status } from "../report/types.js";
+import { STATUSES } from "../report/types.js";
+import { contentSecurityPolicy } from "./csp.js";
+import { escapeHtml as esc, jsonForScript } from "./escape.js";
+import { chips, resultRow } from "./html-row.js";
+import { HTML_SCRIPT } from "./html-script.js";
+import { HTML_STYLE } from "./html-style.js";
+import { STATUS_SYMBOL, statusLabel } from "./status.js";
+import { collectDeviations, type DeviationUse, groupResults, modelPairs, summaryLine } from "./view.js";
+
+/** Numbers from a loaded report are escaped too: a hand-edited file may hold anything. */
+const num = (n: unknown) => esc(String(n));
+
+/** Stable, readable element ids (`r-v1-chat-completions-stream`), unique even for duplicate result ids. */
+function rowAnchors(results: readonly Result[]): Map<Result, string> {
+  const used = new Set<string>();
+  const anchors = new Map<Result, string>();
+  for (const r of results) {
+    const base = `r-${
+      r.id
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "") || "row"
+    }`;
+    let anchor = base;
+    for (let n = 2; used.has(anchor); n++) anchor = `${base}-${n}`;
+    used.add(anchor);
+    anchors.set(r, anchor);
+  }
+  return anchors;
+}
+
+function donut(report: Report): string {
+  const total = STATUSES.reduce((n, s) => n + report.summary[s], 0);
+  let offset = 0;
+  const segments = STATUSES.filter((s) => report.summary[s] > 0).map((s) => {
+    const share = (report.summary[s] / total) * 100;
+    const seg = `<circle class="seg ${s}" cx="21" cy="21" r="15.9155" stroke-dasharray="${share.toFixed(3)} ${(100 - share).toFixed(3)}" stroke-dashoffset="${(25 - offset).toFixed(3)}"/>`;
+    offset += share;
+    return seg;
+  });
+  const label = STATUSES.map((s) => `${report.summary[s]} ${s}`).join(", ");
+  return `<svg class="donut" viewBox="0 0 42 42" role="img" aria-label="${esc(label)}"><circle class="ring" cx="21" cy="21" r="15.9155"/>${segments.join("")}<text x="21" y="21">${num(total)}</text></svg>`;
+}
+
+function summarySection(report: Report): string {
+  const counts = STATUSES.map(
+    (s) =>
+      `<div class="${s}"><dt>${statusLabel(s)}</dt><dd id="count-${s}">${num(report.summary[s])}</dd></div>`,
+  ).join("");
+  return `<section class="summary" id="summary">${donut(report)}<dl class="counts">${counts}</dl><p class="summary-line" id="summary-line">${esc(summaryLine(report.summary, report.durationMs))}</p></section>`;
+}
+
+function filters(report: Report): string {
+  const total = report.results.length;
+  const button = (filter: "ALL" | Status, label: string, n: number) =>
+    `<button type="button" data-filter="${filter}" aria-pressed="${filter === "ALL"}">${label} <span class="n">${num(n)}</span></button>`;
+  return `<nav class="filters" aria-label="Filter by status">${button("ALL", "All", total)}${STATUSES.map((s) => button(s, statusLabel(s), report.summary[s])).join("")}<span class="spacer"></span><button type="button" id="toggle-all">Expand all</button></nav>`;
+}
+
+function groupSections(report: Report, anchors: Map<Result, string>): string {
+  return groupResults(report.results)
+    .map(
+      (g) =>
+        `<section class="group" id="group-${esc(g.group)}" data-group="${esc(g.group)}"><h2>${esc(g.title)} <span class="note">${g.results.length}</span></h2><div class="table"><div class="row head" aria-hidden="true"><span></span><span>Status</span><span>Endpoint</span><span>Detail</span><span class="latency">Latency</span></div>${g.results.map((r) => resultRow(r, anchors.get(r)!)).join("")}</div></section>`,
+    )
+    .join("");
+}
+
+function deviationsSection(
+  deviations: readonly DeviationUse[],
+  anchorOf: (id: string) => string | undefined,
+): string {
+  if (deviations.length === 0) return "";
+  const items = deviations.map((d) => {
+    const rows = d.rows.map((id) => {
+      const anchor = anchorOf(id);
+      return anchor ? `<a href="#${anchor}"><code>${esc(id)}</code></a>` : `<code>${esc(id)}</code>`;
+    });
+    return `<article class="deviation" data-deviation="${esc(d.id)}"><h3><code>${esc(d.id)}</code></h3><p>${esc(d.summary)}</p><p><span class="note">Implementations:</span> ${chips(d.implementations)}</p><p><span class="note">Rows:</span> ${rows.join(" ")}</p></article>`;
+  });
+  return `<section id="deviations"><h2>Deviations <span class="note">${items.length}</span></h2>${items.join("")}</section>`;
+}
+
+/**
+ * One self-contained HTML page: no network (a CSP forbids it), inline style and script, every report string
+ * escaped server-side; the report JSON is embedded for tools (`#aioc-report`), not needed to render.
+ */
+export function renderHtml(report: Report): string {
+  const anchors = rowAnchors(report.results);
+  const firstAnchor = (id: string) => {
+    for (const [r, anchor] of anchors) if (r.id === id) return anchor;
+    return undefined;
+  };
+  const models = modelPairs(report).map(([kind, id]) => `${esc(kind)} <code>${esc(id)}</code>`);
+  const meta = [
+    `aioc ${esc(report.version)}`,
+    `depth ${esc(report.options.depth)}`,
+    `started ${esc(report.startedAt)}`,
+    `${num(report.requests)} requests`,
+    report.options.authenticated ? "authenticated" : "no API key",
+  ];
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(HTML_STYLE, HTML_SCRIPT)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>aioc report: ${esc(report.target.name)}</title>
+<style>${HTML_STYLE}</style>
+</head>
+<body data-filter="ALL">
+<div class="page">
+<header>
+<h1>aioc report: <span id="target-name">${esc(report.target.name)}</span></h1>
+<p class="meta"><code id="target-url">${esc(report.target.url)}</code></p>
+<p class="meta">${meta.join(" · ")}</p>
+${models.length > 0 ? `<p class="meta" id="models">Models: ${models.join(" · ")}</p>` : ""}
+</header>
+${summarySection(report)}
+${filters(report)}
+<main>
+${groupSections(report, anchors)}
+${deviationsSection(collectDeviations(report.results), firstAnchor)}
+</main>
+<footer>Generated by aioc ${esc(report.version)} (Am I OpenAI Compatible?) from ${esc(report.specSource)}. Spec-derived checks; ${STATUS_SYMBOL.SKIP} SKIP means the row could not be checked.</footer>
+</div>
+<script type="application/json" id="aioc-report">${jsonForScript(report)}</script>
+<script>${HTML_SCRIPT}</script>
+</body>
+</html>
+`;
+}

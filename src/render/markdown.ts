@@ -1,0 +1,105 @@
+import type { Report, Result } from "../report/types.js";
+import { escapeMarkdown, escapeMarkdownParagraph, markdownCode } from "./escape.js";
+import { statusLabel } from "./status.js";
+import {
+  collectDeviations,
+  formatLatency,
+  groupResults,
+  metricPairs,
+  modelPairs,
+  summaryLine,
+} from "./view.js";
+
+const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
+const table = (header: readonly string[], rows: readonly (readonly string[])[]) => [
+  row(header),
+  row(header.map(() => "---")),
+  ...rows.map(row),
+];
+
+function latencyCell(r: Result): string {
+  const extra = metricPairs(r.metrics).map(([label, value]) => `${label} ${value}`);
+  return [formatLatency(r.latencyMs), ...extra].join("<br>");
+}
+
+function resultTable(results: readonly Result[]): string[] {
+  return table(
+    ["Status", "Endpoint", "Detail", "Latency"],
+    results.map((r) => [statusLabel(r.status), markdownCode(r.id), escapeMarkdown(r.detail), latencyCell(r)]),
+  );
+}
+
+function deviationsSection(report: Report): string[] {
+  const deviations = collectDeviations(report.results);
+  if (deviations.length === 0) return [];
+  return [
+    "## Deviations",
+    "",
+    ...deviations.flatMap((d) => [
+      `### ${escapeMarkdown(d.id)}`,
+      "",
+      escapeMarkdownParagraph(d.summary),
+      "",
+      `- Implementations: ${d.implementations.map(escapeMarkdown).join(", ") || "—"}`,
+      `- Rows: ${d.rows.map((id) => markdownCode(id, false)).join(", ")}`,
+      "",
+    ]),
+  ];
+}
+
+function problemsSection(report: Report): string[] {
+  const failing = report.results.filter(
+    (r) => r.status === "FAIL" || (r.status === "WARN" && r.problems.length > 0),
+  );
+  if (failing.length === 0) return [];
+  return [
+    "## Problems",
+    "",
+    ...failing.flatMap((r) => [
+      `### ${statusLabel(r.status)} ${escapeMarkdown(r.id)}`,
+      "",
+      escapeMarkdownParagraph(r.detail),
+      "",
+      ...(r.problems.length === 0
+        ? []
+        : [
+            ...table(
+              ["Pointer", "Expected", "Got", "Severity", "Source"],
+              r.problems.map((p) => [
+                markdownCode(p.pointer),
+                escapeMarkdown(p.expected),
+                escapeMarkdown(p.got),
+                p.severity === "fail" ? "fail" : "warn",
+                p.source ? markdownCode(p.source) : "—",
+              ]),
+            ),
+            "",
+          ]),
+    ]),
+  ];
+}
+
+/** Markdown for PR comments and `$GITHUB_STEP_SUMMARY`: summary, one table per group, deviations, problems. */
+export function renderMarkdown(report: Report): string {
+  const models = modelPairs(report).map(
+    ([kind, id]) => `${escapeMarkdown(kind)}: ${markdownCode(id, false)}`,
+  );
+  const lines = [
+    `# aioc report: ${escapeMarkdown(report.target.name)}`,
+    "",
+    `Target ${markdownCode(report.target.url, false)} · aioc ${escapeMarkdown(report.version)} · depth ${escapeMarkdown(report.options.depth)} · ${escapeMarkdown(report.startedAt)}`,
+    ...(models.length > 0 ? ["", `Models: ${models.join(" · ")}`] : []),
+    "",
+    `**${summaryLine(report.summary, report.durationMs)}**`,
+    "",
+    ...groupResults(report.results).flatMap((g) => [
+      `## ${escapeMarkdown(g.title)}`,
+      "",
+      ...resultTable(g.results),
+      "",
+    ]),
+    ...deviationsSection(report),
+    ...problemsSection(report),
+  ];
+  return `${lines.join("\n").trimEnd()}\n`;
+}

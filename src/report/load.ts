@@ -1,0 +1,146 @@
+import { readFileSync } from "node:fs";
+import { UsageError } from "../cli/errors.js";
+import { type Report, type Result, STATUSES, type Status, type Summary, summarize } from "./types.js";
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const str = (v: unknown, fallback = "") =>
+  typeof v === "string" ? v : v === undefined || v === null ? fallback : String(v);
+const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+const list = (v: unknown) => (Array.isArray(v) ? v : []);
+const oneLine = (s: string) => s.split("\n")[0]!.trim();
+
+function stringRecord(v: unknown): Record<string, string> {
+  return isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, str(x)])) : {};
+}
+
+/**
+ * Fills what renderers rely on, so a report from an older or hand-edited file renders instead of crashing.
+ * Strings stay untrusted: renderers still escape every one.
+ */
+function normalizeResult(r: Json): Result {
+  const metrics = isObject(r.metrics)
+    ? Object.fromEntries(Object.entries(r.metrics).filter(([, v]) => num(v) !== null))
+    : undefined;
+  const result: Result = {
+    ...(r as unknown as Result),
+    id: r.id as string,
+    status: r.status as Status,
+    path: str(r.path, r.id as string),
+    method: str(r.method, "GET") as Result["method"],
+    group: str(r.group, "models") as Result["group"],
+    kind: str(r.kind) as Result["kind"],
+    label: str(r.label) as Result["label"],
+    phase: str(r.phase) as Result["phase"],
+    detail: str(r.detail),
+    httpStatus: num(r.httpStatus),
+    latencyMs: num(r.latencyMs),
+    requests: num(r.requests) ?? 0,
+    problems: list(r.problems)
+      .filter(isObject)
+      .map((p) => ({
+        ...p,
+        pointer: str(p.pointer),
+        expected: str(p.expected),
+        got: str(p.got),
+        severity: p.severity === "warn" ? "warn" : "fail",
+        ...(p.source === undefined ? {} : { source: str(p.source) }),
+      })),
+    deviations: list(r.deviations)
+      .filter(isObject)
+      .map((d) => ({
+        id: str(d.id),
+        summary: str(d.summary),
+        implementations: list(d.implementations).map((i) => str(i)),
+      })),
+  };
+  if (metrics) result.metrics = metrics;
+  else delete result.metrics;
+  if (r.exchanges !== undefined) {
+    result.exchanges = list(r.exchanges)
+      .filter((x): x is Json => isObject(x) && isObject(x.request))
+      .map((x) => {
+        const req = x.request as Json;
+        const res = isObject(x.response) ? x.response : undefined;
+        return {
+          request: {
+            method: str(req.method),
+            url: str(req.url),
+            headers: stringRecord(req.headers),
+            ...(req.body === undefined ? {} : { body: str(req.body) }),
+          },
+          ...(res
+            ? {
+                response: {
+                  status: num(res.status) ?? 0,
+                  headers: stringRecord(res.headers),
+                  body: str(res.body),
+                  truncated: res.truncated === true,
+                },
+              }
+            : {}),
+        };
+      });
+  }
+  return result;
+}
+
+function validSummary(v: unknown): v is Summary {
+  return isObject(v) && STATUSES.every((s) => Number.isInteger(v[s]) && (v[s] as number) >= 0);
+}
+
+/** Why `data` is not an aioc report, or undefined when it is one. */
+function whyNotReport(data: unknown): string | undefined {
+  if (!isObject(data)) return "not a JSON object";
+  if (data.tool !== "aioc") return 'no "tool": "aioc" field';
+  if (!Array.isArray(data.results)) return 'no "results" array';
+  const bad = data.results.findIndex(
+    (r) => !isObject(r) || typeof r.id !== "string" || !STATUSES.includes(r.status as Status),
+  );
+  if (bad >= 0) return `results[${bad}] lacks a string "id" or a status (${STATUSES.join("/")})`;
+  return undefined;
+}
+
+/** Reads an aioc JSON report; anything unreadable or not a report is a UsageError naming the file. */
+export function loadReport(path: string): Report {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read report ${path}: ${code ?? oneLine(String(err))}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`report ${path} is not valid JSON: ${oneLine((err as Error).message)}`);
+  }
+  const why = whyNotReport(data);
+  if (why) throw new UsageError(`${path} is not an aioc report: ${why}`);
+  const raw = data as Json;
+  const target = isObject(raw.target) ? raw.target : {};
+  const options = isObject(raw.options) ? raw.options : {};
+  const results = (raw.results as Json[]).map(normalizeResult);
+  return {
+    ...(raw as unknown as Report),
+    version: str(raw.version, "?"),
+    specSource: str(raw.specSource),
+    target: { url: str(target.url), name: str(target.name, str(target.url, path)) },
+    startedAt: str(raw.startedAt),
+    durationMs: num(raw.durationMs) ?? 0,
+    options: {
+      depth: str(options.depth, "?"),
+      concurrency: num(options.concurrency) ?? 0,
+      timeoutMs: num(options.timeoutMs) ?? 0,
+      authenticated: options.authenticated === true,
+    },
+    models: Object.fromEntries(
+      Object.entries(isObject(raw.models) ? raw.models : {}).filter(([, id]) => typeof id === "string"),
+    ) as Record<string, string>,
+    summary: validSummary(raw.summary) ? raw.summary : summarize(results),
+    requests: num(raw.requests) ?? results.reduce((n, r) => n + r.requests, 0),
+    results,
+  };
+}
