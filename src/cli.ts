@@ -1,11 +1,13 @@
 import { Command, CommanderError } from "commander";
+import { EXIT, UsageError } from "./cli/errors.js";
+import { Redactor } from "./cli/redact.js";
+import { defineDemo } from "./commands/demo.js";
 import { defineGap } from "./commands/gap.js";
 import { defineMatrix } from "./commands/matrix.js";
-import { defineDemo } from "./commands/demo.js";
 import { defineProbe } from "./commands/probe.js";
 import { defineRender } from "./commands/render.js";
+import { defineServe } from "./commands/serve.js";
 import { defineSpec } from "./commands/spec.js";
-import { EXIT, UsageError } from "./cli/errors.js";
 import { VERSION } from "./version.js";
 
 // Command definitions import only light modules; each action loads what it needs, so `aioc spec` stays fast.
@@ -13,12 +15,15 @@ const program = new Command("aioc")
   .description("Am I OpenAI Compatible? Probe a base URL for the OpenAI API surface it really implements.")
   .version(VERSION)
   .option("--debug", "show stack traces for errors")
-  .showHelpAfterError("(run with --help for usage)")
+  // Usage errors are one line on stderr, like every other aioc error (subcommands inherit this).
+  .configureOutput({
+    outputError: (text, write) => write(`aioc: ${oneLine(text.replace(/^error: /, ""))} (see --help)\n`),
+  })
   .exitOverride();
 
 defineSpec(program);
 (await import("./commands/deviations.js")).defineDeviations(program);
-(await import("./commands/serve.js")).defineServe(program);
+defineServe(program);
 defineProbe(program);
 defineDemo(program);
 defineRender(program);
@@ -26,6 +31,7 @@ defineGap(program);
 defineMatrix(program);
 
 const debug = process.argv.includes("--debug");
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
 
 try {
   await program.parseAsync(process.argv);
@@ -33,10 +39,29 @@ try {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
+    // A message may quote a hostile server: never let it print the key or drive the terminal.
+    const redactor = new Redactor(givenSecrets());
     const message = err instanceof Error ? err.message : String(err);
     const prefix = err instanceof UsageError ? "aioc: " : "aioc: internal error: ";
-    process.stderr.write(`${prefix}${message.split("\n")[0]}\n`);
-    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(`${prefix}${oneLine(redactor.text(message))}\n`);
+    if (debug && err instanceof Error && err.stack) {
+      process.stderr.write(`${redactor.text(err.stack).replace(CONTROL, "")}\n`);
+    }
     process.exitCode = EXIT.usage;
   }
+}
+
+/** The first line, control characters shown as `\xNN`. */
+function oneLine(text: string): string {
+  const line = text.trim().split("\n")[0] ?? "";
+  return line.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/** Every key the user could have handed aioc, wherever it came from. */
+function givenSecrets(): string[] {
+  const argv = process.argv;
+  const fromFlags = argv.flatMap((arg, i) =>
+    arg === "--api-key" ? [argv[i + 1] ?? ""] : arg.startsWith("--api-key=") ? [arg.slice(10)] : [],
+  );
+  return [...fromFlags, process.env.AIOC_API_KEY ?? "", process.env.OPENAI_API_KEY ?? ""];
 }

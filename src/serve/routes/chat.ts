@@ -1,0 +1,206 @@
+/** POST /v1/chat/completions, plain and streamed. */
+import type { Ctx, Route } from "../context.js";
+import { readReplyFormat } from "../formats.js";
+import {
+  completionUsage,
+  contentText,
+  countTokens,
+  formattedReply,
+  logprobEntry,
+  newId,
+  nowSeconds,
+  type Shaped,
+  SYSTEM_FINGERPRINT,
+  shapeText,
+} from "../generate.js";
+import { requestModel } from "../models.js";
+import { isObject, type Json, type Params, stopStrings } from "../params.js";
+import { badRequest, DONE, json, missingParam, type SseMessage, sse } from "../reply.js";
+import {
+  argumentPieces,
+  callTool,
+  chooseTool,
+  type FunctionTool,
+  functionTools,
+  type ToolCall,
+} from "../tools.js";
+
+const ROLES = ["system", "developer", "user", "assistant", "tool", "function"];
+
+interface ChatPlan {
+  id: string;
+  created: number;
+  model: string;
+  n: number;
+  includeUsage: boolean;
+  promptTokens: number;
+  /** The text answer (unused when a tool is called). */
+  shaped: Shaped;
+  tool?: FunctionTool;
+  /** `top_logprobs` when `logprobs` is on. */
+  logprobs?: number;
+}
+
+function readMessages(p: Params): Json[] {
+  const messages = p.array("messages");
+  if (!messages) throw missingParam("messages");
+  if (messages.length === 0) {
+    throw badRequest(
+      "Invalid 'messages': empty array. Expected an array with minimum length 1.",
+      "messages",
+      "empty_array",
+    );
+  }
+  return messages.map((m, i) => {
+    if (!isObject(m)) {
+      throw badRequest(`Invalid type for 'messages[${i}]': expected an object.`, `messages[${i}]`);
+    }
+    if (typeof m.role !== "string") throw missingParam(`messages[${i}].role`);
+    if (!ROLES.includes(m.role)) {
+      throw badRequest(
+        `Invalid value: '${m.role}'. Supported values are: ${ROLES.join(", ")}.`,
+        `messages[${i}].role`,
+      );
+    }
+    if (m.role === "tool" && typeof m.tool_call_id !== "string") {
+      throw missingParam(`messages[${i}].tool_call_id`);
+    }
+    return m;
+  });
+}
+
+function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
+  const p = ctx.body;
+  const model = requestModel(p);
+  const messages = readMessages(p);
+  const n = p.int("n", { min: 1, max: 128 }) ?? 1;
+  const stream = p.bool("stream") ?? false;
+  const streamOptions = p.object("stream_options");
+  if (streamOptions && !stream) {
+    throw badRequest(
+      "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+      "stream_options",
+    );
+  }
+  const maxTokens = p.int("max_completion_tokens", { min: 1 }) ?? p.int("max_tokens", { min: 1 });
+  const logprobs = p.bool("logprobs") ?? false;
+  const top = p.int("top_logprobs", { min: 0, max: 20 });
+  if (top !== undefined && !logprobs) {
+    throw badRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
+  }
+  p.number("temperature", { min: 0, max: 2 });
+  p.number("top_p", { min: 0, max: 1 });
+  p.int("seed");
+  const format = readReplyFormat(p.raw("response_format"), "response_format", "chat");
+  const answersToolResult = messages.at(-1)?.role === "tool";
+  return {
+    id: newId("chatcmpl-"),
+    created: nowSeconds(),
+    model,
+    n,
+    stream,
+    includeUsage: streamOptions?.include_usage === true,
+    promptTokens: Math.max(
+      1,
+      messages.reduce((sum, m) => sum + countTokens(contentText(m.content)), 0),
+    ),
+    shaped: shapeText(formattedReply(format), { maxTokens, stop: stopStrings(p) }),
+    tool: chooseTool(p, functionTools(p, "chat"), "chat", answersToolResult),
+    logprobs: logprobs ? (top ?? 0) : undefined,
+  };
+}
+
+const toolTokens = (call: ToolCall) => countTokens(call.name) + countTokens(call.arguments);
+
+const logprobsOf = (plan: ChatPlan, tokens: readonly string[], from = 0) =>
+  plan.logprobs === undefined
+    ? null
+    : { content: tokens.map((t, k) => logprobEntry(t, from + k, plan.logprobs!)), refusal: null };
+
+function completion(plan: ChatPlan) {
+  let completionTokens = 0;
+  const choices = Array.from({ length: plan.n }, (_, index) => {
+    if (plan.tool) {
+      const call = callTool(plan.tool);
+      completionTokens += toolTokens(call);
+      const tool_calls = [
+        { id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } },
+      ];
+      return {
+        index,
+        message: { role: "assistant", content: null, refusal: null, tool_calls, annotations: [] },
+        logprobs: null,
+        finish_reason: "tool_calls",
+      };
+    }
+    completionTokens += plan.shaped.tokens.length;
+    return {
+      index,
+      message: { role: "assistant", content: plan.shaped.text, refusal: null, annotations: [] },
+      logprobs: logprobsOf(plan, plan.shaped.tokens),
+      finish_reason: plan.shaped.finish,
+    };
+  });
+  return {
+    id: plan.id,
+    object: "chat.completion",
+    created: plan.created,
+    model: plan.model,
+    choices,
+    usage: completionUsage(plan.promptTokens, completionTokens),
+    service_tier: "default",
+    system_fingerprint: SYSTEM_FINGERPRINT,
+  };
+}
+
+/** Chunks: role first, then content (or tool-call argument) deltas, one finish chunk per choice, usage, [DONE]. */
+function* chunks(plan: ChatPlan): Generator<SseMessage> {
+  const chunk = (choices: unknown[]) => ({
+    id: plan.id,
+    object: "chat.completion.chunk",
+    created: plan.created,
+    model: plan.model,
+    service_tier: "default",
+    system_fingerprint: SYSTEM_FINGERPRINT,
+    choices,
+    ...(plan.includeUsage ? { usage: null } : {}),
+  });
+  const delta = (index: number, d: Json, logprobs: unknown = null, finish: string | null = null) =>
+    ({ data: chunk([{ index, delta: d, logprobs, finish_reason: finish }]) }) satisfies SseMessage;
+  let completionTokens = 0;
+  for (let index = 0; index < plan.n; index++) {
+    if (plan.tool) {
+      const call = callTool(plan.tool);
+      completionTokens += toolTokens(call);
+      const head = { index: 0, id: call.id, type: "function", function: { name: call.name, arguments: "" } };
+      yield delta(index, { role: "assistant", content: null, refusal: null, tool_calls: [head] });
+      for (const piece of argumentPieces(call.arguments)) {
+        yield delta(index, { tool_calls: [{ index: 0, function: { arguments: piece } }] });
+      }
+      yield delta(index, {}, null, "tool_calls");
+      continue;
+    }
+    completionTokens += plan.shaped.tokens.length;
+    yield delta(index, { role: "assistant", content: "", refusal: null });
+    for (const [k, token] of plan.shaped.tokens.entries()) {
+      yield delta(index, { content: token }, logprobsOf(plan, [token], k));
+    }
+    yield delta(index, {}, null, plan.shaped.finish);
+  }
+  if (plan.includeUsage) {
+    yield { data: { ...chunk([]), usage: completionUsage(plan.promptTokens, completionTokens) } };
+  }
+  yield DONE;
+}
+
+export const chatRoutes: Route[] = [
+  {
+    method: "POST",
+    path: "/v1/chat/completions",
+    body: "json",
+    handle: (ctx) => {
+      const p = plan(ctx);
+      return p.stream ? sse(chunks(p)) : json(completion(p));
+    },
+  },
+];

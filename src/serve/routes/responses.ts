@@ -1,0 +1,232 @@
+/** POST /v1/responses: a Response object, or its typed event stream (no `[DONE]`, as on OpenAI). */
+import type { Ctx, Route } from "../context.js";
+import { readReplyFormat } from "../formats.js";
+import {
+  contentText,
+  countTokens,
+  formattedReply,
+  logprobEntry,
+  newId,
+  nowSeconds,
+  type Shaped,
+  shapeText,
+} from "../generate.js";
+import { requestModel } from "../models.js";
+import { isObject, type Json, type Params } from "../params.js";
+import { badRequest, json, missingParam, type SseMessage, sse } from "../reply.js";
+import { argumentPieces, callTool, chooseTool, functionTools, type ToolCall } from "../tools.js";
+
+interface Plan {
+  id: string;
+  created: number;
+  model: string;
+  inputTokens: number;
+  shaped: Shaped;
+  call?: ToolCall;
+  /** `top_logprobs` when output_text logprobs were asked for via `include`. */
+  logprobs?: number;
+  /** Request fields the Response object echoes back. */
+  echo: Json;
+  item: Json;
+}
+
+/** Counts input tokens and tells whether the input ends with a tool result. */
+function readInput(p: Params): { tokens: number; answersToolResult: boolean } {
+  const input = p.raw("input");
+  if (input === undefined) throw missingParam("input");
+  if (typeof input === "string") return { tokens: countTokens(input), answersToolResult: false };
+  if (!Array.isArray(input) || input.length === 0) {
+    throw badRequest("Invalid 'input': expected a string or a non-empty array of input items.", "input");
+  }
+  let tokens = 0;
+  input.forEach((item, i) => {
+    if (!isObject(item)) {
+      throw badRequest(`Invalid type for 'input[${i}]': expected an object.`, `input[${i}]`);
+    }
+    const output = typeof item.output === "string" ? item.output : "";
+    tokens += countTokens(contentText(item.content)) + countTokens(output);
+  });
+  const last = input.at(-1) as Json;
+  return { tokens, answersToolResult: last.type === "function_call_output" };
+}
+
+function plan(ctx: Ctx): Plan & { stream: boolean } {
+  const p = ctx.body;
+  const model = requestModel(p);
+  const { tokens, answersToolResult } = readInput(p);
+  const instructions = p.string("instructions");
+  const maxOutputTokens = p.int("max_output_tokens", { min: 1 });
+  const text = p.object("text");
+  const format = readReplyFormat(text?.format, "text.format", "responses");
+  const tool = chooseTool(p, functionTools(p, "responses"), "responses", answersToolResult);
+  const include = p.array("include") ?? [];
+  const topLogprobs = p.int("top_logprobs", { min: 0, max: 20 });
+  const shaped = shapeText(formattedReply(format), { maxTokens: maxOutputTokens });
+  const call = tool ? callTool(tool) : undefined;
+  const logprobs = include.includes("message.output_text.logprobs") ? (topLogprobs ?? 0) : undefined;
+  const base = {
+    id: newId("resp_", 48),
+    created: nowSeconds(),
+    model,
+    inputTokens: tokens + countTokens(instructions ?? ""),
+  };
+  const echo: Json = {
+    instructions: instructions ?? null,
+    max_output_tokens: maxOutputTokens ?? null,
+    metadata: p.object("metadata") ?? {},
+    parallel_tool_calls: p.bool("parallel_tool_calls") ?? true,
+    previous_response_id: p.string("previous_response_id") ?? null,
+    store: p.bool("store") ?? true,
+    temperature: p.number("temperature", { min: 0, max: 2 }) ?? 1,
+    text: { format: text?.format ?? { type: "text" }, verbosity: "medium" },
+    tool_choice: p.raw("tool_choice") ?? "auto",
+    tools: p.array("tools") ?? [],
+    top_logprobs: topLogprobs ?? 0,
+    top_p: p.number("top_p", { min: 0, max: 1 }) ?? 1,
+    user: p.string("user") ?? null,
+  };
+  const planned = { ...base, shaped, call, logprobs, echo, stream: p.bool("stream") ?? false };
+  return { ...planned, item: outputItem(planned) };
+}
+
+const lp = (plan: Pick<Plan, "logprobs">, tokens: readonly string[], from = 0) =>
+  plan.logprobs === undefined ? [] : tokens.map((t, k) => logprobEntry(t, from + k, plan.logprobs!));
+
+function outputItem(plan: Omit<Plan, "item">): Json {
+  if (plan.call) {
+    const { id, name, arguments: args } = plan.call;
+    return {
+      id: newId("fc_", 48),
+      type: "function_call",
+      status: "completed",
+      arguments: args,
+      call_id: id,
+      name,
+    };
+  }
+  const incomplete = plan.shaped.finish === "length";
+  return {
+    id: newId("msg_", 48),
+    type: "message",
+    status: incomplete ? "incomplete" : "completed",
+    content: [
+      {
+        type: "output_text",
+        annotations: [],
+        logprobs: lp(plan, plan.shaped.tokens),
+        text: plan.shaped.text,
+      },
+    ],
+    role: "assistant",
+  };
+}
+
+const outputTokens = (plan: Plan) =>
+  plan.call ? countTokens(plan.call.name) + countTokens(plan.call.arguments) : plan.shaped.tokens.length;
+
+const finalStatus = (plan: Plan) =>
+  !plan.call && plan.shaped.finish === "length" ? "incomplete" : "completed";
+
+/** The Response object; `final` adds the output and usage (in-progress snapshots omit usage, which is optional). */
+function responseObject(plan: Plan, final: boolean) {
+  const status = final ? finalStatus(plan) : "in_progress";
+  const out = outputTokens(plan);
+  return {
+    id: plan.id,
+    object: "response",
+    created_at: plan.created,
+    status,
+    background: false,
+    completed_at: final ? nowSeconds() : null,
+    error: null,
+    incomplete_details: status === "incomplete" ? { reason: "max_output_tokens" } : null,
+    instructions: plan.echo.instructions,
+    max_output_tokens: plan.echo.max_output_tokens,
+    max_tool_calls: null,
+    model: plan.model,
+    output: final ? [plan.item] : [],
+    parallel_tool_calls: plan.echo.parallel_tool_calls,
+    previous_response_id: plan.echo.previous_response_id,
+    prompt_cache_key: null,
+    reasoning: { effort: null, summary: null },
+    safety_identifier: null,
+    service_tier: "default",
+    store: plan.echo.store,
+    temperature: plan.echo.temperature,
+    text: plan.echo.text,
+    tool_choice: plan.echo.tool_choice,
+    tools: plan.echo.tools,
+    top_logprobs: plan.echo.top_logprobs,
+    top_p: plan.echo.top_p,
+    truncation: "disabled",
+    ...(final
+      ? {
+          usage: {
+            input_tokens: plan.inputTokens,
+            input_tokens_details: { cached_tokens: 0 },
+            output_tokens: out,
+            output_tokens_details: { reasoning_tokens: 0 },
+            total_tokens: plan.inputTokens + out,
+          },
+        }
+      : {}),
+    user: plan.echo.user,
+    metadata: plan.echo.metadata,
+  };
+}
+
+function* events(plan: Plan): Generator<SseMessage> {
+  let seq = 0;
+  const ev = (type: string, fields: Json): SseMessage => ({
+    event: type,
+    data: { type, ...fields, sequence_number: seq++ },
+  });
+  const item = plan.item;
+  const at = { item_id: item.id, output_index: 0 };
+  yield ev("response.created", { response: responseObject(plan, false) });
+  yield ev("response.in_progress", { response: responseObject(plan, false) });
+  const started =
+    item.type === "message"
+      ? { ...item, status: "in_progress", content: [] }
+      : { ...item, arguments: "", status: "in_progress" };
+  yield ev("response.output_item.added", { output_index: 0, item: started });
+  if (plan.call) {
+    for (const delta of argumentPieces(plan.call.arguments)) {
+      yield ev("response.function_call_arguments.delta", { ...at, delta });
+    }
+    yield ev("response.function_call_arguments.done", {
+      ...at,
+      name: plan.call.name,
+      arguments: plan.call.arguments,
+    });
+  } else {
+    const part = { type: "output_text", annotations: [], logprobs: [], text: "" };
+    yield ev("response.content_part.added", { ...at, content_index: 0, part });
+    for (const [k, delta] of plan.shaped.tokens.entries()) {
+      yield ev("response.output_text.delta", {
+        ...at,
+        content_index: 0,
+        delta,
+        logprobs: lp(plan, [delta], k),
+      });
+    }
+    const done = { ...at, content_index: 0, text: plan.shaped.text, logprobs: lp(plan, plan.shaped.tokens) };
+    yield ev("response.output_text.done", done);
+    yield ev("response.content_part.done", { ...at, content_index: 0, part: (item.content as unknown[])[0] });
+  }
+  yield ev("response.output_item.done", { output_index: 0, item });
+  const final = responseObject(plan, true);
+  yield ev(final.status === "completed" ? "response.completed" : "response.incomplete", { response: final });
+}
+
+export const responseRoutes: Route[] = [
+  {
+    method: "POST",
+    path: "/v1/responses",
+    body: "json",
+    handle: (ctx) => {
+      const p = plan(ctx);
+      return p.stream ? sse(events(p)) : json(responseObject(p, true));
+    },
+  },
+];

@@ -1,0 +1,153 @@
+/**
+ * The reference server: every catalog row, implemented canonically and deterministically without a model.
+ * It is the oracle the prober is tested against; `--quirks` makes it deviate on purpose.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseBody } from "./body.js";
+import type { Ctx, Route, ServerState } from "./context.js";
+import { newId } from "./generate.js";
+import { ApiError, invalidUrl } from "./reply.js";
+import { Router } from "./router.js";
+import { audioRoutes } from "./routes/audio.js";
+import { chatRoutes } from "./routes/chat.js";
+import { completionRoutes } from "./routes/completions.js";
+import { embeddingRoutes } from "./routes/embeddings.js";
+import { imageRoutes } from "./routes/images.js";
+import { listRoutes } from "./routes/lists.js";
+import { modelRoutes } from "./routes/models.js";
+import { moderationRoutes } from "./routes/moderations.js";
+import { responseRoutes } from "./routes/responses.js";
+import { videoRoutes } from "./routes/videos.js";
+import { VideoStore } from "./video-store.js";
+import { writeError, writeReply } from "./write.js";
+
+export interface ServeOptions {
+  /** 0 (the default) picks any free port. */
+  port?: number;
+  host?: string;
+  /** When set, every /v1 route requires `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  /** Delay before every response's headers. */
+  latencyMs?: number;
+  /** Resolved quirk ids (see quirks.ts `resolveQuirks`). */
+  quirks?: Iterable<string>;
+  /** Catalog path templates (or concrete paths) that answer 404, as if not implemented. */
+  missing?: readonly string[];
+  /** Most video jobs kept in memory. */
+  maxVideos?: number;
+}
+
+export interface RunningServer {
+  /** Base URL including `/v1`, e.g. `http://127.0.0.1:4242/v1`. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const ROUTES: readonly Route[] = [
+  ...modelRoutes,
+  ...chatRoutes,
+  ...completionRoutes,
+  ...responseRoutes,
+  ...audioRoutes,
+  ...imageRoutes,
+  ...videoRoutes,
+  ...embeddingRoutes,
+  ...listRoutes,
+  ...moderationRoutes,
+];
+
+const normalizePath = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
+
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/** Compares digests in constant time; the key itself is never logged, echoed or put in an error. */
+function checkAuth(header: string | undefined, expected: Buffer): void {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? "");
+  if (!m) {
+    throw new ApiError(
+      401,
+      "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+      { code: "invalid_api_key" },
+    );
+  }
+  if (!timingSafeEqual(digest(m[1]!.trim()), expected)) {
+    throw new ApiError(401, "Incorrect API key provided.", { code: "invalid_api_key" });
+  }
+}
+
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  const latency = options.latencyMs ?? 0;
+  const keyDigest = options.apiKey ? digest(options.apiKey) : undefined;
+  const missing = new Set((options.missing ?? []).map(normalizePath));
+  const router = new Router(ROUTES);
+  const state: ServerState = {
+    quirks: new Set(options.quirks ?? []),
+    origin: "",
+    videos: new VideoStore(options.maxVideos ?? 1000),
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader("x-request-id", newId("req_", 32));
+    if (latency > 0) await sleep(latency);
+    const method = req.method ?? "GET";
+    const url = new URL(`http://localhost${req.url ?? "/"}`);
+    const path = normalizePath(url.pathname);
+    if (keyDigest && (path === "/v1" || path.startsWith("/v1/"))) {
+      checkAuth(req.headers.authorization, keyDigest);
+    }
+    const match = router.match(path);
+    if (!match || missing.has(match.template) || missing.has(path)) throw invalidUrl(method, path);
+    const handler = match.routes.find((r) => r.method === method);
+    if (!handler) {
+      const allow = match.routes.map((r) => r.method).join(", ");
+      throw new ApiError(405, `Method ${method} is not allowed on ${path}; allowed: ${allow}.`, {
+        code: "method_not_allowed",
+        headers: { allow },
+      });
+    }
+    const body = await parseBody(req, handler.body);
+    const ctx: Ctx = {
+      ...state,
+      method,
+      path,
+      params: match.params,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+    };
+    await writeReply(res, await handler.handle(ctx));
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      writeError(res, err);
+      // Discard whatever of the body was not read (e.g. after a 413) so the connection stays usable.
+      req.resume();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  state.origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  return {
+    url: `${state.origin}/v1`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
