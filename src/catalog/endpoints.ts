@@ -220,6 +220,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     kind: "ext",
     model: "stt",
     multipart: true,
+    needs: "/v1/audio/transcriptions",
     notes: "STT to English; many servers fold into transcriptions",
   }),
 

@@ -57,7 +57,7 @@ const edits: Check = async (ctx) => {
   const json = {
     model,
     prompt: PROMPT,
-    image: `data:image/png;base64,${Buffer.from(TINY_PNG).toString("base64")}`,
+    images: [{ image_url: `data:image/png;base64,${Buffer.from(TINY_PNG).toString("base64")}` }],
     n: 1,
     size: SIZE,
     response_format: "b64_json",

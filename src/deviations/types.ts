@@ -3,7 +3,9 @@ import type { Observation } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 
 export interface Implementation {
+  /** Canonical project name, e.g. `llama.cpp`, `vLLM`, `Ollama`, `LM Studio`, `SGLang`, `LiteLLM`, `LocalAI`. */
   name: string;
+  /** Which versions behave so, as far as the sources say (e.g. `before v0.5.2`). */
   versions?: string;
 }
 
@@ -17,6 +19,7 @@ export interface Deviation {
   rows: string[];
   verdict: "WARN" | "FAIL";
   summary: string;
+  /** Only implementations a cited source confirms; empty when none is confirmed. */
   implementations: Implementation[];
   /** Where our docs explain it (no links: a path and anchor inside this repository). */
   docs: string;
@@ -24,8 +27,19 @@ export interface Deviation {
   detect(obs: Observation, problems: readonly Problem[]): boolean;
   /** The findings this deviation accounts for, so they do not also grade the row. */
   explains?(problem: Problem): boolean;
+  /** Why the verdict is WARN or FAIL: which clients cope or break, and the evidence. */
+  why?: string;
+  /** What `detect` looks for, in words (for `aioc deviations ID` and docs/deviations.md). */
+  detection?: string;
+  /** Where the behaviour is documented, link-free: "llama.cpp issue #5876", "vLLM docs: OpenAI-compatible server". */
+  sources?: string[];
+}
+
+/** True when a `rows` pattern names this row id (exact, or a prefix ending in `*`). */
+export function rowMatches(pattern: string, id: string): boolean {
+  return pattern.endsWith("*") ? id.startsWith(pattern.slice(0, -1)) : pattern === id;
 }
 
 export function appliesTo(d: Deviation, row: Endpoint): boolean {
-  return d.rows.some((r) => (r.endsWith("*") ? row.id.startsWith(r.slice(0, -1)) : r === row.id));
+  return d.rows.some((r) => rowMatches(r, row.id));
 }

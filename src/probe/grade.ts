@@ -35,7 +35,8 @@ export function grade(row: Endpoint, outcome: Outcome): Graded {
   const unexplained = problems.filter((p) => !matched.some((d) => d.explains?.(p)));
   const failures = unexplained.filter((p) => p.severity === "fail");
   const verdict = outcome.verdict;
-  if (verdict && (verdict.status !== "FAIL" || failures.length > 0 || matched.length === 0)) {
+  // A check's own verdict stands unless a known deviation accounts for it (then the catalog names who does it).
+  if (verdict && (matched.length === 0 || (verdict.status === "FAIL" && failures.length > 0))) {
     return { status: verdict.status, detail: verdict.detail, deviations, problems };
   }
   if (failures.length > 0) {

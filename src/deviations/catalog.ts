@@ -1,0 +1,675 @@
+/**
+ * The deviation catalog: data, one entry per known deviation. docs/deviations.md is generated from it
+ * (src/deviations/docs.ts) and `aioc deviations` prints it; test/deviations.test.ts keeps both honest.
+ *
+ * Every implementation named here is backed by a source in the same entry (an issue, a pull request, a docs
+ * page or the implementation's own route table). Where no source confirms an implementation, the list is
+ * empty rather than guessed.
+ */
+import type { Observation } from "../probe/types.js";
+import type { Problem } from "../report/types.js";
+import type { Deviation } from "./types.js";
+
+/**
+ * Facts a check records in `observation.facts` for the predicates below. Checks that do not record them yet
+ * simply never trigger the deviations that need them.
+ */
+export const FACTS = {
+  /** The raw (non-JSON-encoded) request body an error check sent, e.g. malformed JSON (src/checks/error-response.ts). */
+  sentRaw: "sentRaw",
+  /** HTTP status `/v1/audio/transcriptions` answered in the same run (set on the translations row). */
+  /** HTTP status of the row this one `needs` (set by the runner). */
+  dependencyStatus: "dependencyStatus",
+  /** Sniffed audio format of a speech body (set by src/checks/audio.ts). */
+  audioFormat: "audioFormat",
+  /** `true` when image edits refused multipart but took JSON (set by src/checks/images.ts). */
+  jsonAccepted: "jsonAccepted",
+} as const;
+
+/** Every chat row: plain, streamed and the Phase C variants (`[tools]`, `[stream-forensics]`, …). */
+const CHAT_ALL = "/v1/chat/completions*";
+const COMPLETIONS_ALL = "/v1/completions*";
+/** Streamed chat: `[stream]`, `[stream-forensics]` and the streamed tool call. */
+const CHAT_STREAMS = ["/v1/chat/completions[stream*", "/v1/chat/completions[tools-stream]"];
+const COMPLETIONS_STREAMS = ["/v1/completions[stream*"];
+const RESPONSES_STREAMS = ["/v1/responses[stream*"];
+const STREAM_ROWS = [...CHAT_STREAMS, ...COMPLETIONS_STREAMS, ...RESPONSES_STREAMS];
+/** Every row, including Phase C variants such as `/v1/chat/completions[error-invalid-json]`. */
+const ALL = ["/v1/*"];
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
+
+function mediaType(contentType: string): string {
+  return contentType.split(";")[0]!.trim().toLowerCase();
+}
+
+/** The last segment of a JSON pointer (`stream/3/choices/0/index` → `index`). */
+function field(pointer: string): string {
+  return pointer.slice(pointer.lastIndexOf("/") + 1);
+}
+
+/** The parsed body: the check's `json` when it parsed one, else the raw body parsed here (error responses). */
+function bodyJson(obs: Observation): unknown {
+  if (obs.json !== undefined) return obs.json;
+  if (!obs.body || obs.body.length === 0 || obs.body.length > 1 << 20) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(obs.body));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parsed SSE data frames that are JSON objects. */
+function chunks(obs: Observation): Json[] {
+  return (obs.frames ?? []).filter(isObject);
+}
+
+function choicesOf(chunk: Json): Json[] {
+  return Array.isArray(chunk.choices) ? chunk.choices.filter(isObject) : [];
+}
+
+const isStreamObservation = (obs: Observation) => obs.events !== undefined;
+
+const anyProblem = (match: (p: Problem) => boolean) => (_obs: Observation, problems: readonly Problem[]) =>
+  problems.some(match);
+
+/** A spec-required field reported missing by the shapes (severity warn). */
+const missing = (name: string) => (p: Problem) =>
+  p.got === "missing" && p.expected === "present (spec-required)" && field(p.pointer) === name;
+
+const isStatus = (p: Problem) => p.pointer === "status";
+
+/** A 2xx body that is nothing but `{error: …}` (see error-with-200): its shape findings are not field defects. */
+function errorOnlyBody(obs: Observation): boolean {
+  if (obs.status === null || obs.status < 200 || obs.status >= 300) return false;
+  const json = bodyJson(obs);
+  return isObject(json) && Object.keys(json).length === 1 && json.error !== null && json.error !== undefined;
+}
+
+/** A shape finding on a real response body (not an error body served with 2xx). */
+const shapeFinding = (match: (p: Problem) => boolean) => (obs: Observation, problems: readonly Problem[]) =>
+  !errorOnlyBody(obs) && problems.some(match);
+const isContentType = (p: Problem) => p.pointer === "header:content-type";
+
+function isErrorEnvelope(value: unknown): boolean {
+  const err = isObject(value) ? value.error : undefined;
+  return isObject(err) && typeof err.message === "string";
+}
+
+/** A request body the check sent on purpose as malformed JSON. */
+function sentMalformed(obs: Observation): boolean {
+  const raw = obs.facts[FACTS.sentRaw] ?? obs.sent;
+  if (typeof raw !== "string") return false;
+  try {
+    JSON.parse(raw);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+const noUsage = (p: Problem) => p.got === "no usage chunk";
+const noFinish = (p: Problem) => p.expected === "a chunk carrying finish_reason" && p.got === "none";
+const streamIndex = (p: Problem) =>
+  missing("index")(p) && /\/(choices|tool_calls)\/\d+\/index$/.test(p.pointer);
+const chunkFinishMissing = (p: Problem) =>
+  missing("finish_reason")(p) && /\/choices\/\d+\/finish_reason$/.test(p.pointer);
+const nonStandardFinish = (p: Problem) =>
+  field(p.pointer) === "finish_reason" &&
+  p.got.startsWith("string") &&
+  (p.expected.startsWith("one of") || p.expected === "null");
+const floatCreated = (p: Problem) =>
+  field(p.pointer) === "created" && p.expected === "integer" && p.got.startsWith("number");
+/** The error checks' finding for a body that is not the envelope (src/checks/error-response.ts). */
+const envelopeFinding = (p: Problem) =>
+  p.pointer === "body" && p.severity === "warn" && p.expected.includes("error envelope");
+
+/** Tool calls whose id is `""`: in a JSON body directly, in a stream once every delta for the call is seen. */
+function hasEmptyToolCallId(obs: Observation): boolean {
+  const json = bodyJson(obs);
+  if (isObject(json)) {
+    for (const choice of choicesOf(json)) {
+      const calls = isObject(choice.message) ? choice.message.tool_calls : undefined;
+      if (Array.isArray(calls) && calls.some((c) => isObject(c) && c.id === "")) return true;
+    }
+  }
+  const ids = new Map<string, string>();
+  for (const chunk of chunks(obs)) {
+    for (const choice of choicesOf(chunk)) {
+      const calls = isObject(choice.delta) ? choice.delta.tool_calls : undefined;
+      if (!Array.isArray(calls)) continue;
+      for (const call of calls.filter(isObject)) {
+        const key = `${String(choice.index)}/${String(call.index)}`;
+        const seen = ids.get(key) ?? "";
+        ids.set(key, seen || (typeof call.id === "string" ? call.id : ""));
+      }
+    }
+  }
+  return [...ids.values()].some((id) => id === "");
+}
+
+export const DEVIATIONS: readonly Deviation[] = [
+  // ── Models ──────────────────────────────────────────────────────────────────────────────────────
+  {
+    id: "model-retrieve-404",
+    rows: ["/v1/models/{model}"],
+    verdict: "WARN",
+    summary: "GET /v1/models/{model} answers 404 for a model that /v1/models lists",
+    implementations: [
+      { name: "llama.cpp", versions: "current llama-server (its route table has no /v1/models/{id})" },
+      {
+        name: "LiteLLM",
+        versions: 'proxy before the fix for issue #13128 (answered {"detail":"Not Found"})',
+      },
+      { name: "mlx-lm", versions: "server before issue #304 was closed" },
+    ],
+    docs: "docs/deviations.md#model-retrieve-404",
+    detect: (obs) => obs.status === 404,
+    explains: isStatus,
+    why: "The list endpoint works and clients that only list models are unaffected; clients that check one model (Copilot via mlx-lm issue #304, Llama Stack via LiteLLM issue #13128) get a NotFoundError.",
+    detection: "The retrieve row answered 404 for the model id /v1/models returned.",
+    sources: [
+      "llama.cpp tools/server/server.cpp (route table: GET /models and /v1/models, no /v1/models/{id})",
+      "LiteLLM issue #13128",
+      "mlx-lm issue #304",
+    ],
+  },
+  {
+    id: "missing-created",
+    rows: ALL,
+    verdict: "WARN",
+    summary: "responses omit the spec-required `created` timestamp",
+    implementations: [
+      { name: "LM Studio", versions: "0.4.15 /v1/models entries (issue #1998 log)" },
+      { name: "LocalAI", versions: "streamed chunks in 2023 (issues #340, #648)" },
+    ],
+    docs: "docs/deviations.md#missing-created",
+    detect: shapeFinding(missing("created")),
+    explains: missing("created"),
+    why: "The official SDKs do not validate responses (openai-node returns the JSON as is; its stream helper copies whatever fields a chunk has), and the Vercel AI SDK treats `created` as optional.",
+    detection:
+      "A shape finding: `created` missing where the spec requires it (models, completions, chunks, images).",
+    sources: ["LM Studio bug tracker issue #1998", "LocalAI issue #340", "LocalAI issue #648"],
+  },
+  {
+    id: "missing-object",
+    rows: ALL,
+    verdict: "WARN",
+    summary: "responses omit the spec-required `object` tag (`chat.completion`, `list`, …)",
+    implementations: [{ name: "LocalAI", versions: "v1.9.1 completion stream chunks (issue #648)" }],
+    docs: "docs/deviations.md#missing-object",
+    detect: shapeFinding(missing("object")),
+    explains: missing("object"),
+    why: "No official SDK dispatches on `object` for these endpoints; the tag is informational.",
+    detection: "A shape finding: `object` missing where the spec requires it.",
+    sources: ["LocalAI issue #648"],
+  },
+  {
+    id: "missing-index",
+    rows: ALL,
+    verdict: "WARN",
+    summary: "non-streamed choices or embeddings omit the spec-required `index`",
+    implementations: [{ name: "LocalAI", versions: "1.21.0 chat completions (issue #788)" }],
+    docs: "docs/deviations.md#missing-index",
+    detect: (obs, problems) => !isStreamObservation(obs) && shapeFinding(missing("index"))(obs, problems),
+    explains: missing("index"),
+    why: "In a complete (non-streamed) body the array position already orders the choices, and the SDKs return the body unchanged. In a stream it is FAIL, see stream-missing-index.",
+    detection: "A shape finding: `index` missing in a JSON (non-SSE) body.",
+    sources: ["LocalAI issue #788"],
+  },
+
+  // ── Chat completions, streamed ──────────────────────────────────────────────────────────────────
+  {
+    id: "stream-no-usage",
+    rows: [...CHAT_STREAMS, ...COMPLETIONS_STREAMS],
+    verdict: "WARN",
+    summary: "stream has no usage chunk although stream_options.include_usage was set",
+    implementations: [
+      { name: "Ollama", versions: "before v0.5.2 (added by PR #6784)" },
+      { name: "vLLM", versions: "v0.5.1 (issue #6371)" },
+      { name: "SGLang", versions: "mid-2024 (issue #954)" },
+      { name: "llama-cpp-python", versions: "server, 2024 (issues #1082, #1640)" },
+    ],
+    docs: "docs/deviations.md#stream-no-usage",
+    detect: anyProblem(noUsage),
+    explains: noUsage,
+    why: "The text streams fine; only token accounting is lost (the SDK reports `usage` as undefined).",
+    detection: "The chat stream check requested include_usage and no chunk carried a usage object.",
+    sources: [
+      "Ollama issue #4448",
+      "Ollama issue #5200",
+      "Ollama PR #6784 (released in v0.5.2)",
+      "vLLM issue #6371",
+      "SGLang issue #954",
+      "llama-cpp-python issue #1640",
+    ],
+  },
+  {
+    id: "stream-usage-every-chunk",
+    rows: [...CHAT_STREAMS, ...COMPLETIONS_STREAMS],
+    verdict: "WARN",
+    summary: "usage is sent on many chunks instead of only on a final chunk",
+    implementations: [
+      {
+        name: "vLLM",
+        versions: "v0.5.4 with include_usage (issue #7262); any version with continuous_usage_stats",
+      },
+      { name: "LocalAI", versions: "zeroed usage on every chunk (issues #1194, #1744, v2.8.2)" },
+      { name: "SGLang", versions: "only with stream_options.continuous_usage_stats (PR #12241)" },
+    ],
+    docs: "docs/deviations.md#stream-usage-every-chunk",
+    detect: (obs) => chunks(obs).filter((c) => isObject(c.usage)).length > 1,
+    why: "The text is intact and openai-node's stream helper keeps the last usage it sees, but the usage is no longer a reliable end marker (atoma-proxy PR #534) and the official Go SDK's ChatCompletionAccumulator adds up usage across chunks, so running totals are over-counted.",
+    detection:
+      "More than one stream chunk carries a non-null `usage` object (OpenAI sends usage: null on all but the final choices: [] chunk).",
+    sources: [
+      "vLLM issue #7262",
+      "vLLM PR #6652 (continuous_usage_stats)",
+      "SGLang PR #12241",
+      "LocalAI issue #1744",
+      "openai-go streamaccumulator.go (usage is summed per chunk)",
+      "OpenAI API reference: stream_options.include_usage",
+    ],
+  },
+  {
+    id: "no-finish-reason",
+    rows: CHAT_STREAMS,
+    verdict: "FAIL",
+    summary: "no stream chunk carries a finish_reason",
+    implementations: [
+      { name: "Nebius AI Studio", versions: "DeepSeek V3/R1, early 2025 (openai-node issue #1292)" },
+    ],
+    docs: "docs/deviations.md#no-finish-reason",
+    detect: anyProblem(noFinish),
+    explains: noFinish,
+    why: 'The official SDK\'s stream helper (openai-node `chat.completions.stream()`, `runTools`) throws "missing finish_reason for choice 0" when the stream ends (measured with openai 6.49.0; openai-node issues #499, #1292).',
+    detection: "The chat stream check found no chunk whose choices carry a finish_reason.",
+    sources: [
+      "openai-node issue #1292",
+      "openai-node issue #499",
+      "openai-node src/lib/ChatCompletionStream.ts",
+    ],
+  },
+  {
+    id: "missing-chunk-finish-reason",
+    rows: [...CHAT_STREAMS, ...COMPLETIONS_STREAMS],
+    verdict: "WARN",
+    summary: "stream chunks omit `finish_reason` instead of sending `finish_reason: null`",
+    implementations: [
+      { name: "vLLM", versions: "before PR #19662 (June 2025)" },
+      { name: "LocalAI", versions: "2023–2024 (issues #1194, #1744)" },
+    ],
+    docs: "docs/deviations.md#missing-chunk-finish-reason",
+    detect: (obs, problems) => isStreamObservation(obs) && problems.some(chunkFinishMissing),
+    explains: chunkFinishMissing,
+    why: "The SDK accumulators treat an absent finish_reason like null (openai-node, openai-go); clients that require the key normalise it themselves (LibreChat PR #5563 adds `finish_reason: null` for providers that omit it).",
+    detection:
+      "A shape finding on a stream chunk: `choices[].finish_reason` missing (the spec requires the key, nullable).",
+    sources: ["vLLM PR #19662", "LocalAI issue #1194", "LocalAI issue #1744", "LibreChat PR #5563"],
+  },
+  {
+    id: "stream-missing-index",
+    rows: [...CHAT_STREAMS, ...COMPLETIONS_STREAMS],
+    verdict: "FAIL",
+    summary: "stream chunks omit `choices[].index` (or `tool_calls[].index`)",
+    implementations: [{ name: "LocalAI", versions: "2023 (issue #1194)" }],
+    docs: "docs/deviations.md#stream-missing-index",
+    detect: (obs, problems) => isStreamObservation(obs) && problems.some(streamIndex),
+    explains: streamIndex,
+    why: 'The official SDK\'s stream helper (openai-node) files deltas under `choices[index]`; without an index it throws "stream ended without producing a ChatCompletionMessage with role=assistant" (measured with openai 6.49.0). one-api issue #1037 reports the official library failing the same way.',
+    detection: "A shape finding on a stream chunk: `choices[].index` or `delta.tool_calls[].index` missing.",
+    sources: ["LocalAI issue #1194", "one-api issue #1037", "openai-node src/lib/ChatCompletionStream.ts"],
+  },
+  {
+    id: "stream-missing-role",
+    rows: CHAT_STREAMS,
+    verdict: "FAIL",
+    summary: 'no stream chunk carries `delta.role: "assistant"`',
+    implementations: [{ name: "llama.cpp", versions: "before PR #13634 (May 2025)" }],
+    docs: "docs/deviations.md#stream-missing-role",
+    detect: (obs) => {
+      // Chat chunks only: legacy completions stream `text`, not `delta`.
+      const withChoices = chunks(obs).filter((c) => choicesOf(c).some((ch) => isObject(ch.delta)));
+      return (
+        withChoices.length > 0 &&
+        !withChoices.some((c) =>
+          choicesOf(c).some(
+            (ch) => isObject(ch.delta) && typeof ch.delta.role === "string" && ch.delta.role !== "",
+          ),
+        )
+      );
+    },
+    why: 'The official SDK\'s stream helper (openai-node) throws "missing role for choice 0" at the end of the stream (measured with openai 6.49.0; LibreChat issue #1221, llama.cpp PR #13634).',
+    detection: "Chunks with choices arrived, but none had a non-empty `delta.role`.",
+    sources: ["llama.cpp PR #13634", "one-api issue #1037", "LibreChat issue #1221"],
+  },
+  {
+    id: "chunk-id-changes",
+    rows: [...CHAT_STREAMS, ...COMPLETIONS_STREAMS],
+    verdict: "FAIL",
+    summary: "the `id` changes between chunks of one stream",
+    implementations: [
+      { name: "llama.cpp", versions: "early 2024 (issue #5876)" },
+      {
+        name: "LiteLLM",
+        versions:
+          "before PR #1572 (Jan 2024); v1.74.15 /completions (issue #14429); providers without an upstream id (issue #38098)",
+      },
+      { name: "SGLang", versions: "usage chunk of /v1/completions, early 2025 (PR #3760 output)" },
+      { name: "Foundry Local", versions: "up to v0.6.87 (issues #144, #221)" },
+    ],
+    docs: "docs/deviations.md#chunk-id-changes",
+    detect: (obs) =>
+      new Set(
+        chunks(obs)
+          .map((c) => c.id)
+          .filter((id) => typeof id === "string" && id !== ""),
+      ).size > 1,
+    why: "The official Go SDK's ChatCompletionAccumulator.AddChunk rejects a chunk whose id differs from the first (Foundry Local issue #221), openai-node's ChatCompletionStream.fromReadableStream starts a new completion on a new id, and clients that merge by id split one reply into many (LiteLLM issue #38098, goose).",
+    detection: "The stream's chunks carry more than one distinct non-empty `id`.",
+    sources: [
+      "llama.cpp issue #5876",
+      "LiteLLM issue #1571",
+      "LiteLLM issue #14429",
+      "LiteLLM issue #38098",
+      "SGLang PR #3760",
+      "Foundry Local issue #221",
+      "openai-go streamaccumulator.go (preflightChunk)",
+    ],
+  },
+  {
+    id: "finish-reason-nonstandard",
+    rows: [CHAT_ALL, COMPLETIONS_ALL],
+    verdict: "FAIL",
+    summary: 'finish_reason is not one of the spec values (`eos`, `eos_token`, `""`)',
+    implementations: [
+      { name: "Ollama", versions: '"" on stream chunks, 2024 (issue #4357)' },
+      { name: "SGLang", versions: '"" or "eos_token" (dstack PR #2229)' },
+      { name: "TGI", versions: '"eos_token" before PR #2344' },
+      { name: "Together AI", versions: '"eos" (openai-dotnet PR #267)' },
+    ],
+    docs: "docs/deviations.md#finish-reason-nonstandard",
+    detect: anyProblem(nonStandardFinish),
+    explains: nonStandardFinish,
+    why: 'The official .NET SDK throws ArgumentOutOfRangeException "Unknown ChatFinishReason value" (openai-dotnet PR #267, declined upstream) and typed clients such as async-openai fail to deserialize (TGI PR #2344). openai-node passes the string through.',
+    detection:
+      "A shape finding: `finish_reason` is a string outside stop, length, tool_calls, content_filter, function_call.",
+    sources: [
+      "Ollama issue #4357",
+      "dstack PR #2229",
+      "TGI issue #2296",
+      "TGI PR #2344",
+      "openai-dotnet PR #267",
+    ],
+  },
+  {
+    id: "tool-call-empty-id",
+    rows: [CHAT_ALL],
+    verdict: "WARN",
+    summary: 'tool calls come back with an empty `id` (`""`)',
+    implementations: [{ name: "LM Studio", versions: "2025 (bug tracker issue #830)" }],
+    docs: "docs/deviations.md#tool-call-empty-id",
+    detect: hasEmptyToolCallId,
+    why: "openai-node keeps the empty id (measured with openai 6.49.0) and agent frameworks now synthesise one (pydantic-ai PR #1892, Vercel AI PR #19091, LangChain PR #29921); older clients broke (openai-dotnet issue #428, fixed by PR #429), and with parallel calls the results cannot be matched to their calls.",
+    detection:
+      'A tool call in a JSON body has `id: ""`, or no delta of a streamed tool call carried a non-empty id.',
+    sources: [
+      "LM Studio bug tracker issue #830",
+      "openai-dotnet issue #428",
+      "pydantic-ai PR #1892",
+      "Vercel AI PR #19091",
+      "LangChain PR #29921",
+    ],
+  },
+  {
+    id: "float-created",
+    rows: ALL,
+    verdict: "FAIL",
+    summary: "`created` is a float (e.g. 1700000000.25) instead of an integer",
+    implementations: [
+      { name: "LiteLLM", versions: "proxy v1.41.15 (issue #4654)" },
+      { name: "SambaNova Cloud", versions: "2025 (LiteLLM PR #11971)" },
+    ],
+    docs: "docs/deviations.md#float-created",
+    detect: shapeFinding(floatCreated),
+    explains: floatCreated,
+    why: "Typed clients reject it: huggingface_hub's pydantic models raise int_from_float (modelbench issue #1287), LiteLLM had to coerce it (PR #11971), and LiteLLM issue #4654 reports OpenAI client libraries failing to parse. openai-node passes the number through.",
+    detection: "A shape finding: `created` is a number but not an integer.",
+    sources: ["LiteLLM issue #4654", "LiteLLM PR #11971", "modelbench issue #1287"],
+  },
+  {
+    id: "sse-wrong-content-type",
+    rows: STREAM_ROWS,
+    verdict: "WARN",
+    summary: "the stream's frames are fine but Content-Type is not text/event-stream",
+    implementations: [
+      { name: "microsoft/foundry-dev-tools", versions: "application/json on streams, 2025 (issue #195)" },
+      { name: "nearai private-ml-sdk", versions: "no Content-Type before PR #20" },
+    ],
+    docs: "docs/deviations.md#sse-wrong-content-type",
+    detect: (obs, problems) => chunks(obs).length > 0 && problems.some(isContentType),
+    explains: isContentType,
+    why: "openai-node's SSE decoder never reads Content-Type (src/core/streaming.ts; measured: a stream served as application/json iterates and accumulates normally), nor does the Vercel AI SDK's createEventSourceResponseHandler. Browser-style clients that insist on text/event-stream (fetch-event-source's default onopen, HF chat-ui issue #430) refuse it.",
+    detection: "SSE data frames parsed as JSON, and the Content-Type check failed.",
+    sources: [
+      "microsoft/foundry-dev-tools issue #195",
+      "nearai/private-ml-sdk PR #20",
+      "openai-node src/core/streaming.ts",
+      "HF chat-ui issue #430",
+    ],
+  },
+  {
+    id: "responses-stream-done",
+    rows: RESPONSES_STREAMS,
+    verdict: "WARN",
+    summary: "a Responses stream ends with `data: [DONE]`, which OpenAI does not send there",
+    implementations: [],
+    docs: "docs/deviations.md#responses-stream-done",
+    detect: (obs) =>
+      obs.sawDone === true &&
+      chunks(obs).some((e) => typeof e.type === "string" && e.type.startsWith("response.")),
+    why: "openai-node and openai-python stop at `[DONE]` on any stream, so SDK users are unaffected; a client written to the Responses event spec that JSON-parses every data line logs or throws on it (the same failure Llama Stack's SDKs had on chat streams, ogx issue #4744). A Responses stream without `[DONE]` is the spec and is never flagged.",
+    detection: 'A stream of Responses events (`type: "response.…"`) contained a `data: [DONE]` line.',
+    sources: [
+      "OpenAI API reference: Responses streaming events",
+      "openai-node src/core/streaming.ts",
+      "ogx issue #4744",
+    ],
+  },
+
+  // ── Audio ───────────────────────────────────────────────────────────────────────────────────────
+  {
+    id: "speech-octet-stream",
+    rows: ["/v1/audio/speech"],
+    verdict: "WARN",
+    summary: "speech audio is valid but served as application/octet-stream (or with no Content-Type)",
+    implementations: [],
+    docs: "docs/deviations.md#speech-octet-stream",
+    detect: (obs, problems) =>
+      !!obs.facts[FACTS.audioFormat] &&
+      ["application/octet-stream", ""].includes(mediaType(obs.contentType)) &&
+      problems.some(isContentType),
+    explains: isContentType,
+    why: "The SDKs return the raw bytes whatever the header (openai-node marks speech as a binary response), and OpenAI's own OpenAPI description lists application/octet-stream for createSpeech (openai-openapi issue #141), although the live API sends audio/mpeg, audio/wav, …. Players that trust the header may not play it.",
+    detection:
+      "The body sniffs as audio, the Content-Type is application/octet-stream or absent, and the content-type check failed.",
+    sources: [
+      "openai-openapi issue #141",
+      "openai-openapi openapi.json (createSpeech 200 response)",
+      "openai-node src/internal/parse.ts",
+    ],
+  },
+  {
+    id: "speech-wrong-audio-type",
+    rows: ["/v1/audio/speech"],
+    verdict: "WARN",
+    summary: "speech audio is valid but its Content-Type names another audio format",
+    implementations: [
+      {
+        name: "LiteLLM",
+        versions: "proxy sent audio/mpeg for every format (issue #4332, fixed by PR #38798)",
+      },
+    ],
+    docs: "docs/deviations.md#speech-wrong-audio-type",
+    detect: (obs, problems) =>
+      !!obs.facts[FACTS.audioFormat] &&
+      mediaType(obs.contentType).startsWith("audio/") &&
+      problems.some(isContentType),
+    explains: isContentType,
+    why: "SDKs hand back the bytes regardless; a browser or player that trusts the header may fail to decode (dify PR #40894 describes WAV bytes labelled audio/mpeg failing in browsers).",
+    detection:
+      "The body sniffs as audio, the Content-Type is audio/* but not the requested format's, and the content-type check failed.",
+    sources: ["LiteLLM issue #4332", "LiteLLM PR #38798", "dify PR #40894"],
+  },
+  {
+    id: "translations-folded",
+    rows: ["/v1/audio/translations"],
+    verdict: "WARN",
+    summary:
+      "translations are not a separate operation: the route is missing while transcriptions works, or it answers in the source language",
+    implementations: [
+      {
+        name: "llama.cpp",
+        versions: "llama-server registers /v1/audio/transcriptions, not /v1/audio/translations",
+      },
+      {
+        name: "Ollama",
+        versions: "registers /v1/audio/transcriptions, not /v1/audio/translations (v0.33 route table)",
+      },
+    ],
+    docs: "docs/deviations.md#translations-folded",
+    detect: (obs) => {
+      const transcriptions = obs.facts[FACTS.dependencyStatus];
+      if (
+        obs.status === 404 &&
+        typeof transcriptions === "number" &&
+        transcriptions >= 200 &&
+        transcriptions < 300
+      ) {
+        return true;
+      }
+      const language = isObject(obs.json) ? obs.json.language : undefined;
+      return typeof language === "string" && !/^(en|eng|english)$/i.test(language.trim());
+    },
+    why: "A client that needs English text gets none (404) or gets the source language, but nothing crashes; translations is an optional (ext) row.",
+    detection:
+      "The translations row answered 404 while /v1/audio/transcriptions answered 2xx in the same run (the row needs transcriptions, so the runner records its status), or a translation body reports a `language` other than English.",
+    sources: [
+      "llama.cpp tools/server/server.cpp (route table)",
+      "Ollama server/routes.go (route table)",
+      "OpenAI API reference: createTranslation (always English)",
+    ],
+  },
+
+  // ── Images ──────────────────────────────────────────────────────────────────────────────────────
+  {
+    id: "images-edits-json",
+    rows: ["/v1/images/edits"],
+    verdict: "WARN",
+    summary: "image edits refuse multipart/form-data and accept only a JSON body",
+    implementations: [],
+    docs: "docs/deviations.md#images-edits-json",
+    detect: (obs) => obs.facts[FACTS.jsonAccepted] === true,
+    explains: (p) => p.pointer === "request",
+    why: "The JSON form itself is documented: OpenAI's OpenAPI description (2.3.0) accepts application/json (EditImageBodyJsonParam) besides multipart, so JSON clients work. Refusing multipart does stop openai-node's `client.images.edit()`, which always uploads multipart (src/resources/images.ts), so SDK users must send the request by hand.",
+    detection:
+      "Multipart was refused with a 4xx and the same edit sent as JSON succeeded (the jsonAccepted fact).",
+    sources: [
+      "openai-openapi openapi.json (createImageEdit: multipart/form-data and application/json)",
+      "openai-node src/resources/images.ts",
+      "vLLM-Omni docs: Image Edit API (multipart)",
+      "SGLang Diffusion docs: OpenAI API (multipart)",
+    ],
+  },
+
+  // ── Errors ──────────────────────────────────────────────────────────────────────────────────────
+  {
+    id: "error-not-envelope",
+    rows: ALL,
+    verdict: "WARN",
+    summary: "error responses are not the OpenAI envelope {error: {message, type, param, code}}",
+    implementations: [
+      {
+        name: "vLLM",
+        versions: 'before v0.10.1: flat {object: "error", message, …} (issue #12886, PR #22099)',
+      },
+      { name: "LiteLLM", versions: 'proxy, FastAPI {"detail": …} on unknown routes (issue #13128)' },
+      { name: "SGLang", versions: "top-level error on /v1/responses before PR #9624" },
+      { name: "Ollama", versions: 'plain-text "404 page not found" on unknown routes (issue #6422)' },
+    ],
+    docs: "docs/deviations.md#error-not-envelope",
+    detect: (obs) => {
+      if (obs.status === null || obs.status < 400) return false;
+      if (!obs.body || obs.body.length === 0) return obs.json !== undefined && !isErrorEnvelope(obs.json);
+      return !isErrorEnvelope(bodyJson(obs));
+    },
+    explains: envelopeFinding,
+    why: 'The SDKs still raise the right error class from the status code, but lose the message: openai-node reports "400 status code (no body)" for a flat or {detail} body and a JSON-quoted string for {error: "…"}, with error.type and error.code undefined (measured with openai 6.49.0; vLLM issue #12886: chat-ui could not show the message); code that reads error.code or error.type gets nothing (autogen PR #757).',
+    detection:
+      'An error status (≥ 400) whose body is not {error: {message: string, …}}: {error: "text"}, {detail: …}, a flat {message, type}, plain text or HTML.',
+    sources: [
+      "vLLM issue #12886",
+      "vLLM PR #22099 (released in v0.10.1)",
+      "LiteLLM issue #13128",
+      "SGLang PR #9624",
+      "Ollama issue #6422",
+      "autogen PR #757",
+    ],
+  },
+  {
+    id: "invalid-json-500",
+    rows: ALL,
+    verdict: "FAIL",
+    summary: "a malformed JSON request body is answered with 500 instead of 400",
+    implementations: [
+      {
+        name: "llama.cpp",
+        versions: "llama-server: JSON parse errors surface as 500 server_error (issue #11738)",
+      },
+    ],
+    docs: "docs/deviations.md#invalid-json-500",
+    detect: (obs) => obs.status !== null && obs.status >= 500 && sentMalformed(obs),
+    explains: (p) => isStatus(p) && p.got.startsWith("5"),
+    why: "A client mistake reported as a server fault: openai-node retries 5xx (twice by default), resending the bad request, then raises InternalServerError instead of BadRequestError, so callers' handling of invalid requests never runs (the error checks in src/checks/chat-errors.ts grade it the same way).",
+    detection:
+      "The error check sent malformed JSON (the sentRaw fact, or a `sent` string that does not parse) and got a 5xx.",
+    sources: [
+      "llama.cpp issue #11738",
+      "llama.cpp tools/server/server.cpp (ex_wrapper: only std::invalid_argument maps to 400)",
+    ],
+  },
+  {
+    id: "error-with-200",
+    rows: ALL,
+    verdict: "FAIL",
+    summary: 'answers 200 with an error body ({"error": …}) instead of an error status',
+    implementations: [
+      { name: "LM Studio", versions: "unknown routes, 0.3.14 to 0.4.17 (issues #618, #2085)" },
+    ],
+    docs: "docs/deviations.md#error-with-200",
+    detect: errorOnlyBody,
+    explains: () => true,
+    why: "Clients take the 200 as success; openai-node returns {error: …} typed as the requested object and callers crash on missing fields, and existence probes wrongly see the route as present.",
+    detection: "A 2xx body whose only key is a non-null `error`.",
+    sources: ["LM Studio bug tracker issue #618", "LM Studio bug tracker issue #2085"],
+  },
+];
+
+export function findDeviation(id: string): Deviation | undefined {
+  return DEVIATIONS.find((d) => d.id === id);
+}
+
+/** Every implementation name the catalog mentions, sorted. */
+export function implementationNames(): string[] {
+  return [...new Set(DEVIATIONS.flatMap((d) => d.implementations.map((i) => i.name)))].sort((a, b) =>
+    a.localeCompare(b),
+  );
+}
+
+/** An implementation profile: the deviations the catalog attributes to it (case-insensitive name). */
+export function deviationsOf(implementation: string): Deviation[] {
+  const name = implementation.toLowerCase();
+  return DEVIATIONS.filter((d) => d.implementations.some((i) => i.name.toLowerCase() === name));
+}

@@ -1,0 +1,826 @@
+/**
+ * The deviation catalog: its generated doc, its integrity, and each entry's predicate against a crafted
+ * observation (fires, grades to the entry's verdict with "— known: …") and against canonical ones (never fires).
+ * Observations come from the real checks wherever a check produces them, so the literals the predicates match
+ * on (pointers, `got` texts) cannot drift apart from the checks.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { ENDPOINTS, findEndpoint } from "../src/catalog/endpoints.js";
+import { envelopeFindings, type Refusal, serverFault } from "../src/checks/error-response.js";
+import { CHECKS } from "../src/checks/index.js";
+import { DEVIATIONS, deviationsOf, FACTS, findDeviation } from "../src/deviations/catalog.js";
+import { deviationsDoc, docsAnchor, headingAnchor } from "../src/deviations/docs.js";
+import { rowMatches } from "../src/deviations/types.js";
+import { silentWav } from "../src/fixtures/media.js";
+import type { HttpOutcome, HttpRequest } from "../src/http/transport.js";
+import { grade } from "../src/probe/grade.js";
+import type { Observation, Outcome, ProbeContext } from "../src/probe/types.js";
+import type { Problem } from "../src/report/types.js";
+
+const MODEL = "tiny-chat";
+const T = 1_700_000_000;
+const usage = { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 };
+
+// ── Canonical payloads (what OpenAI sends) ──────────────────────────────────────────────────────────
+
+const completion = (over: Record<string, unknown> = {}) => ({
+  id: "chatcmpl-1",
+  object: "chat.completion",
+  created: T,
+  model: MODEL,
+  choices: [
+    {
+      index: 0,
+      message: { role: "assistant", content: "hi", refusal: null },
+      finish_reason: "stop",
+      logprobs: null,
+    },
+  ],
+  usage,
+  ...over,
+});
+
+const chunk = (delta: object, finish: string | null = null, over: Record<string, unknown> = {}) => ({
+  id: "chatcmpl-1",
+  object: "chat.completion.chunk",
+  created: T,
+  model: MODEL,
+  choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+  usage: null,
+  ...over,
+});
+const usageChunk = (over: Record<string, unknown> = {}) => ({ ...chunk({}), choices: [], usage, ...over });
+const chatStream = () => [
+  chunk({ role: "assistant", content: "" }),
+  chunk({ content: "hi" }),
+  chunk({}, "stop"),
+  usageChunk(),
+];
+
+const textChunk = (text: string, finish: string | null) => ({
+  id: "cmpl-1",
+  object: "text_completion",
+  created: T,
+  model: MODEL,
+  choices: [{ index: 0, text, finish_reason: finish, logprobs: null }],
+});
+
+const responseObject = (status: string) => ({
+  id: "resp_1",
+  object: "response",
+  created_at: T,
+  status,
+  model: MODEL,
+  output:
+    status === "completed"
+      ? [
+          {
+            id: "msg_1",
+            type: "message",
+            role: "assistant",
+            status: "completed",
+            content: [{ type: "output_text", text: "hi", annotations: [], logprobs: [] }],
+          },
+        ]
+      : [],
+  error: null,
+  incomplete_details: null,
+  instructions: null,
+  tools: [],
+  parallel_tool_calls: true,
+  metadata: {},
+  tool_choice: "auto",
+  temperature: 1,
+  top_p: 1,
+  usage: {
+    input_tokens: 3,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: 1,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 4,
+  },
+});
+const responsesStream = () => [
+  { type: "response.created", sequence_number: 0, response: responseObject("in_progress") },
+  {
+    type: "response.output_text.delta",
+    item_id: "msg_1",
+    output_index: 0,
+    content_index: 0,
+    delta: "hi",
+    sequence_number: 1,
+    logprobs: [],
+  },
+  { type: "response.completed", sequence_number: 2, response: responseObject("completed") },
+];
+
+const envelope = (message: string, type = "invalid_request_error") => ({
+  error: { message, type, param: null, code: null },
+});
+
+// ── A fake row context: the real check runs, the reply is scripted ────────────────────────────────────
+
+interface Reply {
+  status?: number;
+  contentType?: string;
+  json?: unknown;
+  bytes?: Uint8Array;
+  /** SSE data frames (objects are JSON-encoded). */
+  sse?: (object | string)[];
+  /** Append `data: [DONE]` (default true). */
+  done?: boolean;
+}
+
+function toOutcome(req: HttpRequest, reply: Reply): HttpOutcome {
+  const status = reply.status ?? 200;
+  const enc = new TextEncoder();
+  let contentType = reply.contentType;
+  let body = reply.bytes ?? new Uint8Array();
+  let events: { data: string; atMs: number }[] | undefined;
+  if (reply.sse) {
+    const data = reply.sse.map((f) => (typeof f === "string" ? f : JSON.stringify(f)));
+    if (reply.done !== false) data.push("[DONE]");
+    events = data.map((d, i) => ({ data: d, atMs: 10 + i }));
+    body = enc.encode(data.map((d) => `data: ${d}\n\n`).join(""));
+    contentType ??= "text/event-stream";
+  } else if (reply.json !== undefined) {
+    body = enc.encode(JSON.stringify(reply.json));
+    contentType ??= "application/json";
+  }
+  const ct = contentType ?? "";
+  return {
+    ok: true,
+    res: {
+      status,
+      headers: ct ? { "content-type": ct } : {},
+      contentType: ct,
+      body,
+      truncated: false,
+      ttfbMs: 5,
+      latencyMs: 20,
+      ...(req.sse && events ? { events } : {}),
+    },
+    exchange: { request: { method: req.method, url: req.path, headers: {} } },
+  };
+}
+
+async function runCheck(rowId: string, respond: (req: HttpRequest) => Reply): Promise<Outcome> {
+  const row = findEndpoint(rowId);
+  assert.ok(row, `no catalog row ${rowId}`);
+  const check = CHECKS[rowId];
+  assert.ok(check, `no check for ${rowId}`);
+  const ctx = {
+    row,
+    models: { chat: MODEL, tts: "tts-1", stt: "whisper-1", image: "img-1", embedding: "emb-1" },
+    listedModels: [MODEL],
+    depth: "quick",
+    authenticated: false,
+    http: { send: async (req: HttpRequest) => toOutcome(req, respond(req)) },
+    dependency: async () => undefined,
+    fetchFn: fetch,
+  } as unknown as ProbeContext;
+  return check(ctx);
+}
+
+const reply = (r: Reply) => () => r;
+
+function observation(partial: Partial<Observation>): Observation {
+  return { status: 200, headers: {}, contentType: "application/json", facts: {}, ...partial };
+}
+
+/** An error-check outcome built the way src/checks/error-response.ts builds it. */
+function refusal(
+  status: number,
+  json: unknown,
+  extra: { sentRaw?: string; malformed?: boolean } = {},
+): Outcome {
+  const body = new TextEncoder().encode(JSON.stringify(json));
+  const obs = observation({ status, body, json });
+  if (extra.sentRaw !== undefined) obs.facts[FACTS.sentRaw] = extra.sentRaw;
+  const outcome: Outcome = { phase: "C", httpStatus: status, latencyMs: 5, problems: [], observation: obs };
+  const r: Refusal = { outcome, status, json };
+  const findings = [
+    ...(status >= 500 ? [serverFault(status, "malformed JSON")] : []),
+    ...envelopeFindings(r),
+  ];
+  outcome.problems.push(...findings.map((f) => f.problem));
+  return outcome;
+}
+
+// ── Crafted cases: one (or more) per deviation ───────────────────────────────────────────────────────
+
+interface Case {
+  id: string;
+  row: string;
+  outcome: () => Promise<Outcome>;
+}
+
+const without = <T extends Record<string, unknown>>(o: T, key: string) => {
+  const copy: Record<string, unknown> = { ...o };
+  delete copy[key];
+  return copy;
+};
+
+const CASES: Case[] = [
+  {
+    id: "model-retrieve-404",
+    row: "/v1/models/{model}",
+    outcome: () =>
+      runCheck("/v1/models/{model}", reply({ status: 404, json: envelope(`model '${MODEL}' not found`) })),
+  },
+  {
+    id: "missing-created",
+    row: "/v1/models",
+    outcome: () =>
+      runCheck(
+        "/v1/models",
+        reply({ json: { object: "list", data: [{ id: MODEL, object: "model", owned_by: "me" }] } }),
+      ),
+  },
+  {
+    id: "missing-object",
+    row: "/v1/chat/completions",
+    outcome: () => runCheck("/v1/chat/completions", reply({ json: without(completion(), "object") })),
+  },
+  {
+    id: "missing-index",
+    row: "/v1/chat/completions",
+    outcome: () =>
+      runCheck(
+        "/v1/chat/completions",
+        reply({
+          json: completion({
+            choices: [
+              {
+                message: { role: "assistant", content: "hi", refusal: null },
+                finish_reason: "stop",
+                logprobs: null,
+              },
+            ],
+          }),
+        }),
+      ),
+  },
+  {
+    id: "stream-no-usage",
+    row: "/v1/chat/completions[stream]",
+    outcome: () => runCheck("/v1/chat/completions[stream]", reply({ sse: chatStream().slice(0, 3) })),
+  },
+  {
+    id: "stream-usage-every-chunk",
+    row: "/v1/chat/completions[stream]",
+    outcome: () =>
+      runCheck(
+        "/v1/chat/completions[stream]",
+        reply({
+          sse: [
+            chunk({ role: "assistant", content: "" }, null, {
+              usage: { ...usage, completion_tokens: 0, total_tokens: 3 },
+            }),
+            chunk({ content: "hi" }, null, { usage }),
+            chunk({}, "stop", { usage }),
+          ],
+        }),
+      ),
+  },
+  {
+    id: "no-finish-reason",
+    row: "/v1/chat/completions[stream]",
+    outcome: () =>
+      runCheck(
+        "/v1/chat/completions[stream]",
+        reply({ sse: [chunk({ role: "assistant", content: "" }), chunk({ content: "hi" }), usageChunk()] }),
+      ),
+  },
+  {
+    id: "missing-chunk-finish-reason",
+    row: "/v1/chat/completions[stream]",
+    outcome: () => {
+      const bare = (delta: object) => {
+        const c = chunk(delta);
+        return { ...c, choices: [{ index: 0, delta, logprobs: null }] };
+      };
+      return runCheck(
+        "/v1/chat/completions[stream]",
+        reply({
+          sse: [
+            bare({ role: "assistant", content: "" }),
+            bare({ content: "hi" }),
+            chunk({}, "stop"),
+            usageChunk(),
+          ],
+        }),
+      );
+    },
+  },
+  {
+    id: "stream-missing-index",
+    row: "/v1/chat/completions[stream]",
+    outcome: () => {
+      const noIndex = (delta: object, finish: string | null) => ({
+        ...chunk(delta),
+        choices: [{ delta, finish_reason: finish, logprobs: null }],
+      });
+      return runCheck(
+        "/v1/chat/completions[stream]",
+        reply({
+          sse: [noIndex({ role: "assistant", content: "hi" }, null), noIndex({}, "stop"), usageChunk()],
+        }),
+      );
+    },
+  },
+  {
+    id: "stream-missing-role",
+    row: "/v1/chat/completions[stream]",
+    outcome: () =>
+      runCheck(
+        "/v1/chat/completions[stream]",
+        reply({ sse: [chunk({ content: "hi" }), chunk({}, "stop"), usageChunk()] }),
+      ),
+  },
+  {
+    id: "chunk-id-changes",
+    row: "/v1/chat/completions[stream]",
+    outcome: () =>
+      runCheck(
+        "/v1/chat/completions[stream]",
+        reply({ sse: chatStream().map((c, i) => ({ ...c, id: `chatcmpl-${i}` })) }),
+      ),
+  },
+  {
+    id: "finish-reason-nonstandard",
+    row: "/v1/chat/completions",
+    outcome: () =>
+      runCheck(
+        "/v1/chat/completions",
+        reply({
+          json: completion({
+            choices: [
+              {
+                index: 0,
+                message: { role: "assistant", content: "hi", refusal: null },
+                finish_reason: "eos",
+                logprobs: null,
+              },
+            ],
+          }),
+        }),
+      ),
+  },
+  {
+    id: "tool-call-empty-id",
+    row: "/v1/chat/completions",
+    outcome: () =>
+      runCheck(
+        "/v1/chat/completions",
+        reply({
+          json: completion({
+            choices: [
+              {
+                index: 0,
+                message: {
+                  role: "assistant",
+                  content: null,
+                  refusal: null,
+                  tool_calls: [
+                    { id: "", type: "function", function: { name: "get_weather", arguments: "{}" } },
+                  ],
+                },
+                finish_reason: "tool_calls",
+                logprobs: null,
+              },
+            ],
+          }),
+        }),
+      ),
+  },
+  {
+    id: "float-created",
+    row: "/v1/chat/completions",
+    outcome: () => runCheck("/v1/chat/completions", reply({ json: completion({ created: T + 0.25 }) })),
+  },
+  {
+    id: "sse-wrong-content-type",
+    row: "/v1/chat/completions[stream]",
+    outcome: () =>
+      runCheck("/v1/chat/completions[stream]", reply({ sse: chatStream(), contentType: "application/json" })),
+  },
+  {
+    id: "responses-stream-done",
+    row: "/v1/responses[stream]",
+    outcome: () => runCheck("/v1/responses[stream]", reply({ sse: responsesStream(), done: true })),
+  },
+  {
+    id: "speech-octet-stream",
+    row: "/v1/audio/speech",
+    outcome: () =>
+      runCheck("/v1/audio/speech", reply({ bytes: silentWav(), contentType: "application/octet-stream" })),
+  },
+  {
+    id: "speech-wrong-audio-type",
+    row: "/v1/audio/speech",
+    outcome: () => runCheck("/v1/audio/speech", reply({ bytes: silentWav(), contentType: "audio/mpeg" })),
+  },
+  {
+    id: "translations-folded",
+    row: "/v1/audio/translations",
+    outcome: () => runCheck("/v1/audio/translations", reply({ json: { text: "hola", language: "spanish" } })),
+  },
+  {
+    id: "images-edits-json",
+    row: "/v1/images/edits",
+    outcome: () =>
+      runCheck("/v1/images/edits", (req) =>
+        req.form
+          ? { status: 415, json: envelope("multipart/form-data is not supported; send JSON") }
+          : { json: { created: T, data: [{ b64_json: "iVBORw0KGgo=" }] } },
+      ),
+  },
+  {
+    id: "error-not-envelope",
+    row: "/v1/chat/completions[error-missing-field]",
+    outcome: async () =>
+      refusal(400, {
+        detail: [{ loc: ["body", "messages"], msg: "field required", type: "value_error.missing" }],
+      }),
+  },
+  {
+    id: "invalid-json-500",
+    row: "/v1/chat/completions[error-invalid-json]",
+    outcome: async () =>
+      refusal(500, envelope("[json.exception.parse_error.101] parse error at line 1", "server_error"), {
+        sentRaw: '{"model": ',
+      }),
+  },
+  {
+    id: "error-with-200",
+    row: "/v1/chat/completions",
+    outcome: () =>
+      runCheck(
+        "/v1/chat/completions",
+        reply({ json: { error: "Unexpected endpoint or method. (POST /v1/chat/completions)" } }),
+      ),
+  },
+];
+
+// ── Canonical cases: what OpenAI sends; no deviation may fire ────────────────────────────────────────
+
+const CANONICAL: { name: string; row: string; outcome: () => Promise<Outcome> }[] = [
+  {
+    name: "model list",
+    row: "/v1/models",
+    outcome: () =>
+      runCheck(
+        "/v1/models",
+        reply({
+          json: { object: "list", data: [{ id: MODEL, object: "model", created: T, owned_by: "me" }] },
+        }),
+      ),
+  },
+  {
+    name: "model retrieve",
+    row: "/v1/models/{model}",
+    outcome: () =>
+      runCheck(
+        "/v1/models/{model}",
+        reply({ json: { id: MODEL, object: "model", created: T, owned_by: "me" } }),
+      ),
+  },
+  {
+    name: "chat",
+    row: "/v1/chat/completions",
+    outcome: () => runCheck("/v1/chat/completions", reply({ json: completion() })),
+  },
+  {
+    name: "chat with a tool call",
+    row: "/v1/chat/completions",
+    outcome: () =>
+      runCheck(
+        "/v1/chat/completions",
+        reply({
+          json: completion({
+            choices: [
+              {
+                index: 0,
+                message: {
+                  role: "assistant",
+                  content: null,
+                  refusal: null,
+                  tool_calls: [
+                    { id: "call_1", type: "function", function: { name: "get_weather", arguments: "{}" } },
+                  ],
+                },
+                finish_reason: "tool_calls",
+                logprobs: null,
+              },
+            ],
+          }),
+        }),
+      ),
+  },
+  {
+    name: "chat stream",
+    row: "/v1/chat/completions[stream]",
+    outcome: () => runCheck("/v1/chat/completions[stream]", reply({ sse: chatStream() })),
+  },
+  {
+    name: "chat stream with a streamed tool call",
+    row: "/v1/chat/completions[stream]",
+    outcome: () =>
+      runCheck(
+        "/v1/chat/completions[stream]",
+        reply({
+          sse: [
+            chunk({
+              role: "assistant",
+              content: null,
+              tool_calls: [
+                {
+                  index: 0,
+                  id: "call_1",
+                  type: "function",
+                  function: { name: "get_weather", arguments: "" },
+                },
+              ],
+            }),
+            chunk({ tool_calls: [{ index: 0, function: { arguments: "{}" } }] }),
+            chunk({}, "tool_calls"),
+            usageChunk(),
+          ],
+        }),
+      ),
+  },
+  {
+    name: "completions",
+    row: "/v1/completions",
+    outcome: () => runCheck("/v1/completions", reply({ json: { ...textChunk("hi", "stop"), usage } })),
+  },
+  {
+    name: "completions stream",
+    row: "/v1/completions[stream]",
+    outcome: () =>
+      runCheck("/v1/completions[stream]", reply({ sse: [textChunk("hi", null), textChunk("", "stop")] })),
+  },
+  {
+    name: "responses",
+    row: "/v1/responses",
+    outcome: () => runCheck("/v1/responses", reply({ json: responseObject("completed") })),
+  },
+  {
+    name: "responses stream (no [DONE])",
+    row: "/v1/responses[stream]",
+    outcome: () => runCheck("/v1/responses[stream]", reply({ sse: responsesStream(), done: false })),
+  },
+  {
+    name: "speech",
+    row: "/v1/audio/speech",
+    outcome: () => runCheck("/v1/audio/speech", reply({ bytes: silentWav(), contentType: "audio/wav" })),
+  },
+  {
+    name: "translations",
+    row: "/v1/audio/translations",
+    outcome: () => runCheck("/v1/audio/translations", reply({ json: { text: "hello" } })),
+  },
+  {
+    name: "image edits (multipart)",
+    row: "/v1/images/edits",
+    outcome: () =>
+      runCheck("/v1/images/edits", reply({ json: { created: T, data: [{ b64_json: "iVBORw0KGgo=" }] } })),
+  },
+  {
+    name: "error envelope for malformed JSON",
+    row: "/v1/chat/completions[error-invalid-json]",
+    outcome: async () =>
+      refusal(400, envelope("We could not parse the JSON body of your request."), { sentRaw: '{"model": ' }),
+  },
+];
+
+// ── Tests ─────────────────────────────────────────────────────────────────────────────────────────
+
+const docPath = fileURLToPath(new URL("../docs/deviations.md", import.meta.url));
+
+describe("docs/deviations.md", () => {
+  test("equals the text generated from the catalog (npm run gen:deviations)", () => {
+    assert.equal(readFileSync(docPath, "utf8"), deviationsDoc(DEVIATIONS));
+  });
+
+  test("every docs anchor resolves to a heading", () => {
+    const anchors = new Set(
+      readFileSync(docPath, "utf8")
+        .split("\n")
+        .filter((l) => /^#{1,6} /.test(l))
+        .map((l) => headingAnchor(l.replace(/^#+ /, ""))),
+    );
+    for (const d of DEVIATIONS) {
+      assert.ok(d.docs.startsWith("docs/deviations.md#"), `${d.id}: docs must point into docs/deviations.md`);
+      assert.ok(anchors.has(docsAnchor(d)), `${d.id}: no heading for #${docsAnchor(d)}`);
+    }
+  });
+});
+
+describe("catalog integrity", () => {
+  test("ids are unique and kebab-case", () => {
+    const ids = DEVIATIONS.map((d) => d.id);
+    assert.equal(new Set(ids).size, ids.length, "duplicate deviation ids");
+    for (const id of ids) assert.match(id, /^[a-z0-9]+(-[a-z0-9]+)*$/, `${id} is not kebab-case`);
+  });
+
+  test("every row pattern matches a catalog row", () => {
+    for (const d of DEVIATIONS) {
+      assert.ok(d.rows.length > 0, `${d.id} has no rows`);
+      for (const pattern of d.rows) {
+        assert.ok(
+          ENDPOINTS.some((e) => rowMatches(pattern, e.id)),
+          `${d.id}: row pattern ${pattern} matches no catalog row`,
+        );
+      }
+    }
+  });
+
+  test("every entry explains itself and cites a source", () => {
+    for (const d of DEVIATIONS) {
+      assert.ok(d.summary && d.why && d.detection, `${d.id} lacks summary, why or detection`);
+      assert.ok((d.sources ?? []).length > 0, `${d.id} cites no source`);
+      assert.ok(!/https?:\/\//.test(JSON.stringify(d.sources)), `${d.id}: sources are link-free`);
+      for (const i of d.implementations) assert.ok(i.name.trim(), `${d.id}: empty implementation name`);
+    }
+  });
+
+  test("system_fingerprint is not flagged: the current spec does not require it", () => {
+    assert.ok(!DEVIATIONS.some((d) => /fingerprint/.test(d.id)));
+  });
+
+  test("implementation profiles are derived from the catalog", () => {
+    const llama = deviationsOf("LLAMA.CPP").map((d) => d.id);
+    assert.ok(llama.includes("model-retrieve-404"));
+    assert.ok(llama.includes("invalid-json-500"));
+    assert.deepEqual(deviationsOf("no-such-server"), []);
+  });
+});
+
+describe("detect predicates (table-driven)", () => {
+  test("every deviation has a crafted case", () => {
+    const covered = new Set(CASES.map((c) => c.id));
+    for (const d of DEVIATIONS) assert.ok(covered.has(d.id), `no crafted case for ${d.id}`);
+  });
+
+  for (const c of CASES) {
+    test(`${c.id} fires on its crafted observation`, async () => {
+      const d = findDeviation(c.id)!;
+      const row = findEndpoint(c.row)!;
+      assert.ok(
+        d.rows.some((r) => rowMatches(r, row.id)),
+        `${c.id} does not apply to ${c.row}`,
+      );
+      const outcome = await c.outcome();
+      assert.ok(outcome.observation, `${c.id}: the crafted outcome has no observation`);
+      assert.equal(d.detect(outcome.observation, outcome.problems), true);
+      if (d.explains && outcome.problems.length > 0) {
+        assert.ok(
+          outcome.problems.some((p) => d.explains!(p)),
+          `${c.id} explains none of its problems`,
+        );
+      }
+    });
+  }
+
+  for (const c of CANONICAL) {
+    test(`no deviation fires on a canonical ${c.name}`, async () => {
+      const outcome = await c.outcome();
+      assert.ok(outcome.observation);
+      const fired = DEVIATIONS.filter((d) => d.detect(outcome.observation!, outcome.problems)).map(
+        (d) => d.id,
+      );
+      assert.deepEqual(fired, []);
+      if (outcome.phase !== "C") {
+        const graded = grade(findEndpoint(c.row)!, outcome);
+        assert.equal(graded.status, "PASS", `${c.name}: ${graded.detail}`);
+      }
+    });
+  }
+});
+
+describe("grading with the catalog", () => {
+  for (const c of CASES) {
+    test(`${c.id} grades the row ${findDeviation(c.id)!.verdict} with "— known:"`, async () => {
+      const d = findDeviation(c.id)!;
+      const graded = grade(findEndpoint(c.row)!, await c.outcome());
+      assert.deepEqual(
+        graded.deviations.map((x) => x.id),
+        [c.id],
+      );
+      assert.equal(graded.status, d.verdict);
+      const known = d.implementations.map((i) => i.name).join(", ");
+      assert.equal(graded.detail, known ? `${d.summary} — known: ${known}` : d.summary);
+    });
+  }
+
+  test("a Responses stream without [DONE] is never flagged", async () => {
+    const outcome = await runCheck("/v1/responses[stream]", reply({ sse: responsesStream(), done: false }));
+    assert.equal(outcome.observation?.sawDone, false);
+    const graded = grade(findEndpoint("/v1/responses[stream]")!, outcome);
+    assert.equal(graded.status, "PASS");
+    assert.deepEqual(graded.deviations, []);
+    assert.equal(
+      DEVIATIONS.some((d) => d.detect(outcome.observation!, outcome.problems)),
+      false,
+    );
+  });
+
+  test("a chat stream without [DONE] stays FAIL (the [DONE] rule is the chat stream's, not a deviation)", async () => {
+    const outcome = await runCheck("/v1/chat/completions[stream]", reply({ sse: chatStream(), done: false }));
+    const graded = grade(findEndpoint("/v1/chat/completions[stream]")!, outcome);
+    assert.equal(graded.status, "FAIL");
+    assert.match(graded.detail, /\[DONE\]/);
+  });
+
+  test("translations-folded also fires on a 404 while transcriptions answered 2xx, and annotates the existence verdict", () => {
+    const d = findDeviation("translations-folded")!;
+    const obs = observation({ status: 404, json: envelope("not found") });
+    assert.equal(d.detect(obs, []), false, "a lone 404 says nothing about transcriptions");
+    obs.facts[FACTS.dependencyStatus] = 200;
+    assert.equal(d.detect(obs, []), true);
+    const graded = grade(findEndpoint("/v1/audio/translations")!, {
+      phase: "A",
+      httpStatus: 404,
+      latencyMs: 1,
+      problems: [],
+      verdict: { status: "WARN", detail: "404 — not implemented (optional)" },
+      observation: obs,
+    });
+    assert.equal(graded.status, "WARN");
+    assert.deepEqual(
+      graded.deviations.map((x) => x.id),
+      ["translations-folded"],
+    );
+  });
+
+  test("error-not-envelope recognises {error: string}, flat vLLM errors and plain text, not the envelope", () => {
+    const d = findDeviation("error-not-envelope")!;
+    const enc = (v: unknown) => new TextEncoder().encode(typeof v === "string" ? v : JSON.stringify(v));
+    const at = (status: number, body: unknown) => observation({ status, body: enc(body) });
+    assert.equal(d.detect(at(400, { error: "bad thing" }), []), true);
+    assert.equal(
+      d.detect(at(400, { object: "error", message: "too long", type: "BadRequestError", code: 400 }), []),
+      true,
+    );
+    assert.equal(d.detect(at(404, "404 page not found"), []), true);
+    assert.equal(d.detect(at(400, envelope("bad thing")), []), false);
+    assert.equal(d.detect(at(200, { error: "x" }), []), false, "2xx is error-with-200's business");
+  });
+
+  test("an existence-phase 501 without envelope keeps its FAIL; the deviation only annotates it", () => {
+    const row = findEndpoint("/v1/chat/completions")!;
+    const body = new TextEncoder().encode("<html>Not Implemented</html>");
+    const problem: Problem = {
+      pointer: "body",
+      expected: "OpenAI error envelope",
+      got: "other",
+      severity: "fail",
+    };
+    const graded = grade(row, {
+      phase: "A",
+      httpStatus: 501,
+      latencyMs: 1,
+      problems: [problem],
+      verdict: { status: "FAIL", detail: "501 without an OpenAI error envelope: <html>" },
+      observation: observation({ status: 501, contentType: "text/html", body }),
+    });
+    assert.equal(graded.status, "FAIL");
+    assert.match(graded.detail, /^501 without an OpenAI error envelope/);
+    assert.deepEqual(
+      graded.deviations.map((x) => x.id),
+      ["error-not-envelope"],
+    );
+  });
+});
+
+describe("aioc deviations", () => {
+  const exec = promisify(execFile);
+  const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+  const run = (...args: string[]) => exec(process.execPath, ["--import", "tsx", cli, "deviations", ...args]);
+
+  test("lists every deviation, explains one, and refuses an unknown id with exit 2", async () => {
+    const list = await run();
+    for (const d of DEVIATIONS) assert.match(list.stdout, new RegExp(`^${d.id}\\s`, "m"));
+    const one = await run("chunk-id-changes");
+    assert.match(one.stdout, /^chunk-id-changes — /);
+    assert.match(one.stdout, /Verdict: FAIL/);
+    assert.match(one.stdout, /llama\.cpp issue #5876/);
+    const json = JSON.parse((await run("float-created", "--json")).stdout) as { id: string }[];
+    assert.deepEqual(
+      json.map((d) => d.id),
+      ["float-created"],
+    );
+    await assert.rejects(run("no-such-deviation"), (err: { code?: number; stderr?: string }) => {
+      assert.equal(err.code, 2);
+      assert.match(err.stderr ?? "", /^aioc: unknown deviation "no-such-deviation"/);
+      return true;
+    });
+  });
+});
