@@ -732,10 +732,10 @@ describe("grading with the catalog", () => {
     );
   });
 
-  test("a chat stream without [DONE] stays FAIL (the [DONE] rule is the chat stream's, not a deviation)", async () => {
+  test("a chat stream without [DONE] is WARN (openai-node copes), named by the stream row itself, not a deviation", async () => {
     const outcome = await runCheck("/v1/chat/completions[stream]", reply({ sse: chatStream(), done: false }));
     const graded = grade(findEndpoint("/v1/chat/completions[stream]")!, outcome);
-    assert.equal(graded.status, "FAIL");
+    assert.equal(graded.status, "WARN");
     assert.match(graded.detail, /\[DONE\]/);
   });
 

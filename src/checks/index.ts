@@ -6,6 +6,7 @@ import { fileChecks } from "./files.js";
 import { imageChecks } from "./images.js";
 import { modelChecks } from "./models.js";
 import { moderationChecks } from "./moderations.js";
+import { phaseCChecks } from "./phase-c.js";
 import { videoChecks } from "./videos.js";
 
 /** Row id → check. A test asserts every catalog row has exactly one. */
@@ -18,4 +19,5 @@ export const CHECKS: Record<string, Check> = {
   ...embeddingChecks,
   ...fileChecks,
   ...moderationChecks,
+  ...phaseCChecks,
 };

@@ -17,7 +17,9 @@ export function createIo(redactor: Redactor): Io {
       try {
         (append ? appendFileSync : writeFileSync)(path, redactor.text(text));
       } catch (err) {
-        throw new UsageError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new UsageError(
+          `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
       }
     },
   };

@@ -14,7 +14,11 @@ export function defineDemo(program: Command): void {
     .command("demo")
     .description("start the embedded reference server, probe it and print the table")
     .option("--quirks <list>", "serve with these implementation quirks (e.g. llama.cpp, vllm, dev:<id>)")
-    .addOption(new Option("--depth <depth>", "how much to check").choices(["quick", "standard", "deep"]).default("standard"))
+    .addOption(
+      new Option("--depth <depth>", "how much to check")
+        .choices(["quick", "standard", "deep"])
+        .default("standard"),
+    )
     .addOption(new Option("--format <format>", "stdout format").choices(FORMAT_NAMES).default("table"))
     .option("--out-dir <dir>", "also write every report format into a folder")
     .action(async (flags: DemoFlags) => {

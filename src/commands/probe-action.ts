@@ -16,7 +16,10 @@ export async function probeCommand(url: string, flags: ProbeFlags): Promise<numb
   const redactor = new Redactor([key]);
   const io = createIo(redactor);
   const progress = !flags.quiet && !flags.verbose && process.stderr.isTTY === true;
-  if (!flags.quiet) io.err(`aioc: probing ${target.baseUrl}${target.note ? ` (${target.note})` : ""}\n`);
+  // The banner is for a person at a terminal (or --verbose); piped stderr carries only errors, one line each.
+  if (!flags.quiet && (process.stderr.isTTY === true || flags.verbose)) {
+    io.err(`aioc: probing ${target.baseUrl}${target.note ? ` (${target.note})` : ""}\n`);
+  }
 
   const report = await runProbe({
     baseUrl: target.baseUrl,
@@ -39,7 +42,9 @@ export async function probeCommand(url: string, flags: ProbeFlags): Promise<numb
     concurrency: parsed.concurrency,
     depth: flags.depth,
     maxBodyBytes: parsed.maxBodyBytes,
-    onResult: progress ? (r, done, total) => io.err(`\r\u001b[2K${done}/${total} ${r.id}`.slice(0, 100)) : undefined,
+    onResult: progress
+      ? (r, done, total) => io.err(`\r\u001b[2K${done}/${total} ${r.id}`.slice(0, 100))
+      : undefined,
     onExchange: flags.verbose ? (e) => io.err(exchangeLine(e)) : undefined,
   });
   if (progress) io.err("\r\u001b[2K");

@@ -13,6 +13,7 @@ import { type Exchange, type Report, type Result, summarize } from "../report/ty
 import { SPEC_SOURCE } from "../shapes/schemas.js";
 import { VERSION } from "../version.js";
 import { existenceVerdict, probeExistence } from "./existence.js";
+import { fetchVia } from "./fetch.js";
 import { grade } from "./grade.js";
 import { chooseModels, type ModelChoice } from "./models.js";
 import type { Outcome, ProbeContext, RowHttp } from "./types.js";
@@ -167,18 +168,28 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
 
 async function runRow(
   row: Endpoint,
-  base: Omit<ProbeContext, "http" | "row" | "dependency">,
+  base: Omit<ProbeContext, "http" | "row" | "dependency" | "fetchFn">,
   dependency: Promise<Outcome | undefined> | undefined,
   transport: Transport,
   limit: <T>(fn: () => Promise<T>) => Promise<T>,
   opts: ProbeOptions,
 ): Promise<{ result: Result; outcome: Outcome; unreachable?: string }> {
   const http = new CountingHttp(transport, limit, opts.onExchange);
-  const ctx: ProbeContext = { ...base, http, row, dependency: async () => dependency };
+  const ctx: ProbeContext = {
+    ...base,
+    http,
+    row,
+    dependency: async () => dependency,
+    fetchFn: fetchVia(http),
+  };
   let outcome: Outcome;
   let existedWith: number | null = null;
   const needsPhaseA = row.method === "POST";
-  if (needsPhaseA) {
+  if (row.phase === "C") {
+    // Phase C builds on its base row, which already settled existence; its responses are judged by the check
+    // alone (the auth rows, for one, expect the 401 that existence rules would turn into SKIP).
+    outcome = await phaseB(ctx, row, opts, null);
+  } else if (needsPhaseA) {
     const a = await probeExistence(http, row, ctx.authenticated);
     existedWith = a.status;
     outcome = a.settled ?? (await phaseB(ctx, row, opts, existedWith));
@@ -195,6 +206,10 @@ async function runRow(
         verdict: { status: "PASS", detail: `exists (${http.first.res.status})` },
       };
     }
+  }
+  if (row.needs && outcome.observation) {
+    // Deviations may compare a row with the one it builds on (e.g. translations 404 while transcriptions work).
+    outcome.observation.facts.dependencyStatus = (await dependency)?.httpStatus ?? null;
   }
   const graded = grade(row, outcome);
   const result: Result = {
@@ -235,6 +250,15 @@ async function phaseB(
   existedWith: number | null,
 ): Promise<Outcome> {
   const exists = existedWith === null ? "" : ` (route exists: ${existedWith} to an empty request)`;
+  if (opts.skipPhaseB && row.phase === "C") {
+    return {
+      phase: "C",
+      httpStatus: null,
+      latencyMs: null,
+      problems: [],
+      skip: "Phase C needs Phase B (--skip-phase-b)",
+    };
+  }
   if (opts.skipPhaseB && row.method === "POST") {
     return {
       phase: "A",

@@ -1,0 +1,138 @@
+/** Phase C output bounds: max_tokens / max_completion_tokens, and stop sequences. */
+import type { Check, Outcome } from "../probe/types.js";
+import type { Problem } from "../report/types.js";
+import { type ChatCompletionJson, excerpt, firstChoice, postChat, userMessage } from "./chat-depth.js";
+import { asRecord, type Finding, finding, modelBehaviour, settle, startC } from "./depth.js";
+
+const COUNT_PROMPT = "Count from 1 to 20, separated by spaces.";
+/** One token cannot plausibly carry more characters than this, so longer content means the bound was ignored. */
+const ONE_TOKEN_CHARS = 24;
+
+/** A request that could not be used, as a fail finding named after the request. */
+function failedRequest(outcome: Outcome, label: string): Finding {
+  const problem = outcome.problems[0] ?? {
+    pointer: "http",
+    expected: "2xx",
+    got: "no answer",
+    severity: "fail" as const,
+  };
+  return {
+    problem: { ...problem, severity: "fail" },
+    detail: `${label}: ${outcome.verdict?.detail ?? "no usable answer"}`,
+  };
+}
+
+/** Does the answer respect a bound of one completion token? */
+function boundFindings(body: ChatCompletionJson, param: string): Finding[] {
+  const used = asRecord(body.usage)?.completion_tokens;
+  if (typeof used === "number") {
+    if (used <= 1) return [];
+    return [
+      finding(
+        "fail",
+        "/usage/completion_tokens",
+        `≤ 1 (${param}: 1)`,
+        String(used),
+        `${param}: 1 not honoured: usage.completion_tokens is ${used}`,
+      ),
+    ];
+  }
+  const content = firstChoice(body)?.message?.content;
+  const length = typeof content === "string" ? content.length : 0;
+  if (length > ONE_TOKEN_CHARS) {
+    return [
+      finding(
+        "fail",
+        "/choices/0/message/content",
+        `one token (${param}: 1)`,
+        `${length} characters`,
+        `${param}: 1 not honoured: ${length} characters came back`,
+      ),
+    ];
+  }
+  return [
+    finding(
+      "warn",
+      "/usage/completion_tokens",
+      "a number",
+      "missing",
+      `no usage.completion_tokens: the ${param} bound cannot be verified`,
+    ),
+  ];
+}
+
+/** Two requests: the legacy `max_tokens` and its successor `max_completion_tokens` (required by newer models). */
+const maxTokens: Check = async (ctx) => {
+  const start = await startC(ctx);
+  if (start.skip) return start.skip;
+  const findings: Finding[] = [];
+  const problems: Problem[] = [];
+  let first: Outcome | undefined;
+  let latency = 0;
+  for (const param of ["max_tokens", "max_completion_tokens"]) {
+    const { outcome, body } = await postChat(ctx, {
+      model: start.model,
+      messages: userMessage(COUNT_PROMPT),
+      [param]: 1,
+    });
+    latency += outcome.latencyMs ?? 0;
+    first ??= outcome;
+    if (!body) {
+      findings.push(failedRequest(outcome, param));
+      continue;
+    }
+    findings.push(...boundFindings(body, param));
+    // Shape findings of the two answers: the same defect twice is one problem.
+    for (const p of outcome.problems) {
+      if (!problems.some((q) => q.pointer === p.pointer && q.expected === p.expected)) problems.push(p);
+    }
+  }
+  const outcome: Outcome = {
+    phase: "C",
+    httpStatus: first?.httpStatus ?? null,
+    latencyMs: latency,
+    problems,
+    observation: first?.observation,
+  };
+  return settle(
+    outcome,
+    findings,
+    `${outcome.httpStatus} · max_tokens and max_completion_tokens both bound the output`,
+  );
+};
+
+const STOP = "5";
+
+const stop: Check = async (ctx) => {
+  const start = await startC(ctx);
+  if (start.skip) return start.skip;
+  const json = {
+    model: start.model,
+    messages: userMessage("Count from 1 to 10, separated by spaces."),
+    stop: [STOP],
+    max_tokens: 48,
+  };
+  const { outcome, body } = await postChat(ctx, json);
+  if (!body) return settle(outcome, []);
+  const content = firstChoice(body)?.message?.content;
+  if (typeof content === "string" && content.includes(STOP)) {
+    return settle(outcome, [
+      modelBehaviour(
+        "/choices/0/message/content",
+        `no "${STOP}" (stop sequence)`,
+        excerpt(content),
+        `the output contains the stop sequence "${STOP}": ${excerpt(content)}`,
+      ),
+    ]);
+  }
+  return settle(
+    outcome,
+    [],
+    `${outcome.httpStatus} · output ends before the stop sequence (finish_reason ${String(firstChoice(body)?.finish_reason)})`,
+  );
+};
+
+export const boundChecks: Record<string, Check> = {
+  "/v1/chat/completions[max_tokens]": maxTokens,
+  "/v1/chat/completions[stop]": stop,
+};

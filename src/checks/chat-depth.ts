@@ -1,0 +1,77 @@
+/** Shared pieces of the chat Phase C rows: the request helper, the probe tool and loose views of the answer. */
+import type { Outcome, ProbeContext } from "../probe/types.js";
+import { expectJson } from "./expect.js";
+
+export interface ChatMessageJson {
+  role?: unknown;
+  content?: unknown;
+  tool_calls?: unknown;
+}
+
+export interface ChatChoiceJson {
+  index?: unknown;
+  message?: ChatMessageJson;
+  finish_reason?: unknown;
+  logprobs?: unknown;
+}
+
+export interface ChatCompletionJson {
+  model?: unknown;
+  system_fingerprint?: unknown;
+  choices?: ChatChoiceJson[];
+  usage?: { completion_tokens?: unknown } | null;
+}
+
+export const TOOL_NAME = "get_weather";
+
+/** The probe's one tool; strict-mode compatible (all properties required, no extras). */
+export const WEATHER_TOOL = {
+  type: "function",
+  function: {
+    name: TOOL_NAME,
+    description: "Get the current weather for a city.",
+    parameters: {
+      type: "object",
+      properties: { city: { type: "string", description: "City name, e.g. Paris" } },
+      required: ["city"],
+      additionalProperties: false,
+    },
+  },
+} as const;
+
+export const FORCE_TOOL = { type: "function", function: { name: TOOL_NAME } } as const;
+
+export const TOOL_PROMPT = "What is the weather in Paris right now? Use the tool.";
+
+export const userMessage = (content: string) => [{ role: "user", content }];
+
+/** POSTs a chat request and validates a ChatCompletion; `body` is set only when the answer is usable JSON. */
+export async function postChat(
+  ctx: ProbeContext,
+  json: Record<string, unknown>,
+): Promise<{ outcome: Outcome; body?: ChatCompletionJson }> {
+  const outcome = await expectJson(ctx, { method: "POST", path: ctx.row.path, json }, "ChatCompletion");
+  outcome.phase = "C";
+  if (outcome.verdict) return { outcome };
+  const body = outcome.observation?.json;
+  return { outcome, body: body && typeof body === "object" ? (body as ChatCompletionJson) : {} };
+}
+
+export const firstChoice = (body: ChatCompletionJson | undefined): ChatChoiceJson | undefined =>
+  Array.isArray(body?.choices) ? body.choices[0] : undefined;
+
+/** A short, quoted excerpt of model text for details. */
+export function excerpt(value: unknown, max = 40): string {
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
+
+/** Parses JSON text; undefined when it is not JSON. */
+export function tryJson(text: unknown): { value: unknown } | undefined {
+  if (typeof text !== "string") return undefined;
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}

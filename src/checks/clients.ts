@@ -1,0 +1,74 @@
+/**
+ * `client:<sdk>/<call>` rows: does the real client library work against the target? Each runs one SDK call
+ * (two for openai-node's chat.stream) through `ctx.fetchFn`, so its requests are counted and capped like ours.
+ * PASS needs the call to succeed AND return usable data; a throw is FAIL "<sdk> threw: <ErrorClass>: <message>".
+ * The SDK modules are imported only when such a row runs.
+ */
+import { ENDPOINTS } from "../catalog/endpoints.js";
+import { type ClientCall, type ClientResult, describeError, StepError } from "../clients/types.js";
+import type { Check, ProbeContext } from "../probe/types.js";
+import { finding, settle, startC } from "./depth.js";
+import { baseVector } from "./embeddings-depth.js";
+
+const SDKS = {
+  "openai-node": async () => (await import("../clients/openai-node.js")).OPENAI_NODE_CALLS,
+  "ai-sdk": async () => (await import("../clients/ai-sdk.js")).AI_SDK_CALLS,
+} satisfies Record<string, () => Promise<Record<string, ClientCall>>>;
+
+type Sdk = keyof typeof SDKS;
+
+async function run(sdk: Sdk, call: string, run: () => Promise<ClientResult>): Promise<ClientResult> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof StepError)
+      return { status: "FAIL", detail: `${sdk} threw: ${describeError(err.error)} (in ${err.where})` };
+    return { status: "FAIL", detail: `${sdk} threw: ${describeError(err)} (in ${call})` };
+  }
+}
+
+function clientCheck(sdk: Sdk, call: string): Check {
+  return async (ctx: ProbeContext) => {
+    const start = await startC(ctx);
+    if (start.skip) return start.skip;
+    let status: number | null = null;
+    let latencyMs = 0;
+    // Watches the SDK's exchanges for the row's status and latency.
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const t0 = performance.now();
+      try {
+        const res = await ctx.fetchFn(input, init);
+        status = res.status;
+        return res;
+      } finally {
+        latencyMs += performance.now() - t0;
+      }
+    };
+    const calls = await SDKS[sdk]();
+    const fn = calls[call];
+    if (!fn) throw new Error(`no ${sdk} call ${call}`);
+    const env = { fetch, model: start.model, baseVector: baseVector(start.base) };
+    const result = await run(sdk, call, () => fn(env));
+    const outcome = {
+      phase: "C" as const,
+      httpStatus: status,
+      latencyMs: status === null ? null : latencyMs,
+      problems: [],
+      observation: { status, headers: {}, contentType: "", facts: { sdk, call, result: result.status } },
+    };
+    if (result.status === "PASS") return settle(outcome, [], `${status} · ${result.detail}`);
+    const severity = result.status === "FAIL" ? "fail" : "warn";
+    return settle(outcome, [
+      finding(severity, "client", "a successful call with usable data", result.detail, result.detail),
+    ]);
+  };
+}
+
+/** One check per `client:` row of the catalog. */
+export const clientChecks: Record<string, Check> = Object.fromEntries(
+  ENDPOINTS.filter((e) => e.id.startsWith("client:")).map((e) => {
+    const [sdk, call] = e.id.slice("client:".length).split("/") as [Sdk, string];
+    if (!(sdk in SDKS)) throw new Error(`unknown client SDK in ${e.id}`);
+    return [e.id, clientCheck(sdk, call)];
+  }),
+);

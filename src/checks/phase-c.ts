@@ -1,0 +1,27 @@
+/** Every Phase C check (behaviour depth, stream forensics, auth, real clients), by row id. */
+import type { Check } from "../probe/types.js";
+import { authChecks } from "./auth.js";
+import { boundChecks } from "./chat-bounds.js";
+import { errorChecks } from "./chat-errors.js";
+import { formatChecks } from "./chat-format.js";
+import { logprobChecks } from "./chat-logprobs.js";
+import { paramChecks } from "./chat-params.js";
+import { toolChecks } from "./chat-tools.js";
+import { clientChecks } from "./clients.js";
+import { embeddingDepthChecks } from "./embeddings-depth.js";
+import { chatForensicsChecks } from "./forensics-chat.js";
+import { responsesForensicsChecks } from "./forensics-responses.js";
+
+export const phaseCChecks: Record<string, Check> = {
+  ...toolChecks,
+  ...formatChecks,
+  ...boundChecks,
+  ...paramChecks,
+  ...logprobChecks,
+  ...errorChecks,
+  ...chatForensicsChecks,
+  ...responsesForensicsChecks,
+  ...authChecks,
+  ...embeddingDepthChecks,
+  ...clientChecks,
+};

@@ -1,0 +1,38 @@
+/** An observed SSE stream as frames with their event index (for `stream/<i>` pointers) and arrival time. */
+import type { Observation } from "../probe/types.js";
+
+export interface Frame {
+  /** Index into the stream's events, as in `stream/<i>/…` pointers (expectSse uses the same). */
+  i: number;
+  /** Milliseconds since the request started. */
+  atMs: number;
+  /** The parsed data; undefined when the frame was not JSON. */
+  data: unknown;
+}
+
+export interface StreamView {
+  frames: Frame[];
+  sawDone: boolean;
+  /** Data frames after `[DONE]`. */
+  afterDone: number;
+  /** Arrival time of the last event. */
+  endMs: number;
+}
+
+export function streamView(obs: Observation): StreamView {
+  const events = obs.events ?? [];
+  const parsed = obs.frames ?? [];
+  const frames: Frame[] = [];
+  let k = 0;
+  let sawDone = false;
+  let afterDone = 0;
+  events.forEach((e, i) => {
+    if (e.data.trim() === "[DONE]") {
+      sawDone = true;
+      return;
+    }
+    if (sawDone) afterDone++;
+    frames.push({ i, atMs: e.atMs, data: parsed[k++] });
+  });
+  return { frames, sawDone, afterDone, endMs: events.at(-1)?.atMs ?? 0 };
+}

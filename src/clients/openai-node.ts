@@ -1,0 +1,160 @@
+/**
+ * `client:openai-node/*`: the official openai SDK (v6) against the target, through the probe's transport.
+ * Loaded lazily by checks/clients.ts only when such a row runs.
+ */
+import OpenAI, { toFile } from "openai";
+import { PROMPT } from "../checks/chat.js";
+import { excerpt, FORCE_TOOL, TOOL_NAME, TOOL_PROMPT, WEATHER_TOOL } from "../checks/chat-depth.js";
+import { silentWav } from "../fixtures/media.js";
+import { CLIENT_BASE_URL } from "../probe/fetch.js";
+import { judgeEmbedding } from "./judge.js";
+import {
+  CLIENT_API_KEY,
+  CLIENT_TIMEOUT_MS,
+  type ClientCall,
+  type ClientEnv,
+  type ClientResult,
+  fail,
+  pass,
+  step,
+  warn,
+} from "./types.js";
+
+function client(env: ClientEnv): OpenAI {
+  return new OpenAI({
+    baseURL: CLIENT_BASE_URL,
+    apiKey: CLIENT_API_KEY,
+    // Explicit nulls: otherwise the SDK would read $OPENAI_ORG_ID / $OPENAI_PROJECT_ID and send them to the target.
+    organization: null,
+    project: null,
+    maxRetries: 0,
+    timeout: CLIENT_TIMEOUT_MS,
+    logLevel: "off",
+    fetch: env.fetch,
+  });
+}
+
+const user = (content: string) => [{ role: "user" as const, content }];
+
+/** Text content: a string is usable, an empty one is the model's choice. */
+function judgeText(text: unknown, what: string, done: string): ClientResult {
+  if (typeof text !== "string")
+    return fail(`${what} is ${text === null ? "null" : typeof text}, not a string`);
+  if (!text) return warn(`${what} is empty (model behaviour)`);
+  return pass(`${done} ${excerpt(text)}`);
+}
+
+const chat: ClientCall = async (env) => {
+  const r = await client(env).chat.completions.create({
+    model: env.model,
+    messages: user(PROMPT),
+    max_tokens: 16,
+  });
+  if (!Array.isArray(r.choices) || !r.choices[0]) return fail("returned no choices");
+  return judgeText(r.choices[0].message?.content, "choices[0].message.content", "content");
+};
+
+/** Raw chunks first, then the stream helper, which is stricter (it assembles and validates the message). */
+const chatStream: ClientCall = async (env) => {
+  const c = client(env);
+  const body = {
+    model: env.model,
+    messages: user(PROMPT),
+    max_tokens: 16,
+    stream_options: { include_usage: true },
+  };
+  let chunks = 0;
+  let text = "";
+  await step("chat.completions.create({stream: true})", async () => {
+    const stream = await c.chat.completions.create({ ...body, stream: true });
+    for await (const chunk of stream) {
+      chunks++;
+      text += chunk.choices?.[0]?.delta?.content ?? "";
+    }
+  });
+  if (chunks === 0) return fail("the stream yielded no chunks");
+  const final = await step("chat.completions.stream().finalChatCompletion()", () =>
+    c.chat.completions.stream(body).finalChatCompletion(),
+  );
+  const content = final.choices?.[0]?.message?.content;
+  if (typeof content !== "string") return fail("the stream helper's final message has no content string");
+  if (!text && !content) return warn("streamed empty text (model behaviour)");
+  return pass(`${chunks} chunks ${excerpt(text)}; stream helper assembled ${excerpt(content)}`);
+};
+
+const tools: ClientCall = async (env) => {
+  const r = await client(env).chat.completions.create({
+    model: env.model,
+    messages: user(TOOL_PROMPT),
+    tools: [WEATHER_TOOL],
+    tool_choice: FORCE_TOOL,
+    max_tokens: 128,
+  });
+  const call = r.choices?.[0]?.message?.tool_calls?.[0];
+  if (!call) return warn("the model did not call the forced tool (model behaviour)");
+  if (call.type !== "function" || !call.function)
+    return fail(`tool_calls[0] is not a function call (type ${excerpt(call.type)})`);
+  if (call.function.name !== TOOL_NAME)
+    return warn(`the model called ${excerpt(call.function.name)} (model behaviour)`);
+  return pass(`tool_calls[0].function.name ${TOOL_NAME}`);
+};
+
+const responses: ClientCall = async (env) => {
+  const r = await client(env).responses.create({ model: env.model, input: PROMPT, max_output_tokens: 16 });
+  if (r.object !== "response") return fail(`object is ${excerpt(r.object)}, not "response"`);
+  if (!Array.isArray(r.output)) return fail("output is not an array");
+  if (!r.output_text) return warn("output_text is empty (model behaviour)");
+  return pass(`output_text ${excerpt(r.output_text)}`);
+};
+
+/** The SDK's default call: it asks for base64 and decodes it, so a server that ignores that breaks here. */
+const embeddings: ClientCall = async (env) => {
+  const r = await client(env).embeddings.create({ model: env.model, input: "hello" });
+  return judgeEmbedding(r.data?.[0]?.embedding, env.baseVector, true);
+};
+
+const speech: ClientCall = async (env) => {
+  const res = await client(env).audio.speech.create({
+    model: env.model,
+    voice: "alloy",
+    input: "Hi.",
+    response_format: "wav",
+  });
+  const bytes = (await res.arrayBuffer()).byteLength;
+  return bytes > 0 ? pass(`${bytes} bytes of audio`) : fail("returned no audio bytes");
+};
+
+const transcriptions: ClientCall = async (env) => {
+  const file = await toFile(silentWav(), "probe.wav", { type: "audio/wav" });
+  const r = await client(env).audio.transcriptions.create({ file, model: env.model });
+  // Silence may well transcribe to "", so any string is usable.
+  return typeof r.text === "string"
+    ? pass(`text ${excerpt(r.text)}`)
+    : fail(`text is ${typeof r.text}, not a string`);
+};
+
+const images: ClientCall = async (env) => {
+  const r = await client(env).images.generate({
+    model: env.model,
+    prompt: "a red dot",
+    n: 1,
+    size: "256x256",
+    response_format: "b64_json",
+  });
+  const img = r.data?.[0];
+  if (!img) return fail("returned no images");
+  if (typeof img.url !== "string" && typeof img.b64_json !== "string")
+    return fail("data[0] has neither url nor b64_json");
+  return pass(typeof img.b64_json === "string" ? "data[0].b64_json" : "data[0].url");
+};
+
+export const OPENAI_NODE_CALLS: Record<string, ClientCall> = {
+  chat,
+  "chat.stream": chatStream,
+  tools,
+  responses,
+  embeddings,
+  "audio.speech": speech,
+  "audio.transcriptions": transcriptions,
+  "images.generate": images,
+};

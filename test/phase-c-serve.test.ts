@@ -1,0 +1,42 @@
+/** Phase C against the reference server (`aioc serve`): every Phase C and client row PASSes at deep depth. */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { ENDPOINTS } from "../src/catalog/endpoints.js";
+import { runProbe } from "../src/probe/run.js";
+import { type RunningServer, startServer } from "../src/serve/server.js";
+
+const KEY = "sk-phase-c-serve-0123456789";
+const PHASE_C = ENDPOINTS.filter((e) => e.phase === "C");
+
+describe("Phase C against aioc serve", () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startServer({ port: 0, host: "127.0.0.1", apiKey: KEY });
+  });
+  after(() => server.close());
+
+  test("every Phase C and client row PASSes, forensics without a request of their own", async () => {
+    const report = await runProbe({
+      baseUrl: server.url,
+      apiKey: KEY,
+      only: /\[|^client:/,
+      depth: "deep",
+      timeoutMs: 10_000,
+      concurrency: 4,
+      maxBodyBytes: 16 << 20,
+    });
+    const bad = PHASE_C.map((e) => report.results.find((r) => r.id === e.id))
+      .filter((r) => r?.status !== "PASS")
+      .map((r) => `${r?.id}: ${r?.status} ${r?.detail}`);
+    assert.deepEqual(bad, [], "every Phase C row should PASS against the reference server");
+    for (const r of report.results.filter((x) => x.id.endsWith("[stream-forensics]"))) {
+      assert.equal(r.requests, 0, r.id);
+      assert.ok(r.metrics?.ttftMs !== undefined, `${r.id} measures TTFT`);
+    }
+    assert.ok(
+      report.results.every((r) => r.requests <= 2),
+      "no row exceeds its budget of 2 requests",
+    );
+    assert.ok(!JSON.stringify(report).includes(KEY));
+  });
+});
