@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { type Command, Option } from "commander";
 import { FORMAT_NAMES } from "../render/formats.js";
 
@@ -26,9 +27,12 @@ export function defineDemo(program: Command): void {
       const { resolveQuirks } = await import("../serve/quirks.js");
       const { probeCommand } = await import("./probe-action.js");
       const quirks = flags.quirks ? resolveQuirks(flags.quirks.split(",").map((q) => q.trim())) : undefined;
-      const server = await startServer({ port: 0, host: "127.0.0.1", quirks });
+      // A throwaway key, so the auth rows have something to check too; it is never printed.
+      const apiKey = `sk-aioc-demo-${randomBytes(12).toString("hex")}`;
+      const server = await startServer({ port: 0, host: "127.0.0.1", quirks, apiKey });
       try {
         process.exitCode = await probeCommand(server.url, {
+          apiKey,
           name: flags.quirks ? `aioc serve --quirks ${flags.quirks}` : "aioc serve",
           depth: flags.depth,
           format: flags.format,
