@@ -6,6 +6,7 @@ import { runProbe } from "../probe/run.js";
 import { normalizeTarget, resolveApiKey } from "../probe/target.js";
 import { colorEnabled } from "../render/color.js";
 import { renderReport } from "../render/index.js";
+import { createProgress } from "../render/progress.js";
 import type { Exchange, Report } from "../report/types.js";
 import { exitCodeFor, type ProbeFlags, parseProbeFlags } from "./probe.js";
 
@@ -15,7 +16,8 @@ export async function probeCommand(url: string, flags: ProbeFlags): Promise<numb
   const { key } = resolveApiKey(target.baseUrl, flags.apiKey);
   const redactor = new Redactor([key]);
   const io = createIo(redactor);
-  const progress = !flags.quiet && !flags.verbose && process.stderr.isTTY === true;
+  const progress =
+    !flags.quiet && !flags.verbose && process.stderr.isTTY === true ? createProgress(io.err) : undefined;
   // The banner is for a person at a terminal (or --verbose); piped stderr carries only errors, one line each.
   if (!flags.quiet && (process.stderr.isTTY === true || flags.verbose)) {
     io.err(`aioc: probing ${target.baseUrl}${target.note ? ` (${target.note})` : ""}\n`);
@@ -42,12 +44,11 @@ export async function probeCommand(url: string, flags: ProbeFlags): Promise<numb
     concurrency: parsed.concurrency,
     depth: flags.depth,
     maxBodyBytes: parsed.maxBodyBytes,
-    onResult: progress
-      ? (r, done, total) => io.err(`\r\u001b[2K${done}/${total} ${r.id}`.slice(0, 100))
-      : undefined,
+    onStart: progress ? (row) => progress.start(row.id) : undefined,
+    onResult: progress ? (r, done, total) => progress.finish(r.id, done, total) : undefined,
     onExchange: flags.verbose ? (e) => io.err(exchangeLine(e)) : undefined,
   });
-  if (progress) io.err("\r\u001b[2K");
+  progress?.clear();
 
   const redacted = redactor.value(report);
   writeReports(io, redacted, flags);

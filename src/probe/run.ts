@@ -32,6 +32,8 @@ export interface ProbeOptions {
   maxBodyBytes: number;
   /** Skip the `client:` rows (real SDKs). */
   clients?: boolean;
+  /** A row starts (for live progress). */
+  onStart?: (row: Endpoint) => void;
   onResult?: (result: Result, done: number, total: number) => void;
   /** Called for every request/response (already key-redacted in its headers). */
   onExchange?: (exchange: Exchange) => void;
@@ -174,6 +176,7 @@ async function runRow(
   limit: <T>(fn: () => Promise<T>) => Promise<T>,
   opts: ProbeOptions,
 ): Promise<{ result: Result; outcome: Outcome; unreachable?: string }> {
+  opts.onStart?.(row);
   const http = new CountingHttp(transport, limit, opts.onExchange);
   const ctx: ProbeContext = {
     ...base,
