@@ -13,7 +13,7 @@ import {
   wavDuration,
 } from "../src/serve/audio-formats.js";
 import { REPLY, shapeText, tokenize } from "../src/serve/generate.js";
-import { PROFILES, resolveQuirks } from "../src/serve/quirks.js";
+import { PROFILES, profileQuirks, resolveQuirks } from "../src/serve/quirks.js";
 import { Router } from "../src/serve/router.js";
 import { embed, toBase64 } from "../src/serve/routes/embeddings.js";
 import { sampleFromSchema } from "../src/serve/schema-sample.js";
@@ -234,7 +234,8 @@ describe("routing, store, quirks", () => {
 
   test("resolveQuirks expands profiles and rejects unknown names", () => {
     assert.deepEqual(Object.keys(PROFILES).sort(), ["llama.cpp", "ollama", "vllm"]);
-    assert.deepEqual([...resolveQuirks(["llama.cpp", " vllm ", "ollama", ""])], []);
+    const union = new Set(["llama.cpp", "vllm", "ollama"].flatMap(profileQuirks));
+    assert.deepEqual([...resolveQuirks(["llama.cpp", " vllm ", "ollama", ""])].sort(), [...union].sort());
     assert.throws(() => resolveQuirks(["bogus"]), UsageError);
     assert.throws(() => resolveQuirks(["dev:not-a-deviation"]), /unknown quirk "dev:not-a-deviation"/);
     assert.throws(() => resolveQuirks(["toString"]), UsageError);

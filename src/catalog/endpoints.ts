@@ -308,7 +308,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     method: "GET",
     group: "files",
     kind: "ext",
-    notes: "Added: Batch API listing; vLLM and LiteLLM implement it, batch clients need it",
+    notes: "Added: Batch API listing; gateways such as LiteLLM proxy it, batch clients need it",
   }),
 
   // Moderation / safety

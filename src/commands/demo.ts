@@ -24,12 +24,12 @@ export function defineDemo(program: Command): void {
     .option("--out-dir <dir>", "also write every report format into a folder")
     .action(async (flags: DemoFlags) => {
       const { startServer } = await import("../serve/server.js");
-      const { resolveQuirks } = await import("../serve/quirks.js");
+      const { resolveQuirkList } = await import("../serve/quirks.js");
       const { probeCommand } = await import("./probe-action.js");
-      const quirks = flags.quirks ? resolveQuirks(flags.quirks.split(",").map((q) => q.trim())) : undefined;
+      const { quirks, missing } = resolveQuirkList((flags.quirks ?? "").split(","));
       // A throwaway key, so the auth rows have something to check too; it is never printed.
       const apiKey = `sk-aioc-demo-${randomBytes(12).toString("hex")}`;
-      const server = await startServer({ port: 0, host: "127.0.0.1", quirks, apiKey });
+      const server = await startServer({ port: 0, host: "127.0.0.1", quirks, missing, apiKey });
       try {
         process.exitCode = await probeCommand(server.url, {
           apiKey,

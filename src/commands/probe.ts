@@ -67,7 +67,7 @@ export function defineProbe(program: Command): void {
       new Option(
         "--format <format>",
         "stdout format (default: table on a terminal, json when piped)",
-      ).choices(["table", "json", "markdown", "html", "junit"]),
+      ).choices(FORMAT_NAMES),
     )
     .addOption(
       new Option("--fail-on <level>", "exit 1 when a row reaches")

@@ -36,7 +36,7 @@ export function defineServe(program: Command): void {
     .option("--latency <ms>", "delay every response by this many milliseconds", "0")
     .option(
       "--quirks <list>",
-      "comma list of profiles (llama.cpp, vllm, ollama) and dev:<id> deviations to imitate",
+      "comma list of implementation profiles (llama.cpp, vllm, ollama) and dev:<deviation-id> quirks to imitate",
     )
     .option("--missing <paths>", "comma list of catalog paths to answer 404, e.g. /v1/videos,/v1/videos/{id}")
     .action(async (flags: ServeFlags) => {
@@ -48,16 +48,17 @@ export function defineServe(program: Command): void {
           throw new UsageError(`--missing takes catalog paths such as /v1/videos/{id}, got "${path}"`);
         }
       }
-      const { resolveQuirks } = await import("../serve/quirks.js");
-      const quirks = resolveQuirks(list(flags.quirks));
+      const { resolveQuirkList } = await import("../serve/quirks.js");
+      // Profiles bring the routes their implementation lacks; --missing adds to them.
+      const resolved = resolveQuirkList(list(flags.quirks));
       const { startServer } = await import("../serve/server.js");
       const server = await startServer({
         port,
         host: flags.host,
         apiKey: flags.apiKey,
         latencyMs,
-        quirks,
-        missing,
+        quirks: resolved.quirks,
+        missing: [...resolved.missing, ...missing],
       }).catch((err: NodeJS.ErrnoException) => {
         throw new UsageError(`cannot listen on ${flags.host}:${port}: ${err.code ?? err.message}`);
       });

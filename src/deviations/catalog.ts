@@ -164,6 +164,7 @@ export const DEVIATIONS: readonly Deviation[] = [
         versions: 'proxy before the fix for issue #13128 (answered {"detail":"Not Found"})',
       },
       { name: "mlx-lm", versions: "server before issue #304 was closed" },
+      { name: "vLLM", versions: "current (its models router has only GET /v1/models)" },
     ],
     docs: "docs/deviations.md#model-retrieve-404",
     detect: (obs) => obs.status === 404,
@@ -174,6 +175,7 @@ export const DEVIATIONS: readonly Deviation[] = [
       "llama.cpp tools/server/server.cpp (route table: GET /models and /v1/models, no /v1/models/{id})",
       "LiteLLM issue #13128",
       "mlx-lm issue #304",
+      "vLLM vllm/entrypoints/openai/models/api_router.py (route table: GET /v1/models only)",
     ],
   },
   {

@@ -10,7 +10,10 @@ export interface Progress {
   clear(): void;
 }
 
-export function createProgress(write: (text: string) => void, columns = process.stderr.columns ?? 100): Progress {
+export function createProgress(
+  write: (text: string) => void,
+  columns = Math.max(process.stderr.columns || 100, 40),
+): Progress {
   const started = performance.now();
   const running = new Set<string>();
   let done = 0;

@@ -27,11 +27,16 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
 
 const isMultipart = (contentType: string) => /^multipart\/form-data\b/i.test(contentType);
 
-function parseJson(raw: Buffer): Params {
+function parseJson(raw: Buffer, quirks: ReadonlySet<string>): Params {
   let value: unknown;
   try {
     value = JSON.parse(raw.toString("utf8"));
-  } catch {
+  } catch (err) {
+    if (quirks.has("invalid-json-500")) {
+      // llama.cpp: nlohmann's parse_error is not std::invalid_argument, so ex_wrapper answers 500.
+      const reason = err instanceof SyntaxError ? err.message : "syntax error";
+      throw new ApiError(500, `[json.exception.parse_error.101] parse error: ${reason}`);
+    }
     throw badRequest(
       "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
     );
@@ -54,7 +59,11 @@ async function parseForm(raw: Buffer, contentType: string): Promise<Params> {
 }
 
 /** The body as the route wants it; a JSON body where multipart is required is a 400, as on OpenAI. */
-export async function parseBody(req: IncomingMessage, kind: BodyKind): Promise<Params> {
+export async function parseBody(
+  req: IncomingMessage,
+  kind: BodyKind,
+  quirks: ReadonlySet<string> = new Set(),
+): Promise<Params> {
   if (kind === "none") return new Params({});
   const raw = await readBody(req);
   const contentType = req.headers["content-type"] ?? "";
@@ -65,5 +74,5 @@ export async function parseBody(req: IncomingMessage, kind: BodyKind): Promise<P
       "invalid_content_type",
     );
   }
-  return kind !== "json" && isMultipart(contentType) ? parseForm(raw, contentType) : parseJson(raw);
+  return kind !== "json" && isMultipart(contentType) ? parseForm(raw, contentType) : parseJson(raw, quirks);
 }

@@ -36,5 +36,7 @@ export interface Route {
   /** A path template as written in the catalog, e.g. `/v1/videos/{id}`. */
   path: string;
   body: BodyKind;
+  /** The body kind under the given quirks, when a quirk changes it (e.g. image edits that take JSON). */
+  quirkBody?(quirks: ReadonlySet<string>): BodyKind | undefined;
   handle(ctx: Ctx): Reply | Promise<Reply>;
 }

@@ -1,37 +1,181 @@
 /**
- * Quirks make the reference server imitate a known deviation (e.g. a stream without usage), so the
- * prober can be tested against every verdict it gives. Handlers test `ctx.quirks.has(id)` where the
- * deviation happens. The deviation catalog and the implementation profiles are filled in separately.
+ * Quirks make the reference server imitate a known deviation, so the prober can be tested against every verdict
+ * it gives and users can see what aioc reports against a given implementation without running it.
+ *
+ * One quirk per catalog deviation, addressed as `dev:<deviation-id>`: the registry below is keyed by the catalog
+ * (src/deviations/catalog.ts), and test/quirks.test.ts checks that every deviation has a quirk that makes the
+ * prober report exactly that deviation. Handlers test `ctx.quirks.has(id)` where the deviation happens.
+ *
+ * Implementation profiles (`--quirks llama.cpp`) are derived from the catalog too: a profile is every deviation
+ * whose `implementations` name that implementation (deviationsOf), plus the routes it does not serve.
+ *
+ * Version rule: a profile models the implementation's CURRENT release. A catalog entry that names the
+ * implementation only for versions that have since been fixed, or only for an opt-in setting, is listed in the
+ * profile's `past` with the reason and is not imitated; docs/implementations/<name>.md lists it as history.
+ * Anything the catalog attributes to the implementation and `past` does not exclude is imitated, so a new
+ * catalog entry joins the profile by default.
  */
 import { UsageError } from "../cli/errors.js";
+import { DEVIATIONS, deviationsOf } from "../deviations/catalog.js";
 
-/** Every quirk id the server implements, with what it changes. */
-export const QUIRKS: Record<string, string> = {};
-
-/** Implementation profiles: the quirks a given server shows. */
-export const PROFILES: Record<string, string[]> = {
-  "llama.cpp": [],
-  vllm: [],
-  ollama: [],
+/** What the server does under each quirk. Keyed by deviation id; a test keeps it in step with the catalog. */
+export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
+  "model-retrieve-404": "GET /v1/models/{model} is not routed: 404 as for an unknown URL",
+  "missing-created": "model objects and chat/completions stream chunks carry no `created`",
+  "missing-object": "chat/completions stream chunks carry no `object`",
+  "missing-index": "non-streamed chat choices carry no `index`",
+  "stream-no-usage": "stream_options.include_usage is ignored: no usage chunk, no `usage: null`",
+  "stream-usage-every-chunk":
+    "with include_usage, every chat chunk carries a usage object, not only the last",
+  "no-finish-reason": "chat stream chunks never carry a finish_reason (always null)",
+  "missing-chunk-finish-reason": "stream chunks omit `finish_reason` instead of sending null",
+  "stream-missing-index": "stream chunks omit `choices[].index`",
+  "stream-missing-role": 'no chat delta carries `role: "assistant"`',
+  "chunk-id-changes": "every chat/completions stream chunk gets a new `id`",
+  "finish-reason-nonstandard": 'finish_reason "stop" is sent as "eos_token" (chat and completions)',
+  "tool-call-empty-id": 'chat tool calls carry `id: ""` (plain and streamed)',
+  "float-created": "chat and completions `created` is a float (seconds + 0.25)",
+  "sse-wrong-content-type": "SSE streams are served as application/json",
+  "responses-stream-done": "Responses streams end with `data: [DONE]`",
+  "speech-octet-stream": "speech audio is served as application/octet-stream",
+  "speech-wrong-audio-type": "speech audio is labelled audio/mpeg whatever the format",
+  "translations-folded": "POST /v1/audio/translations is not routed: 404 (transcriptions still work)",
+  "images-edits-json": "image edits refuse multipart with 415 and take a JSON body (images[].image_url)",
+  "error-not-envelope":
+    'router errors (unknown URL 404, wrong method 405) answer FastAPI-style {"detail": "Not Found"}',
+  "invalid-json-500": "a malformed JSON body is a 500 server_error (llama.cpp's parse error)",
+  "error-with-200": 'router errors (unknown URL, wrong method) answer 200 {"error": "<message>"}',
 };
 
-/** Expands `--quirks` entries (profile names and `dev:<id>`) into quirk ids; unknown names are an error. */
-export function resolveQuirks(list: readonly string[]): Set<string> {
-  const ids = new Set<string>();
+/** Every quirk id the server implements (the catalog's deviation ids), with what it changes. */
+export const QUIRKS: Readonly<Record<string, string>> = Object.fromEntries(
+  DEVIATIONS.map((d) => [d.id, QUIRK_BEHAVIOUR[d.id] ?? "not imitated yet"]),
+);
+
+export interface Profile {
+  /** The implementation's name in the catalog (matched case-insensitively by deviationsOf). */
+  implementation: string;
+  /**
+   * Catalog entries naming this implementation that the profile does not imitate, with why: fixed in current
+   * releases, or only behind an opt-in setting (see the version rule above).
+   */
+  past: Readonly<Record<string, string>>;
+  /** Catalog paths the current release does not serve: they answer 404. */
+  missing: readonly string[];
+}
+
+export const PROFILES: Readonly<Record<string, Profile>> = {
+  "llama.cpp": {
+    implementation: "llama.cpp",
+    past: {
+      "stream-missing-role": "fixed by PR #13634 (May 2025)",
+      "chunk-id-changes": "early 2024 (issue #5876); one completion id per stream since",
+    },
+    // llama.cpp tools/server/server.cpp route table: models, completions, chat, responses, transcriptions,
+    // embeddings (plus its own /completion, /tokenize, /rerank …); no speech, images, videos, files, batches,
+    // fine-tuning or moderations. /v1/models/{model} and translations are deviations, not listed here.
+    missing: [
+      "/v1/audio/speech",
+      "/v1/images/generations",
+      "/v1/images/edits",
+      "/v1/images/variations",
+      "/v1/videos",
+      "/v1/videos/{id}",
+      "/v1/videos/{id}/content",
+      "/v1/files",
+      "/v1/fine_tuning/jobs",
+      "/v1/batches",
+      "/v1/moderations",
+    ],
+  },
+  vllm: {
+    implementation: "vLLM",
+    past: {
+      "stream-no-usage": "v0.5.1 only (issue #6371); include_usage works since",
+      "stream-usage-every-chunk":
+        "v0.5.4 bug (issue #7262); otherwise only with opt-in continuous_usage_stats",
+      "missing-chunk-finish-reason": "fixed by PR #19662 (June 2025)",
+      "error-not-envelope": "fixed in v0.10.1 (PR #22099)",
+    },
+    // vLLM docs "Online Serving" (supported APIs: completions, chat, responses, embeddings, transcriptions,
+    // translations) and its route table; no /v1/files or /v1/batches (LiteLLM docs PR #1567; vLLM PR #44445 open).
+    missing: [
+      "/v1/audio/speech",
+      "/v1/images/generations",
+      "/v1/images/edits",
+      "/v1/images/variations",
+      "/v1/videos",
+      "/v1/videos/{id}",
+      "/v1/videos/{id}/content",
+      "/v1/files",
+      "/v1/fine_tuning/jobs",
+      "/v1/batches",
+      "/v1/moderations",
+    ],
+  },
+  ollama: {
+    implementation: "Ollama",
+    past: {
+      "stream-no-usage": "fixed in v0.5.2 (PR #6784)",
+      "finish-reason-nonstandard": '"" on stream chunks in 2024 (issue #4357); null since',
+    },
+    // Ollama server/routes.go: /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models,
+    // /v1/models/:model, /v1/responses, /v1/images/generations, /v1/images/edits, /v1/audio/transcriptions.
+    missing: [
+      "/v1/audio/speech",
+      "/v1/images/variations",
+      "/v1/videos",
+      "/v1/videos/{id}",
+      "/v1/videos/{id}/content",
+      "/v1/files",
+      "/v1/fine_tuning/jobs",
+      "/v1/batches",
+      "/v1/moderations",
+    ],
+  },
+};
+
+/** The quirk ids a profile imitates: the catalog's deviations for the implementation, minus its `past`. */
+export function profileQuirks(name: string): string[] {
+  const profile = PROFILES[name];
+  if (!profile) throw new Error(`no profile ${name}`);
+  return deviationsOf(profile.implementation)
+    .map((d) => d.id)
+    .filter((id) => !Object.hasOwn(profile.past, id));
+}
+
+export interface ResolvedQuirks {
+  quirks: Set<string>;
+  /** Paths the selected profiles do not serve (for `startServer({ missing })`). */
+  missing: string[];
+}
+
+/**
+ * Expands `--quirks` entries (profile names and `dev:<id>`) into quirk ids and the profiles' missing routes;
+ * unknown names are an error.
+ */
+export function resolveQuirkList(list: readonly string[]): ResolvedQuirks {
+  const quirks = new Set<string>();
+  const missing = new Set<string>();
   for (const raw of list) {
     const entry = raw.trim();
     if (entry === "") continue;
     if (Object.hasOwn(PROFILES, entry)) {
-      for (const id of PROFILES[entry] ?? []) ids.add(id);
+      for (const id of profileQuirks(entry)) quirks.add(id);
+      for (const path of PROFILES[entry]!.missing) missing.add(path);
     } else if (entry.startsWith("dev:") && Object.hasOwn(QUIRKS, entry.slice(4))) {
-      ids.add(entry.slice(4));
+      quirks.add(entry.slice(4));
     } else {
-      const known = Object.keys(QUIRKS);
       throw new UsageError(
-        `unknown quirk "${entry}"; expected a profile (${Object.keys(PROFILES).join(", ")}) or dev:<id>` +
-          (known.length > 0 ? ` with id one of ${known.join(", ")}` : " (no deviation ids are defined yet)"),
+        `unknown quirk "${entry}"; expected a profile (${Object.keys(PROFILES).join(", ")}) or dev:<id> ` +
+          `with id one of ${Object.keys(QUIRKS).join(", ")}`,
       );
     }
   }
-  return ids;
+  return { quirks, missing: [...missing] };
+}
+
+/** The quirk ids only (see resolveQuirkList for the profiles' missing routes too). */
+export function resolveQuirks(list: readonly string[]): Set<string> {
+  return resolveQuirkList(list).quirks;
 }

@@ -37,6 +37,8 @@ export interface ErrorOptions {
   param?: string | null;
   code?: string | null;
   headers?: Record<string, string>;
+  /** Raised by the router (unknown URL, wrong method), where some quirks answer differently. */
+  routing?: boolean;
 }
 
 /** Thrown anywhere in a handler; the server turns it into `{error: {message, type, param, code}}`. */
@@ -70,8 +72,8 @@ export const badRequest = (message: string, param: string | null = null, code: s
 export const missingParam = (param: string) =>
   badRequest(`Missing required parameter: '${param}'.`, param, "missing_required_parameter");
 
-export const invalidUrl = (method: string, path: string) =>
-  new ApiError(404, `Invalid URL (${method} ${path})`);
+export const invalidUrl = (method: string, path: string, routing = false) =>
+  new ApiError(404, `Invalid URL (${method} ${path})`, { routing });
 
 export const modelNotFound = (model: string) =>
   new ApiError(404, `The model \`${model}\` does not exist or you do not have access to it.`, {

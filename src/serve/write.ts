@@ -1,7 +1,9 @@
 /** Writes replies to the socket: JSON, bytes, SSE streams, and error envelopes. */
 
-import type { ServerResponse } from "node:http";
+import { type ServerResponse, STATUS_CODES } from "node:http";
 import { ApiError, type Reply, type SseMessage } from "./reply.js";
+
+const NO_QUIRKS: ReadonlySet<string> = new Set();
 
 export const SSE_CONTENT_TYPE = "text/event-stream; charset=utf-8";
 
@@ -36,9 +38,13 @@ function drainedOrClosed(res: ServerResponse): Promise<void> {
   });
 }
 
-async function writeSse(res: ServerResponse, events: Iterable<SseMessage> | AsyncIterable<SseMessage>) {
+async function writeSse(
+  res: ServerResponse,
+  events: Iterable<SseMessage> | AsyncIterable<SseMessage>,
+  quirks: ReadonlySet<string>,
+) {
   res.writeHead(200, {
-    "content-type": SSE_CONTENT_TYPE,
+    "content-type": quirks.has("sse-wrong-content-type") ? "application/json" : SSE_CONTENT_TYPE,
     "cache-control": "no-cache",
     connection: "keep-alive",
     "x-accel-buffering": "no",
@@ -51,19 +57,23 @@ async function writeSse(res: ServerResponse, events: Iterable<SseMessage> | Asyn
   res.end();
 }
 
-export async function writeReply(res: ServerResponse, reply: Reply): Promise<void> {
+export async function writeReply(
+  res: ServerResponse,
+  reply: Reply,
+  quirks: ReadonlySet<string> = NO_QUIRKS,
+): Promise<void> {
   switch (reply.kind) {
     case "json":
       return writeWhole(res, reply.status, "application/json", JSON.stringify(reply.body), reply.headers);
     case "bytes":
       return writeWhole(res, reply.status, reply.contentType, reply.body);
     case "sse":
-      return writeSse(res, reply.events);
+      return writeSse(res, reply.events, quirks);
   }
 }
 
 /** Any failure becomes an OpenAI error envelope; unexpected ones are a 500 that reveals no internals. */
-export function writeError(res: ServerResponse, err: unknown): void {
+export function writeError(res: ServerResponse, err: unknown, quirks: ReadonlySet<string> = NO_QUIRKS): void {
   const error =
     err instanceof ApiError
       ? err
@@ -72,5 +82,13 @@ export function writeError(res: ServerResponse, err: unknown): void {
     res.destroy();
     return;
   }
-  writeWhole(res, error.status, "application/json", JSON.stringify(error.envelope), error.options.headers);
+  let status = error.status;
+  let body: unknown = error.envelope;
+  if (error.options.routing && quirks.has("error-with-200")) {
+    status = 200;
+    body = { error: error.message };
+  } else if (error.options.routing && quirks.has("error-not-envelope")) {
+    body = { detail: STATUS_CODES[status] ?? "Error" };
+  }
+  writeWhole(res, status, "application/json", JSON.stringify(body), error.options.headers);
 }

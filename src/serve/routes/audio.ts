@@ -28,6 +28,9 @@ function speech(ctx: Ctx): Reply {
   const format = p.string("response_format", Object.keys(SPEECH_FORMATS)) ?? "mp3";
   p.number("speed", { min: 0.25, max: 4 });
   const out = SPEECH_FORMATS[format]!;
+  if (ctx.quirks.has("speech-octet-stream")) return bytes("application/octet-stream", out.bytes());
+  // LiteLLM labelled every format audio/mpeg (issue #4332).
+  if (ctx.quirks.has("speech-wrong-audio-type")) return bytes("audio/mpeg", out.bytes());
   return bytes(out.contentType, out.bytes());
 }
 

@@ -1,4 +1,5 @@
 /** POST /v1/chat/completions, plain and streamed. */
+import { quirkyBody, quirkyStream } from "../chunk-quirks.js";
 import type { Ctx, Route } from "../context.js";
 import { readReplyFormat } from "../formats.js";
 import {
@@ -39,6 +40,8 @@ interface ChatPlan {
   tool?: FunctionTool;
   /** `top_logprobs` when `logprobs` is on. */
   logprobs?: number;
+  /** Usage on every chunk, not only the last (the stream-usage-every-chunk quirk). */
+  usageEveryChunk: boolean;
 }
 
 function readMessages(p: Params): Json[] {
@@ -95,11 +98,12 @@ function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
   const answersToolResult = messages.at(-1)?.role === "tool";
   return {
     id: newId("chatcmpl-"),
-    created: nowSeconds(),
+    created: ctx.quirks.has("float-created") ? nowSeconds() + 0.25 : nowSeconds(),
     model,
     n,
     stream,
-    includeUsage: streamOptions?.include_usage === true,
+    includeUsage: streamOptions?.include_usage === true && !ctx.quirks.has("stream-no-usage"),
+    usageEveryChunk: ctx.quirks.has("stream-usage-every-chunk"),
     promptTokens: Math.max(
       1,
       messages.reduce((sum, m) => sum + countTokens(contentText(m.content)), 0),
@@ -155,6 +159,8 @@ function completion(plan: ChatPlan) {
 
 /** Chunks: role first, then content (or tool-call argument) deltas, one finish chunk per choice, usage, [DONE]. */
 function* chunks(plan: ChatPlan): Generator<SseMessage> {
+  let completionTokens = 0;
+  const running = () => (plan.usageEveryChunk ? completionUsage(plan.promptTokens, completionTokens) : null);
   const chunk = (choices: unknown[]) => ({
     id: plan.id,
     object: "chat.completion.chunk",
@@ -163,11 +169,10 @@ function* chunks(plan: ChatPlan): Generator<SseMessage> {
     service_tier: "default",
     system_fingerprint: SYSTEM_FINGERPRINT,
     choices,
-    ...(plan.includeUsage ? { usage: null } : {}),
+    ...(plan.includeUsage ? { usage: running() } : {}),
   });
   const delta = (index: number, d: Json, logprobs: unknown = null, finish: string | null = null) =>
     ({ data: chunk([{ index, delta: d, logprobs, finish_reason: finish }]) }) satisfies SseMessage;
-  let completionTokens = 0;
   for (let index = 0; index < plan.n; index++) {
     if (plan.tool) {
       const call = callTool(plan.tool);
@@ -200,7 +205,9 @@ export const chatRoutes: Route[] = [
     body: "json",
     handle: (ctx) => {
       const p = plan(ctx);
-      return p.stream ? sse(chunks(p)) : json(completion(p));
+      return p.stream
+        ? sse(quirkyStream(chunks(p), ctx.quirks, "chat"))
+        : json(quirkyBody(completion(p), ctx.quirks, "chat"));
     },
   },
 ];

@@ -1,4 +1,5 @@
 /** POST /v1/completions (legacy text completion), plain and streamed. */
+import { quirkyBody, quirkyStream } from "../chunk-quirks.js";
 import type { Ctx, Route } from "../context.js";
 import {
   completionUsage,
@@ -77,7 +78,7 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
   p.int("seed");
   return {
     id: newId("cmpl-"),
-    created: nowSeconds(),
+    created: ctx.quirks.has("float-created") ? nowSeconds() + 0.25 : nowSeconds(),
     model,
     prompts,
     n,
@@ -89,7 +90,7 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
     }),
     logprobs: p.int("logprobs", { min: 0, max: 5 }),
     promptTokens: Math.max(1, tokens),
-    includeUsage: streamOptions?.include_usage === true,
+    includeUsage: streamOptions?.include_usage === true && !ctx.quirks.has("stream-no-usage"),
   };
 }
 
@@ -154,7 +155,9 @@ export const completionRoutes: Route[] = [
     body: "json",
     handle: (ctx) => {
       const p = plan(ctx);
-      return p.stream ? sse(chunks(p)) : json(completion(p));
+      return p.stream
+        ? sse(quirkyStream(chunks(p), ctx.quirks, "completions"))
+        : json(quirkyBody(completion(p), ctx.quirks, "completions"));
     },
   },
 ];

@@ -6,7 +6,8 @@ import { TINY_PNG } from "../../fixtures/media.js";
 import type { Ctx, Route } from "../context.js";
 import { newId, nowSeconds } from "../generate.js";
 import { requestModel } from "../models.js";
-import { badRequest, bytes, invalidUrl, json, type Reply } from "../reply.js";
+import { isObject } from "../params.js";
+import { ApiError, badRequest, bytes, invalidUrl, json, missingParam, type Reply } from "../reply.js";
 
 const IMAGE_PATH = "/aioc/images";
 
@@ -14,8 +15,20 @@ type Mode = "generate" | "edit" | "variation";
 
 function images(ctx: Ctx, mode: Mode): Reply {
   const p = ctx.body;
+  const jsonEdits = mode === "edit" && ctx.quirks.has("images-edits-json");
+  if (jsonEdits && p.multipart) {
+    throw new ApiError(415, "Unsupported Media Type: send the edit as application/json.", {
+      code: "unsupported_media_type",
+    });
+  }
   if (mode !== "variation") p.requireString("prompt");
-  if (mode !== "generate") {
+  if (jsonEdits) {
+    // The JSON form of an edit (OpenAI's EditImageBodyJsonParam): images: [{image_url} | {file_id}].
+    const refs = p.array("images");
+    const isRef = (r: unknown) =>
+      isObject(r) && (typeof r.image_url === "string" || typeof r.file_id === "string");
+    if (!refs || refs.length === 0 || !refs.every(isRef)) throw missingParam("images");
+  } else if (mode !== "generate") {
     p.requireFile("image");
     p.files("mask");
   }
@@ -40,7 +53,13 @@ function images(ctx: Ctx, mode: Mode): Reply {
 
 export const imageRoutes: Route[] = [
   { method: "POST", path: "/v1/images/generations", body: "json", handle: (ctx) => images(ctx, "generate") },
-  { method: "POST", path: "/v1/images/edits", body: "multipart", handle: (ctx) => images(ctx, "edit") },
+  {
+    method: "POST",
+    path: "/v1/images/edits",
+    body: "multipart",
+    quirkBody: (quirks) => (quirks.has("images-edits-json") ? "json-or-multipart" : undefined),
+    handle: (ctx) => images(ctx, "edit"),
+  },
   {
     method: "POST",
     path: "/v1/images/variations",

@@ -13,7 +13,7 @@ import {
 } from "../generate.js";
 import { requestModel } from "../models.js";
 import { isObject, type Json, type Params } from "../params.js";
-import { badRequest, json, missingParam, type SseMessage, sse } from "../reply.js";
+import { badRequest, DONE, json, missingParam, type SseMessage, sse } from "../reply.js";
 import { argumentPieces, callTool, chooseTool, functionTools, type ToolCall } from "../tools.js";
 
 interface Plan {
@@ -226,7 +226,9 @@ export const responseRoutes: Route[] = [
     body: "json",
     handle: (ctx) => {
       const p = plan(ctx);
-      return p.stream ? sse(events(p)) : json(responseObject(p, true));
+      if (!p.stream) return json(responseObject(p, true));
+      // Some servers end every stream with [DONE], Responses streams included.
+      return sse(ctx.quirks.has("responses-stream-done") ? [...events(p), DONE] : events(p));
     },
   },
 ];

@@ -1,0 +1,70 @@
+/**
+ * Deviations in chat and legacy-completions bodies and stream chunks. The canonical generators build what OpenAI
+ * sends; these reshape it afterwards, one `if` per catalog deviation (see quirks.ts), and hand back the very
+ * same body or stream when no quirk is set.
+ */
+import { newId } from "./generate.js";
+import { isObject, type Json } from "./params.js";
+import type { SseMessage } from "./reply.js";
+
+export type Dialect = "chat" | "completions";
+
+type Quirks = ReadonlySet<string>;
+
+function emptyToolCallIds(calls: unknown): unknown {
+  if (!Array.isArray(calls)) return calls;
+  return calls.map((call) => (isObject(call) && typeof call.id === "string" ? { ...call, id: "" } : call));
+}
+
+function choice(raw: unknown, quirks: Quirks, dialect: Dialect, streamed: boolean): unknown {
+  if (!isObject(raw)) return raw;
+  const c: Json = { ...raw };
+  if (!streamed && dialect === "chat" && quirks.has("missing-index")) delete c.index;
+  if (streamed && quirks.has("stream-missing-index")) delete c.index;
+  if (c.finish_reason === "stop" && quirks.has("finish-reason-nonstandard")) c.finish_reason = "eos_token";
+  if (streamed && dialect === "chat" && quirks.has("no-finish-reason")) c.finish_reason = null;
+  if (streamed && c.finish_reason === null && quirks.has("missing-chunk-finish-reason"))
+    delete c.finish_reason;
+  if (isObject(c.delta)) {
+    const delta: Json = { ...c.delta };
+    if (quirks.has("stream-missing-role")) delete delta.role;
+    if (quirks.has("tool-call-empty-id") && delta.tool_calls !== undefined) {
+      delta.tool_calls = emptyToolCallIds(delta.tool_calls);
+    }
+    c.delta = delta;
+  }
+  if (isObject(c.message) && quirks.has("tool-call-empty-id") && c.message.tool_calls !== undefined) {
+    c.message = { ...c.message, tool_calls: emptyToolCallIds(c.message.tool_calls) };
+  }
+  return c;
+}
+
+function reshape(body: Json, quirks: Quirks, dialect: Dialect, streamed: boolean): Json {
+  const out: Json = { ...body };
+  if (streamed && quirks.has("chunk-id-changes") && typeof out.id === "string") {
+    out.id = newId(out.id.slice(0, out.id.indexOf("-") + 1));
+  }
+  if (streamed && quirks.has("missing-created")) delete out.created;
+  if (streamed && quirks.has("missing-object")) delete out.object;
+  if (Array.isArray(out.choices)) out.choices = out.choices.map((c) => choice(c, quirks, dialect, streamed));
+  return out;
+}
+
+/** A non-streamed chat or completions body as a quirky server sends it. */
+export function quirkyBody<T extends Json>(body: T, quirks: Quirks, dialect: Dialect): Json {
+  return quirks.size === 0 ? body : reshape(body, quirks, dialect, false);
+}
+
+/** A chat or completions stream as a quirky server sends it (`[DONE]` and other strings pass through). */
+export function quirkyStream(
+  events: Iterable<SseMessage>,
+  quirks: Quirks,
+  dialect: Dialect,
+): Iterable<SseMessage> {
+  if (quirks.size === 0) return events;
+  return (function* () {
+    for (const event of events) {
+      yield isObject(event.data) ? { ...event, data: reshape(event.data, quirks, dialect, true) } : event;
+    }
+  })();
+}

@@ -1,0 +1,284 @@
+/**
+ * Quirks against the prober, over real HTTP on loopback: every catalog deviation has a quirk (`dev:<id>`) that makes
+ * `aioc probe` report exactly that deviation, on the rows listed here and with the catalog's verdict; and every
+ * implementation profile reports exactly what its definition (deviations + missing routes) predicts.
+ */
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { PROBE_SETTINGS, probeProfile } from "../scripts/gen-implementation-docs.js";
+import { ENDPOINTS, type Endpoint, findEndpoint } from "../src/catalog/endpoints.js";
+import { UsageError } from "../src/cli/errors.js";
+import { DEVIATIONS, deviationsOf, findDeviation } from "../src/deviations/catalog.js";
+import { selectRows } from "../src/probe/run.js";
+import type { Report, Status } from "../src/report/types.js";
+import {
+  PROFILES,
+  profileQuirks,
+  QUIRK_BEHAVIOUR,
+  QUIRKS,
+  resolveQuirkList,
+  resolveQuirks,
+} from "../src/serve/quirks.js";
+
+const chat = (...variants: string[]) =>
+  variants.map((v) => (v ? `/v1/chat/completions[${v}]` : "/v1/chat/completions"));
+
+const CHAT_STREAM = "/v1/chat/completions[stream]";
+const COMPLETIONS_STREAM = "/v1/completions[stream]";
+const TOOLS_STREAM = "/v1/chat/completions[tools-stream]";
+const CHAT_FORENSICS = "/v1/chat/completions[stream-forensics]";
+const COMPLETIONS_FORENSICS = "/v1/completions[stream-forensics]";
+const OPENAI_STREAM = "client:openai-node/chat.stream";
+/** Chat rows whose (non-streamed) body the shapes validate. */
+const CHAT_BODIES = chat(
+  "",
+  "tools",
+  "tool-result",
+  "json_object",
+  "json_schema",
+  "max_tokens",
+  "stop",
+  "n",
+  "logprobs",
+  "extra-fields",
+);
+
+interface Expectation {
+  /** Every row that reports the deviation (with the catalog's verdict unless `consequences` says otherwise). */
+  rows: readonly string[];
+  /**
+   * Rows whose status is the direct consequence of the deviation, with why. Kept short: each one is a client or
+   * check that the catalog entry itself says breaks on the behaviour.
+   */
+  consequences?: Readonly<Record<string, readonly [Status, string]>>;
+}
+
+/** What `dev:<id>` makes the probe report (standard depth, with an API key). */
+const EXPECT: Readonly<Record<string, Expectation>> = {
+  "model-retrieve-404": { rows: ["/v1/models/{model}"] },
+  "missing-created": {
+    rows: ["/v1/models", "/v1/models/{model}", CHAT_STREAM, COMPLETIONS_STREAM, TOOLS_STREAM],
+  },
+  "missing-object": { rows: [CHAT_STREAM, COMPLETIONS_STREAM, TOOLS_STREAM] },
+  "missing-index": {
+    rows: CHAT_BODIES,
+    consequences: {
+      "/v1/chat/completions[n]": [
+        "FAIL",
+        "the n check matches the two choices by index 0 and 1; none has one",
+      ],
+    },
+  },
+  "stream-no-usage": { rows: [CHAT_STREAM, CHAT_FORENSICS] },
+  "stream-usage-every-chunk": { rows: [CHAT_STREAM, CHAT_FORENSICS] },
+  "no-finish-reason": {
+    rows: [CHAT_STREAM, CHAT_FORENSICS],
+    consequences: {
+      [OPENAI_STREAM]: ["FAIL", 'openai-node\'s stream helper throws "missing finish_reason" (catalog why)'],
+      "client:ai-sdk/streamText": [
+        "FAIL",
+        'the AI SDK fails "Response stream ended without a finish reason"',
+      ],
+    },
+  },
+  "missing-chunk-finish-reason": { rows: [CHAT_STREAM, COMPLETIONS_STREAM, TOOLS_STREAM] },
+  "stream-missing-index": {
+    rows: [CHAT_STREAM, COMPLETIONS_STREAM, TOOLS_STREAM],
+    consequences: {
+      [OPENAI_STREAM]: [
+        "FAIL",
+        "openai-node's stream helper files deltas under choices[index] (catalog why)",
+      ],
+    },
+  },
+  "stream-missing-role": {
+    rows: [CHAT_STREAM, TOOLS_STREAM, CHAT_FORENSICS],
+    consequences: {
+      [OPENAI_STREAM]: [
+        "FAIL",
+        'openai-node\'s stream helper throws "missing role for choice 0" (catalog why)',
+      ],
+    },
+  },
+  "chunk-id-changes": {
+    rows: [CHAT_STREAM, COMPLETIONS_STREAM, TOOLS_STREAM, CHAT_FORENSICS, COMPLETIONS_FORENSICS],
+  },
+  "finish-reason-nonstandard": {
+    // Not [tools] (finish_reason tool_calls) nor [max_tokens] (length): only "stop" is renamed.
+    rows: [
+      ...chat("", "tool-result", "json_object", "json_schema", "stop", "n", "logprobs", "extra-fields"),
+      CHAT_STREAM,
+      "/v1/completions",
+      COMPLETIONS_STREAM,
+    ],
+  },
+  "tool-call-empty-id": { rows: chat("tools", "tools-stream") },
+  "float-created": {
+    rows: [...CHAT_BODIES, CHAT_STREAM, TOOLS_STREAM, "/v1/completions", COMPLETIONS_STREAM],
+  },
+  "sse-wrong-content-type": {
+    rows: [
+      CHAT_STREAM,
+      COMPLETIONS_STREAM,
+      "/v1/responses[stream]",
+      TOOLS_STREAM,
+      CHAT_FORENSICS,
+      COMPLETIONS_FORENSICS,
+      "/v1/responses[stream-forensics]",
+    ],
+  },
+  "responses-stream-done": { rows: ["/v1/responses[stream]", "/v1/responses[stream-forensics]"] },
+  "speech-octet-stream": { rows: ["/v1/audio/speech"] },
+  "speech-wrong-audio-type": { rows: ["/v1/audio/speech"] },
+  "translations-folded": { rows: ["/v1/audio/translations"] },
+  "images-edits-json": { rows: ["/v1/images/edits"] },
+  "error-not-envelope": { rows: chat("error-wrong-method") },
+  "invalid-json-500": { rows: chat("error-invalid-json") },
+  "error-with-200": { rows: chat("error-wrong-method") },
+};
+
+/** Quirks that are a route the server does not serve: the router answers 404 for the path. */
+const ROUTE_404: Readonly<Record<string, string>> = {
+  "model-retrieve-404": "/v1/models/{model}",
+  "translations-folded": "/v1/audio/translations",
+};
+
+/** Quirks that change the body of every router 404 (a missing route included). */
+const ROUTER_BODY = ["error-not-envelope"];
+
+const RANK: Record<Status, number> = { SKIP: -1, PASS: 0, WARN: 1, FAIL: 2 };
+const worst = (statuses: readonly Status[]): Status =>
+  statuses.reduce<Status>((a, b) => (RANK[b] > RANK[a] ? b : a), "PASS");
+
+/** One line per row: `id STATUS deviation,ids`, the thing compared. */
+const line = (id: string, status: Status, deviations: readonly string[]) =>
+  `${id} ${status} ${[...deviations].sort().join(",")}`.trim();
+
+const observed = (report: Report) =>
+  report.results.map((r) =>
+    line(
+      r.id,
+      r.status,
+      r.deviations.map((d) => d.id),
+    ),
+  );
+
+const ROWS = selectRows({ depth: PROBE_SETTINGS.depth });
+
+function expectedForQuirk(id: string): string[] {
+  const d = findDeviation(id)!;
+  const e = EXPECT[id]!;
+  return ROWS.map((row) => {
+    const carries = e.rows.includes(row.id);
+    const status = e.consequences?.[row.id]?.[0] ?? (carries ? d.verdict : "PASS");
+    return line(row.id, status, carries ? [id] : []);
+  });
+}
+
+/** What a profile must report, from its definition: deviations (EXPECT) and 404 routes. */
+function expectedForProfile(profile: string): string[] {
+  const quirks = profileQuirks(profile);
+  const absentPaths = new Set([
+    ...PROFILES[profile]!.missing,
+    ...quirks.flatMap((q) => (ROUTE_404[q] ? [ROUTE_404[q]] : [])),
+  ]);
+  const absent = (row: Endpoint) => absentPaths.has(row.path);
+  const skipped = (row: Endpoint): boolean => {
+    const base = row.needs ? findEndpoint(row.needs) : undefined;
+    return !!base && (absent(base) || skipped(base));
+  };
+  return ROWS.map((row) => {
+    if (skipped(row)) return line(row.id, "SKIP", []);
+    if (absent(row)) {
+      const asDeviation = quirks.filter((q) => ROUTE_404[q] === row.path);
+      const deviations = [...asDeviation, ...quirks.filter((q) => ROUTER_BODY.includes(q))];
+      // A route that is a known deviation is graded by it; an absent core route FAILs, an optional one WARNs.
+      const status = asDeviation.length > 0 || row.kind !== "core" ? "WARN" : "FAIL";
+      return line(row.id, status, deviations);
+    }
+    const deviations = quirks.filter((q) => EXPECT[q]!.rows.includes(row.id));
+    const statuses = [
+      ...deviations.map((q) => findDeviation(q)!.verdict),
+      ...quirks.flatMap((q) => EXPECT[q]!.consequences?.[row.id]?.[0] ?? []),
+    ];
+    return line(row.id, worst(statuses), deviations);
+  });
+}
+
+describe("quirk registry", () => {
+  const serveDir = fileURLToPath(new URL("../src/serve/", import.meta.url));
+  const sources = readdirSync(serveDir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => readFileSync(join(serveDir, f), "utf8"))
+    .join("\n");
+  const checked = new Set([...sources.matchAll(/quirks\.has\("([^"]+)"\)/g)].map((m) => m[1]!));
+  const ids = DEVIATIONS.map((d) => d.id).sort();
+
+  test("every deviation has a quirk and vice versa", () => {
+    assert.deepEqual(Object.keys(QUIRKS).sort(), ids);
+    assert.deepEqual(Object.keys(QUIRK_BEHAVIOUR).sort(), ids, "QUIRK_BEHAVIOUR describes every deviation");
+    assert.deepEqual(Object.keys(EXPECT).sort(), ids, "this test expects something of every quirk");
+  });
+
+  test("every quirk is implemented in src/serve, and only catalog ids are tested there", () => {
+    assert.deepEqual([...checked].sort(), ids);
+  });
+
+  test("profiles: derived from the catalog, past entries real, missing routes catalog paths", () => {
+    const paths = new Set(ENDPOINTS.map((e) => e.path));
+    for (const [name, profile] of Object.entries(PROFILES)) {
+      const attributed = deviationsOf(profile.implementation).map((d) => d.id);
+      assert.ok(
+        attributed.length > 0,
+        `${name}: the catalog names no deviation for ${profile.implementation}`,
+      );
+      for (const id of Object.keys(profile.past)) {
+        assert.ok(attributed.includes(id), `${name}: past entry ${id} is not attributed to it`);
+      }
+      assert.deepEqual(
+        profileQuirks(name),
+        attributed.filter((id) => !Object.hasOwn(profile.past, id)),
+      );
+      for (const path of profile.missing) {
+        assert.ok(paths.has(path), `${name}: ${path} is not a catalog path`);
+        assert.ok(
+          !Object.values(ROUTE_404).includes(path),
+          `${name}: ${path} is a deviation, not a missing route`,
+        );
+      }
+    }
+  });
+
+  test("resolveQuirkList expands profiles and dev:<id>, and rejects unknown names", () => {
+    const all = resolveQuirkList(["llama.cpp", " dev:float-created ", ""]);
+    assert.deepEqual([...all.quirks].sort(), [...profileQuirks("llama.cpp"), "float-created"].sort());
+    assert.deepEqual(all.missing, PROFILES["llama.cpp"]!.missing);
+    assert.deepEqual([...resolveQuirks(["dev:stream-no-usage"])], ["stream-no-usage"]);
+    assert.throws(() => resolveQuirks(["bogus"]), UsageError);
+    assert.throws(() => resolveQuirks(["dev:toString"]), /unknown quirk "dev:toString"/);
+    assert.throws(() => resolveQuirks(["stream-no-usage"]), /dev:<id>/);
+  });
+});
+
+describe("each quirk makes the probe report exactly its deviation", () => {
+  for (const d of DEVIATIONS) {
+    test(`dev:${d.id} → ${d.verdict} on its rows, nothing else`, async () => {
+      const report = await probeProfile([`dev:${d.id}`], d.id);
+      const reported = new Set(report.results.flatMap((r) => r.deviations.map((x) => x.id)));
+      assert.deepEqual([...reported], [d.id]);
+      assert.deepEqual(observed(report), expectedForQuirk(d.id));
+    });
+  }
+});
+
+describe("each profile reports what its definition predicts", () => {
+  for (const name of Object.keys(PROFILES)) {
+    test(`--quirks ${name}`, async () => {
+      const report = await probeProfile([name], name);
+      assert.deepEqual(observed(report), expectedForProfile(name));
+    });
+  }
+});
