@@ -12,6 +12,7 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { renderHtml } from "../src/render/html.js";
 import type { Report } from "../src/report/types.js";
 import { STATUSES } from "../src/report/types.js";
+import { probeServe } from "./helpers/real-reports.js";
 import { HOSTILE, hostileReport, sampleReport } from "./helpers/sample-report.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -147,6 +148,21 @@ describe("HTML report in Chromium", { skip: skip && "AIOC_SKIP_BROWSER=1 and no 
     await page.click('button[data-filter="SKIP"]');
     assert.equal(await page.locator("details.result:visible").count(), report.summary.SKIP);
     assert.deepEqual(network, [], "no network requests");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it("renders a real report (aioc serve --quirks llama.cpp): counts and each status filter", async () => {
+    const report = await probeServe("llama.cpp");
+    const { page, network, errors } = await open(report, "report-llama.cpp");
+    for (const s of STATUSES) {
+      assert.equal(await page.textContent(`#count-${s}`), String(report.summary[s]), s);
+      await page.click(`button[data-filter="${s}"]`);
+      assert.equal(await page.locator("details.result:visible").count(), report.summary[s], `filter ${s}`);
+    }
+    await page.click('button[data-filter="ALL"]');
+    await page.screenshot({ path: join(ARTIFACTS, "report-llama.cpp.png"), fullPage: true });
+    assert.deepEqual(network, []);
     assert.deepEqual(errors, []);
     await page.close();
   });
