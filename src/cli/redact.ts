@@ -2,33 +2,37 @@
  * Secrets never reach any output. Every writer (stdout, stderr, report files) goes through `redact`,
  * so even a server that echoes the Authorization header back cannot make aioc print the key.
  */
+import { scrubSecrets, secretForms } from "../http/secret-forms.js";
+
 const REDACTED = "[REDACTED]";
 
 export class Redactor {
   private readonly secrets: string[];
+  /** Every spelling of every secret (raw, JSON-escaped, URL-encoded, hex, base64 at any alignment). */
+  private readonly forms: string[];
 
   constructor(secrets: readonly (string | undefined)[]) {
     // Short strings would redact ordinary words; keys are long.
-    this.secrets = [...new Set(secrets.filter((s): s is string => !!s && s.length >= 4))].sort(
-      (a, b) => b.length - a.length,
-    );
+    this.secrets = [...new Set(secrets.filter((s): s is string => !!s && s.length >= 4))];
+    this.forms = [...new Set(this.secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
   }
 
   text(s: string): string {
-    let out = s;
-    for (const secret of this.secrets) {
-      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-      // JSON-escaped and URL-encoded forms of the key, in case a server re-encodes what it echoes
-      for (const form of [JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) {
-        if (form !== secret && out.includes(form)) out = out.split(form).join(REDACTED);
-      }
-    }
-    return out;
+    return scrubSecrets(s, this.forms, REDACTED);
   }
 
-  /** Deep-redacts every string in a JSON-like value. */
+  /** Deep-redacts every string (values and property names) in a JSON-like value; returns a copy. */
   value<T>(v: T): T {
     if (this.secrets.length === 0) return v;
-    return JSON.parse(this.text(JSON.stringify(v))) as T;
+    // Through JSON first: drops undefined and functions exactly as the report file would, and makes a copy.
+    const walk = (x: unknown): unknown => {
+      if (typeof x === "string") return this.text(x);
+      if (Array.isArray(x)) return x.map(walk);
+      if (x && typeof x === "object") {
+        return Object.fromEntries(Object.entries(x).map(([k, val]) => [this.text(k), walk(val)]));
+      }
+      return x;
+    };
+    return walk(JSON.parse(JSON.stringify(v))) as T;
   }
 }

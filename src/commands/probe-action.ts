@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { UsageError } from "../cli/errors.js";
 import { createIo, type Io } from "../cli/io.js";
 import { Redactor } from "../cli/redact.js";
 import { runProbe } from "../probe/run.js";
@@ -13,7 +14,11 @@ import { exitCodeFor, type ProbeFlags, parseProbeFlags } from "./probe.js";
 export async function probeCommand(url: string, flags: ProbeFlags): Promise<number> {
   const target = normalizeTarget(url);
   const parsed = parseProbeFlags(flags);
-  const { key } = resolveApiKey(target.baseUrl, flags.apiKey);
+  const { key, source } = resolveApiKey(target.baseUrl, flags.apiKey);
+  // A key with a stray newline (a quoted env var, a pasted file) cannot go in a header; say so once, up front.
+  if (key !== undefined && !/^[\x21-\x7e]+$/.test(key)) {
+    throw new UsageError(`the API key from ${source} contains spaces, control or non-ASCII characters`);
+  }
   const redactor = new Redactor([key]);
   const io = createIo(redactor);
   const progress =

@@ -40,6 +40,8 @@ function validator(name: ShapeName): ValidateFunction {
 /** Renders a JSON pointer as the path a person reads: `/choices/0/message` → `choices[0].message`. */
 export function fieldPath(pointer: string): string {
   if (!pointer || pointer === "/") return "(body)";
+  // Not a JSON pointer (`header:content-type`, `stream`, `stream/3/…`): already readable as it is.
+  if (!pointer.startsWith("/")) return pointer;
   return pointer
     .split("/")
     .slice(1)
