@@ -128,26 +128,28 @@ async function latencyBound(): Promise<void> {
       value: `depth ${depth}, ⌈requests/${CONCURRENCY}⌉ ${width}`,
       target: "",
     });
+    // Every row needs the models discovery (it picks the models), so the plan's critical path is discovery,
+    // then the rest under the cap: that is the bound the target is measured against.
     figures.push({
-      figure: "  bound = max(depth, ⌈requests/concurrency⌉) × 100 ms",
-      value: ms(bound),
+      figure: "  bound = max(depth, discovery + ⌈rest/concurrency⌉) × 100 ms",
+      value: ms(strict),
       target: "",
     });
     figures.push({ figure: "  wall, whole process (median of 5)", value: ms(mid.wall), target: "" });
     figures.push({
       figure: "  wall / bound",
-      value: (mid.wall / bound).toFixed(2),
+      value: (mid.wall / strict).toFixed(2),
       target: "≤ 1.25",
-      met: mid.wall / bound <= 1.25,
+      met: mid.wall / strict <= 1.25,
     });
     figures.push({
       figure: "  probe only (report durationMs) / bound",
-      value: `${(mid.duration / bound).toFixed(2)} (${ms(mid.duration)})`,
+      value: `${(mid.duration / strict).toFixed(2)} (${ms(mid.duration)})`,
       target: "",
     });
     figures.push({
-      figure: "  wall / discovery-first bound",
-      value: `${(mid.wall / strict).toFixed(2)} (bound ${ms(strict)})`,
+      figure: "  wall / naive bound max(depth, ⌈requests/concurrency⌉), ignoring discovery-first",
+      value: `${(mid.wall / bound).toFixed(2)} (bound ${ms(bound)})`,
       target: "",
     });
   } finally {

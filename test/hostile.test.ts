@@ -157,14 +157,6 @@ const CASES: Case[] = [
   // One request at a time, so the connection that carried the 204 is the one the next request would reuse.
   { mode: "204-body", target: "retrieve", status: "FAIL", detail: /^empty body$/, concurrency: 1 },
   { mode: "echo", target: "chat", status: "FAIL", detail: /^400 — echo: / },
-  {
-    mode: "hang-accept",
-    target: "all",
-    status: "FAIL",
-    detail: /^no response within 1\.5 s \(--timeout\)$/,
-    stalls: true,
-    only: /^\/v1\/models$/,
-  },
 ];
 
 async function probe(server: HostileServer, c: Pick<Case, "concurrency" | "only">, apiKey?: string) {
@@ -188,6 +180,27 @@ function byId(report: Report, id: string) {
 }
 
 before(() => prepareBombs());
+
+test("a server that accepts but never answers discovery is unreachable: one deadline, not one per row", async () => {
+  const server = await startHostile({ mode: "hang-accept", target: "all" });
+  try {
+    const started = performance.now();
+    await assert.rejects(
+      runProbe({
+        baseUrl: server.url,
+        timeoutMs: TIMEOUT_MS,
+        concurrency: 4,
+        depth: "standard",
+        maxBodyBytes: 1 << 20,
+      }),
+      /^UsageError: cannot reach .*: no response within 1\.5 s \(--timeout\)$/,
+    );
+    const ms = performance.now() - started;
+    assert.ok(ms >= TIMEOUT_MS * 0.95 && ms < TIMEOUT_MS * 2, `took ${Math.round(ms)} ms`);
+  } finally {
+    await server.close();
+  }
+});
 
 describe("hostile servers: each misbehaviour fails its own row, within the deadline", {
   concurrency: 6,

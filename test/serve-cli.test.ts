@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(REPO, "bin", "aioc.js");
-const built = existsSync(join(REPO, "dist", "commands", "serve.js"));
+const built = existsSync(join(REPO, "dist", "cli.js"));
 const LINE = /^aioc serve listening on http:\/\/127\.0\.0\.1:(\d+)\/v1\n$/;
 const KEY = "sk-aioc-cli-key-0123456789";
 

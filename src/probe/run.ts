@@ -234,7 +234,13 @@ async function runRow(
   };
   if (outcome.metrics) result.metrics = outcome.metrics;
   const first = http.first;
-  const unreachable = first && !first.ok && first.error.kind === "connect" ? first.error.message : undefined;
+  // No connection, or not even response headers within the deadline: nothing else will fare better, and
+  // probing on would cost every row its full timeout.
+  const silent =
+    first &&
+    !first.ok &&
+    (first.error.kind === "connect" || (first.error.kind === "timeout" && !first.partial));
+  const unreachable = silent ? first.error.message : undefined;
   return { result, outcome, unreachable };
 }
 
