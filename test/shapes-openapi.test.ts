@@ -361,6 +361,8 @@ function crossCheck(root: Schema, name: string): NodeReport[] {
       if (items !== undefined) compare(ours.items as Schema, items, `${field}[]`, where, miss);
     }
     for (const b of asArray(ours.anyOf) as Schema[]) descend(b, spec, field, where, miss);
+    // if/then/else is a union told apart by a tag: each branch is checked like an anyOf branch.
+    for (const b of [ours.then, ours.else].filter(isObj) as Schema[]) descend(b, spec, field, where, miss);
   }
 
   /**

@@ -17,7 +17,8 @@ function ref(d: Deviation): DeviationRef {
   return {
     id: d.id,
     summary: d.summary,
-    implementations: d.implementations.map((i) => (i.versions ? `${i.name} (${i.versions})` : i.name)),
+    // Names only: versions and sources are in `aioc deviations <id>` and docs/deviations.md.
+    implementations: d.implementations.map((i) => i.name),
   };
 }
 

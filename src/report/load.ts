@@ -115,7 +115,9 @@ export function loadReport(path: string): Report {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`report ${path} is not valid JSON: ${oneLine((err as Error).message)}`);
+    // V8 quotes the whole text in its message ("…, "<file contents>" is not valid JSON"): keep only the reason.
+    const reason = (err as Error).message.replace(/,\s*".*" is not valid JSON$/s, "");
+    throw new UsageError(`report ${path} is not valid JSON: ${oneLine(reason)}`);
   }
   const why = whyNotReport(data);
   if (why) throw new UsageError(`${path} is not an aioc report: ${why}`);

@@ -33,3 +33,14 @@ export function obj(
   if (specRequired.length > 0) node[SPEC_REQUIRED] = specRequired;
   return node;
 }
+
+/** A union told apart by `type`: parts tagged `tag` must match `tagged`, all others `otherwise` (exact errors). */
+export function byType(tag: string, tagged: Schema, otherwise: Schema): Schema {
+  return {
+    type: "object",
+    if: { properties: { type: { const: tag } }, required: ["type"] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keyword, not a thenable
+    then: tagged,
+    else: otherwise,
+  };
+}

@@ -9,6 +9,7 @@ import {
   anyObject,
   arr,
   bool,
+  byType,
   int,
   literal,
   nullable,
@@ -242,17 +243,22 @@ export const shapes = {
       type: literal("message"),
       role: literal("assistant"),
       status: oneOfValues("in_progress", "completed", "incomplete"),
+      // OutputMessage.content is OutputTextContent | RefusalContent, told apart by `type`.
       content: arr(
-        obj(
-          "OutputTextContent",
-          {
-            type: literal("output_text"),
-            text: str(),
-            annotations: arr(anyObject()),
-            logprobs: arr(anyObject()),
-          },
-          ["type", "text"],
-          ["annotations", "logprobs"],
+        byType(
+          "refusal",
+          obj("RefusalContent", { type: literal("refusal"), refusal: str() }, ["type", "refusal"]),
+          obj(
+            "OutputTextContent",
+            {
+              type: literal("output_text"),
+              text: str(),
+              annotations: arr(anyObject()),
+              logprobs: arr(anyObject()),
+            },
+            ["type", "text"],
+            ["annotations", "logprobs"],
+          ),
         ),
       ),
     },

@@ -94,7 +94,7 @@ function toProblem(err: ErrorObject, data: unknown, root: Schema): Problem | und
     };
   }
   // anyOf reports its branches' errors separately; the branch errors already say what is wrong.
-  if (err.keyword === "anyOf") return undefined;
+  if (err.keyword === "anyOf" || err.keyword === "if") return undefined;
   const got = describe(valueAt(data, err.instancePath));
   let expected = err.message ?? err.keyword;
   if (err.keyword === "type") expected = String((err.params as { type: string }).type);
