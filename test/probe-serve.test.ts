@@ -120,4 +120,36 @@ describe("probe against aioc serve", () => {
       await server.close();
     }
   });
+
+  test("CLI: --verbose prints one line per exchange with the key redacted; --out-dir writes every format", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aioc-"));
+    const { stdout, stderr } = await run("node", [
+      "bin/aioc.js",
+      "probe",
+      locked.url,
+      "--api-key",
+      KEY,
+      "--only",
+      "^/v1/(models|embeddings)$",
+      "--verbose",
+      "--format",
+      "json",
+      "--out-dir",
+      dir,
+    ]);
+    const lines = stderr
+      .trim()
+      .split("\n")
+      .filter((l) => / → /.test(l));
+    const report = JSON.parse(stdout) as Report;
+    assert.equal(lines.length, report.requests, "one line per request");
+    assert.ok(
+      lines.some((l) => /^POST http:\/\/127\.0\.0\.1:\d+\/v1\/embeddings → 200 application\/json/.test(l)),
+    );
+    assert.ok(!stderr.includes(KEY));
+    for (const f of ["report.json", "report.md", "report.html", "report.junit.xml"]) {
+      const text = readFileSync(join(dir, f), "utf8");
+      assert.ok(text.length > 0 && !text.includes(KEY), f);
+    }
+  });
 });

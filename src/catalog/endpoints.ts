@@ -39,8 +39,6 @@ export interface Endpoint {
   multipart?: boolean;
   /** The request asks for an SSE stream. */
   stream?: boolean;
-  /** Only existence may be checked (e.g. listing uploads would need real data). */
-  existenceOnly?: boolean;
   /** Phase C rows check behaviour beyond one valid request (ids like `/v1/chat/completions[tools]`). */
   phase: "AB" | "C";
   /** Another row whose outcome this one builds on (e.g. polling needs the created job); it runs first. */
