@@ -181,3 +181,25 @@ test("an unreachable target is a usage error", async () => {
     /cannot reach/,
   );
 });
+
+test("a catch-all deviation on an absent route is listed but does not replace the route's verdict", async () => {
+  const server = await startScripted({
+    "GET /v1/models": (_q, res) => json(res, 200, modelsList),
+    "/v1/files": (_q, res) => {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("404 page not found");
+    },
+  });
+  try {
+    const report = await probe(server, /^\/v1\/files$/);
+    const files = byId(report, "/v1/files");
+    assert.equal(files.status, "WARN");
+    assert.equal(files.detail, "404 — not implemented (optional)");
+    assert.deepEqual(
+      files.deviations.map((d) => d.id),
+      ["error-not-envelope"],
+    );
+  } finally {
+    await server.close();
+  }
+});
