@@ -17,7 +17,7 @@ import { DEVIATIONS, deviationsOf, FACTS, findDeviation } from "../src/deviation
 import { deviationsDoc, docsAnchor, headingAnchor } from "../src/deviations/docs.js";
 import { rowMatches } from "../src/deviations/types.js";
 import { silentWav } from "../src/fixtures/media.js";
-import type { HttpOutcome, HttpRequest } from "../src/http/transport.js";
+import type { HttpOutcome, HttpRequest } from "../src/http/types.js";
 import { grade } from "../src/probe/grade.js";
 import type { Observation, Outcome, ProbeContext } from "../src/probe/types.js";
 import type { Problem } from "../src/report/types.js";

@@ -13,90 +13,25 @@ import {
   Agent as HttpAgent,
   request as httpRequest,
   type IncomingMessage,
-  maxHeaderSize,
 } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { Duplex, PassThrough, type Readable, type Transform, Writable } from "node:stream";
-import {
-  createBrotliDecompress,
-  createGunzip,
-  createInflate,
-  createInflateRaw,
-  constants as z,
-} from "node:zlib";
+import type { Readable } from "node:stream";
 import type { Exchange } from "../report/types.js";
+import { decode, decodeError, isDecodeError } from "./decode.js";
+import { classify, firstLine, type Progress, timeoutMessage } from "./errors.js";
+import { describeRequestBody, preview, redactAuth } from "./exchange.js";
+import { formatBytes } from "./json.js";
 import { encodeMultipart } from "./multipart.js";
 import { scrubSecrets, secretForms } from "./secret-forms.js";
-
-export type Auth = "key" | "none" | "wrong";
-
-export interface HttpRequest {
-  method: "GET" | "POST" | "DELETE" | "PUT" | "PATCH";
-  /** Absolute path on the target's origin, e.g. `/v1/models`. */
-  path: string;
-  json?: unknown;
-  /** A body sent verbatim (for malformed-JSON checks). */
-  raw?: string;
-  form?: FormData;
-  headers?: Record<string, string>;
-  /** Which credentials to send; `key` sends the configured key when there is one. */
-  auth?: Auth;
-  /** Consume the body as an SSE stream. */
-  sse?: SseOptions;
-}
-
-export interface SseOptions {
-  /** Called for each event as it arrives; return `false` to stop reading. */
-  onEvent?: (event: SseEvent) => boolean | undefined;
-}
-
-export interface SseEvent {
-  event?: string;
-  data: string;
-  atMs: number;
-}
-
-export type TransportErrorKind =
-  | "timeout"
-  | "connect"
-  | "reset"
-  | "too-large"
-  | "redirect-cross-origin"
-  | "redirect-loop"
-  | "protocol";
-
-export interface TransportError {
-  kind: TransportErrorKind;
-  message: string;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string>;
-  contentType: string;
-  body: Uint8Array;
-  /** The body was cut at the byte cap. */
-  truncated: boolean;
-  ttfbMs: number;
-  latencyMs: number;
-  /** Present when the body was read as SSE. */
-  events?: SseEvent[];
-}
-
-export type HttpOutcome =
-  | { ok: true; res: HttpResponse; exchange: Exchange }
-  | { ok: false; error: TransportError; partial?: HttpResponse; exchange: Exchange };
-
-export interface TransportOptions {
-  /** Base URL including `/v1` (no trailing slash). */
-  baseUrl: string;
-  apiKey?: string;
-  timeoutMs: number;
-  maxBodyBytes: number;
-  /** Bytes of each body kept for the report's request/response view. */
-  keepBytes?: number;
-  userAgent?: string;
-}
+import type {
+  HttpOutcome,
+  HttpRequest,
+  HttpResponse,
+  SseEvent,
+  SseOptions,
+  TransportError,
+  TransportOptions,
+} from "./types.js";
 
 const MAX_REDIRECTS = 5;
 /**
@@ -114,13 +49,6 @@ interface BodyRead {
   truncated: boolean;
   events?: SseEvent[];
   error?: TransportError;
-}
-
-/** How much of the body had arrived when reading failed; absent when not even the headers had. */
-interface Progress {
-  bytes: number;
-  /** SSE events, when the body was read as a stream. */
-  events?: number;
 }
 
 export class Transport {
@@ -441,69 +369,6 @@ function bodyless(res: IncomingMessage): boolean {
   return status === 204 || status === 304 || (status >= 100 && status < 200);
 }
 
-/** The response body, decoded per Content-Encoding (gzip, deflate, br; in the order applied). Unknown codings pass through as they are. */
-function decode(res: IncomingMessage, encoding: string): Readable {
-  const codings = encoding
-    .split(",")
-    .map((c) => c.trim())
-    .filter((c) => c && c !== "identity")
-    .reverse();
-  let stream: Readable = res;
-  for (const coding of codings) {
-    let next: Duplex;
-    // Sync flush: a server that cuts its compressed stream short yields what it sent, not an error (like fetch).
-    if (coding === "gzip" || coding === "x-gzip") {
-      next = createGunzip({ flush: z.Z_SYNC_FLUSH, finishFlush: z.Z_SYNC_FLUSH });
-    } else if (coding === "deflate") next = inflateAny();
-    else if (coding === "br") {
-      next = createBrotliDecompress({
-        flush: z.BROTLI_OPERATION_FLUSH,
-        finishFlush: z.BROTLI_OPERATION_FLUSH,
-      });
-    } else return stream;
-    stream.on("error", (err) => next.destroy(err));
-    stream = stream.pipe(next);
-  }
-  return stream;
-}
-
-/** `deflate` is meant to be zlib-wrapped, but some servers send raw deflate; the first byte tells. */
-function inflateAny(): Duplex {
-  const options = { flush: z.Z_SYNC_FLUSH, finishFlush: z.Z_SYNC_FLUSH };
-  const readable = new PassThrough();
-  let inner: Transform | undefined;
-  const writable = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      if (!inner) {
-        inner = (chunk[0]! & 0x0f) === 8 ? createInflate(options) : createInflateRaw(options);
-        inner.on("error", (err) => readable.destroy(err));
-        inner.pipe(readable);
-      }
-      if (inner.write(chunk)) callback();
-      else inner.once("drain", () => callback());
-    },
-    final(callback) {
-      if (inner) inner.end();
-      else readable.end();
-      callback();
-    },
-  });
-  return Duplex.from({ writable, readable });
-}
-
-function isDecodeError(err: unknown): boolean {
-  const code = (err as { code?: string })?.code ?? "";
-  return /^Z_|^ERR_BROTLI|^ERR__?ZLIB/.test(code) || (err as { errno?: number })?.errno === z.Z_DATA_ERROR;
-}
-
-function decodeError(encoding: string, err: unknown): TransportError {
-  const message = err instanceof Error ? err.message : String(err);
-  return {
-    kind: "protocol",
-    message: `body does not decode as Content-Encoding ${encoding}: ${firstLine(message)}`,
-  };
-}
-
 async function sseParser(events: SseEvent[], started: number, options: SseOptions) {
   const { createParser } = await import("eventsource-parser");
   let keepGoing = true;
@@ -560,116 +425,4 @@ function flattenHeaders(headers: IncomingMessage["headers"]): Record<string, str
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return out;
-}
-
-/** Turns a socket, TLS, DNS or parser failure into a TransportError that says what happened in words. */
-function classify(err: unknown, aborted: boolean, timeoutMs: number, progress?: Progress): TransportError {
-  if (aborted) return { kind: "timeout", message: timeoutMessage(timeoutMs / 1000, progress) };
-  const inner =
-    err instanceof AggregateError && err.errors.length > 0
-      ? err.errors[0]
-      : ((err as { cause?: unknown })?.cause ?? err);
-  const code = (inner as { code?: string })?.code ?? (err as { code?: string })?.code ?? "";
-  const detail = (inner as Error)?.message ?? String(err);
-  if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL/.test(code)) {
-    return { kind: "connect", message: `cannot resolve host name (${code})` };
-  }
-  if (/ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|ETIMEDOUT/.test(code) && !progress) {
-    return { kind: "connect", message: `cannot connect (${code})` };
-  }
-  if (/CERT|SSL|TLS|ERR_TLS/.test(code) || /certificate|SSL routines|wrong version number/i.test(detail)) {
-    // OpenSSL's reason ("wrong version number") says more than Node's generic EPROTO.
-    const reason = /SSL routines:(?:[^:]*:)?([^:]+)/.exec(detail)?.[1];
-    const why = reason && (!code || code === "EPROTO") ? reason : code || firstLine(detail);
-    if (/WRONG_VERSION_NUMBER|wrong version number|PACKET_LENGTH_TOO_LONG/i.test(why)) {
-      return { kind: "connect", message: `TLS failure (${why}); is the server plain http?` };
-    }
-    if (/SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY|CERT_UNTRUSTED/.test(why)) {
-      return {
-        kind: "connect",
-        message: `TLS failure: certificate not trusted (${why}); add its CA with NODE_EXTRA_CA_CERTS`,
-      };
-    }
-    return { kind: "connect", message: `TLS failure (${why})` };
-  }
-  if (code === "HPE_HEADER_OVERFLOW") {
-    return { kind: "too-large", message: `response headers exceed ${formatBytes(maxHeaderSize)}` };
-  }
-  if (/ECONNRESET|EPIPE|ERR_STREAM_PREMATURE_CLOSE/.test(code) || /socket hang up|aborted/i.test(detail)) {
-    return {
-      kind: "reset",
-      message: progress
-        ? "connection closed before the response was complete"
-        : "connection closed without a response",
-    };
-  }
-  if (/^HPE_/.test(code)) {
-    return { kind: "protocol", message: `malformed HTTP response (${firstLine(detail)})` };
-  }
-  return { kind: "protocol", message: `HTTP error: ${firstLine(detail)}${code ? ` (${code})` : ""}` };
-}
-
-function timeoutMessage(seconds: number, progress: Progress | undefined): string {
-  if (!progress) return `no response within ${seconds} s (--timeout)`;
-  if (progress.events === undefined) {
-    return `body incomplete after ${seconds} s (--timeout); ${formatBytes(progress.bytes)} received`;
-  }
-  const events = `${progress.events} event${progress.events === 1 ? "" : "s"}`;
-  return `stream still open after ${seconds} s (--timeout); ${events}, ${formatBytes(progress.bytes)} received`;
-}
-
-function firstLine(s: string): string {
-  return s.split("\n")[0]!.slice(0, 200);
-}
-
-function redactAuth(headers: Record<string, string>): Record<string, string> {
-  const copy = { ...headers };
-  if (copy.authorization) copy.authorization = "Bearer [REDACTED]";
-  return copy;
-}
-
-function describeRequestBody(req: HttpRequest): string | undefined {
-  if (req.json !== undefined) return JSON.stringify(req.json).slice(0, 2048);
-  if (req.raw !== undefined) return req.raw.slice(0, 2048);
-  if (req.form) {
-    const parts: string[] = [];
-    req.form.forEach((value, key) => {
-      parts.push(
-        typeof value === "string" ? `${key}=${value}` : `${key}=<file ${value.name}, ${value.size} bytes>`,
-      );
-    });
-    return `multipart/form-data: ${parts.join("; ")}`;
-  }
-  return undefined;
-}
-
-function preview(body: Uint8Array, keep: number): string {
-  const text = new TextDecoder().decode(body.subarray(0, keep));
-  return /[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 512))
-    ? `<${body.length} bytes of binary data>`
-    : text;
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1 << 30) return `${Math.round(n / (1 << 30))} GB`;
-  if (n >= 1 << 20) return `${Math.round(n / (1 << 20))} MB`;
-  if (n >= 1 << 10) return `${Math.round(n / (1 << 10))} KB`;
-  return `${n} B`;
-}
-
-/** Decodes a body as strict UTF-8 and parses JSON; says precisely what is wrong when it cannot. */
-export function parseJson(body: Uint8Array): { ok: true; value: unknown } | { ok: false; reason: string } {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
-  } catch {
-    return { ok: false, reason: "body is not valid UTF-8" };
-  }
-  if (text.trim() === "") return { ok: false, reason: "empty body" };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    const head = text.trimStart().slice(0, 1);
-    return { ok: false, reason: head === "<" ? "body is HTML, not JSON" : "body is not valid JSON" };
-  }
 }

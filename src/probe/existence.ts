@@ -1,7 +1,8 @@
 /** Phase A: does the route exist? Decided from the status code of a minimal request. */
 import type { Endpoint } from "../catalog/endpoints.js";
 import { emptyObservation, errorSummary, fail, isErrorEnvelope, observe } from "../checks/expect.js";
-import { type HttpOutcome, parseJson } from "../http/transport.js";
+import { parseJson } from "../http/json.js";
+import type { HttpOutcome } from "../http/types.js";
 import type { Outcome, RowHttp } from "./types.js";
 
 /**

@@ -10,7 +10,7 @@
  * Responses are buffered (the transport reads the whole body under its cap) and then handed back as a
  * `Response`; SSE streams therefore arrive all at once, which clients handle like a fast server.
  */
-import type { HttpRequest } from "../http/transport.js";
+import type { HttpRequest } from "../http/types.js";
 import type { RowHttp } from "./types.js";
 
 /** The base URL clients are configured with; its origin is a placeholder (see above). */

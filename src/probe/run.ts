@@ -8,7 +8,8 @@ import { type Depth, ENDPOINTS, type Endpoint, type Group } from "../catalog/end
 import { CHECKS } from "../checks/index.js";
 import { listedModelIds } from "../checks/models.js";
 import { UsageError } from "../cli/errors.js";
-import { type HttpOutcome, Transport } from "../http/transport.js";
+import { Transport } from "../http/transport.js";
+import type { HttpOutcome } from "../http/types.js";
 import { type Exchange, type Report, type Result, summarize } from "../report/types.js";
 import { SPEC_SOURCE } from "../shapes/schemas.js";
 import { VERSION } from "../version.js";

@@ -1,5 +1,5 @@
 import type { Depth, Endpoint, Phase } from "../catalog/endpoints.js";
-import type { HttpOutcome, HttpRequest, SseEvent } from "../http/transport.js";
+import type { HttpOutcome, HttpRequest, SseEvent } from "../http/types.js";
 import type { Metrics, Problem } from "../report/types.js";
 import type { ModelChoice } from "./models.js";
 

@@ -1,0 +1,76 @@
+/** Socket, TLS, DNS, parser and deadline failures, as one-line TransportErrors a person understands. */
+/** How much of the body had arrived when reading failed; absent when not even the headers had. */
+import { maxHeaderSize } from "node:http";
+import { formatBytes } from "./json.js";
+import type { TransportError } from "./types.js";
+
+export interface Progress {
+  bytes: number;
+  /** SSE events, when the body was read as a stream. */
+  events?: number;
+}
+
+/** Turns a socket, TLS, DNS or parser failure into a TransportError that says what happened in words. */
+export function classify(
+  err: unknown,
+  aborted: boolean,
+  timeoutMs: number,
+  progress?: Progress,
+): TransportError {
+  if (aborted) return { kind: "timeout", message: timeoutMessage(timeoutMs / 1000, progress) };
+  const inner =
+    err instanceof AggregateError && err.errors.length > 0
+      ? err.errors[0]
+      : ((err as { cause?: unknown })?.cause ?? err);
+  const code = (inner as { code?: string })?.code ?? (err as { code?: string })?.code ?? "";
+  const detail = (inner as Error)?.message ?? String(err);
+  if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL/.test(code)) {
+    return { kind: "connect", message: `cannot resolve host name (${code})` };
+  }
+  if (/ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|ETIMEDOUT/.test(code) && !progress) {
+    return { kind: "connect", message: `cannot connect (${code})` };
+  }
+  if (/CERT|SSL|TLS|ERR_TLS/.test(code) || /certificate|SSL routines|wrong version number/i.test(detail)) {
+    // OpenSSL's reason ("wrong version number") says more than Node's generic EPROTO.
+    const reason = /SSL routines:(?:[^:]*:)?([^:]+)/.exec(detail)?.[1];
+    const why = reason && (!code || code === "EPROTO") ? reason : code || firstLine(detail);
+    if (/WRONG_VERSION_NUMBER|wrong version number|PACKET_LENGTH_TOO_LONG/i.test(why)) {
+      return { kind: "connect", message: `TLS failure (${why}); is the server plain http?` };
+    }
+    if (/SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY|CERT_UNTRUSTED/.test(why)) {
+      return {
+        kind: "connect",
+        message: `TLS failure: certificate not trusted (${why}); add its CA with NODE_EXTRA_CA_CERTS`,
+      };
+    }
+    return { kind: "connect", message: `TLS failure (${why})` };
+  }
+  if (code === "HPE_HEADER_OVERFLOW") {
+    return { kind: "too-large", message: `response headers exceed ${formatBytes(maxHeaderSize)}` };
+  }
+  if (/ECONNRESET|EPIPE|ERR_STREAM_PREMATURE_CLOSE/.test(code) || /socket hang up|aborted/i.test(detail)) {
+    return {
+      kind: "reset",
+      message: progress
+        ? "connection closed before the response was complete"
+        : "connection closed without a response",
+    };
+  }
+  if (/^HPE_/.test(code)) {
+    return { kind: "protocol", message: `malformed HTTP response (${firstLine(detail)})` };
+  }
+  return { kind: "protocol", message: `HTTP error: ${firstLine(detail)}${code ? ` (${code})` : ""}` };
+}
+
+export function timeoutMessage(seconds: number, progress: Progress | undefined): string {
+  if (!progress) return `no response within ${seconds} s (--timeout)`;
+  if (progress.events === undefined) {
+    return `body incomplete after ${seconds} s (--timeout); ${formatBytes(progress.bytes)} received`;
+  }
+  const events = `${progress.events} event${progress.events === 1 ? "" : "s"}`;
+  return `stream still open after ${seconds} s (--timeout); ${events}, ${formatBytes(progress.bytes)} received`;
+}
+
+export function firstLine(s: string): string {
+  return s.split("\n")[0]!.slice(0, 200);
+}

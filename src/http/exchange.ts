@@ -1,0 +1,30 @@
+/** What the report keeps of each exchange: the request and a preview of the response, key redacted. */
+import type { HttpRequest } from "./types.js";
+
+export function redactAuth(headers: Record<string, string>): Record<string, string> {
+  const copy = { ...headers };
+  if (copy.authorization) copy.authorization = "Bearer [REDACTED]";
+  return copy;
+}
+
+export function describeRequestBody(req: HttpRequest): string | undefined {
+  if (req.json !== undefined) return JSON.stringify(req.json).slice(0, 2048);
+  if (req.raw !== undefined) return req.raw.slice(0, 2048);
+  if (req.form) {
+    const parts: string[] = [];
+    req.form.forEach((value, key) => {
+      parts.push(
+        typeof value === "string" ? `${key}=${value}` : `${key}=<file ${value.name}, ${value.size} bytes>`,
+      );
+    });
+    return `multipart/form-data: ${parts.join("; ")}`;
+  }
+  return undefined;
+}
+
+export function preview(body: Uint8Array, keep: number): string {
+  const text = new TextDecoder().decode(body.subarray(0, keep));
+  return /[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 512))
+    ? `<${body.length} bytes of binary data>`
+    : text;
+}

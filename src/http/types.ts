@@ -1,0 +1,72 @@
+/** The transport's request, response and failure types, shared by checks, the runner and the SDK bridge. */
+import type { Exchange } from "../report/types.js";
+
+export type Auth = "key" | "none" | "wrong";
+
+export interface HttpRequest {
+  method: "GET" | "POST" | "DELETE" | "PUT" | "PATCH";
+  /** Absolute path on the target's origin, e.g. `/v1/models`. */
+  path: string;
+  json?: unknown;
+  /** A body sent verbatim (for malformed-JSON checks). */
+  raw?: string;
+  form?: FormData;
+  headers?: Record<string, string>;
+  /** Which credentials to send; `key` sends the configured key when there is one. */
+  auth?: Auth;
+  /** Consume the body as an SSE stream. */
+  sse?: SseOptions;
+}
+
+export interface SseOptions {
+  /** Called for each event as it arrives; return `false` to stop reading. */
+  onEvent?: (event: SseEvent) => boolean | undefined;
+}
+
+export interface SseEvent {
+  event?: string;
+  data: string;
+  atMs: number;
+}
+
+export type TransportErrorKind =
+  | "timeout"
+  | "connect"
+  | "reset"
+  | "too-large"
+  | "redirect-cross-origin"
+  | "redirect-loop"
+  | "protocol";
+
+export interface TransportError {
+  kind: TransportErrorKind;
+  message: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  contentType: string;
+  body: Uint8Array;
+  /** The body was cut at the byte cap. */
+  truncated: boolean;
+  ttfbMs: number;
+  latencyMs: number;
+  /** Present when the body was read as SSE. */
+  events?: SseEvent[];
+}
+
+export type HttpOutcome =
+  | { ok: true; res: HttpResponse; exchange: Exchange }
+  | { ok: false; error: TransportError; partial?: HttpResponse; exchange: Exchange };
+
+export interface TransportOptions {
+  /** Base URL including `/v1` (no trailing slash). */
+  baseUrl: string;
+  apiKey?: string;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  /** Bytes of each body kept for the report's request/response view. */
+  keepBytes?: number;
+  userAgent?: string;
+}
