@@ -2,7 +2,7 @@
 import { silentWav, sniffAudio } from "../fixtures/media.js";
 import type { Check } from "../probe/types.js";
 import { SPEECH_CONTENT_TYPES } from "../shapes/schemas.js";
-import { expectJson, fail, observe, requireModel, unusable, warn } from "./expect.js";
+import { contentTypeProblems, expectJson, fail, judged, requireModel, sendUsable, warn } from "./expect.js";
 
 const SPEECH_FORMAT = "wav";
 
@@ -10,16 +10,10 @@ const speech: Check = async (ctx) => {
   const model = requireModel(ctx);
   if (typeof model !== "string") return model;
   const json = { model, input: "Hi.", voice: "alloy", response_format: SPEECH_FORMAT };
-  const out = await ctx.http.send({ method: "POST", path: ctx.row.path, json });
-  const bad = unusable(out);
-  if (bad || !out.ok) return bad!;
-  const { res } = out;
-  const observation = observe(out, json);
-  const problems = [];
-  const type = res.contentType.split(";")[0]!.trim().toLowerCase();
-  const expected = SPEECH_CONTENT_TYPES[SPEECH_FORMAT]!;
-  if (!expected.includes(type))
-    problems.push(fail("header:content-type", expected.join(" or "), res.contentType || "(none)"));
+  const sent = await sendUsable(ctx, { method: "POST", path: ctx.row.path, json });
+  if (sent.unusable) return sent.unusable;
+  const { res, observation } = sent;
+  const problems = contentTypeProblems(res.contentType, SPEECH_CONTENT_TYPES[SPEECH_FORMAT]!);
   const sniffed = sniffAudio(res.body);
   observation.facts.audioFormat = sniffed;
   if (res.body.length === 0) problems.push(fail("body", "audio bytes", "empty body"));
@@ -28,11 +22,7 @@ const speech: Check = async (ctx) => {
   else if (sniffed !== SPEECH_FORMAT)
     problems.push(warn("body", `${SPEECH_FORMAT} audio (response_format)`, `${sniffed} audio`));
   return {
-    phase: "B",
-    httpStatus: res.status,
-    latencyMs: res.latencyMs,
-    problems,
-    observation,
+    ...judged(sent, problems),
     note: `${res.status} · ${res.body.length} bytes of ${sniffed ?? "audio"}`,
   };
 };

@@ -10,27 +10,19 @@
  *    accepts anything, no key included, is the WARN above.);
  *  - 5xx: FAIL (openai-node retries it; an auth error is not a server fault).
  */
-import type { Auth } from "../http/transport.js";
+import type { Auth } from "../http/types.js";
 import type { Check } from "../probe/types.js";
-import { type Finding, finding, settle, skipC, startC } from "./depth.js";
-import { envelopeFindings, type Refusal, sendForRefusal, serverFault } from "./error-response.js";
+import { finding, settle, skipC, startC } from "./depth.js";
+import { type Refusal, refusalFindings, sendForRefusal } from "./error-response.js";
 
 const NO_AUTH_SKIP = "pass --api-key to check auth";
 const OPEN = "the server does not require a key (or lists models publicly)";
 
 /** The findings for an answer that should be 401; undefined when it was a 2xx (the caller decides). */
-function unauthorisedFindings(r: Refusal, what: string): Finding[] | undefined {
-  const status = r.status!;
-  if (status < 300) return undefined;
-  if (status >= 500) return [serverFault(status, what), ...envelopeFindings(r)];
-  const body = envelopeFindings(r);
-  if (status === 401) return body;
-  const why = status === 403 ? " (openai-node raises PermissionDeniedError, not AuthenticationError)" : "";
-  return [
-    finding("warn", "status", "401", String(status), `${status} for ${what}; OpenAI answers 401${why}`),
-    ...body,
-  ];
-}
+const unauthorisedFindings = (r: Refusal, what: string) =>
+  refusalFindings(r, 401, what, (status) =>
+    status === 403 ? " (openai-node raises PermissionDeniedError, not AuthenticationError)" : "",
+  );
 
 const send = (path: string, auth: Auth) => ({ method: "GET" as const, path, auth });
 

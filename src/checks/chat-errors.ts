@@ -8,47 +8,45 @@
  *  - a body that is not the error envelope is WARN (see error-response.ts).
  */
 import { randomBytes } from "node:crypto";
+import type { HttpRequest } from "../http/types.js";
 import type { Check } from "../probe/types.js";
 import { userMessage } from "./chat-depth.js";
 import { type Finding, finding, settle, startC } from "./depth.js";
-import { envelopeFindings, errorCode, type Refusal, sendForRefusal, serverFault } from "./error-response.js";
+import { errorCode, type Refusal, refusalFindings, sendForRefusal, serverFault } from "./error-response.js";
 
 /** The verdict for input OpenAI answers with 400 (malformed JSON, a missing required field). */
 function badRequestFindings(r: Refusal, what: string): Finding[] {
-  const status = r.status!;
-  if (status >= 500) return [serverFault(status, what), ...envelopeFindings(r)];
-  if (status < 300)
-    return [
-      finding("fail", "status", "400", String(status), `${status} for ${what}: the request was accepted`),
-    ];
-  const body = envelopeFindings(r);
-  if (status === 400) return body;
-  const why = status === 422 ? " (422 is common for validation errors; clients cope)" : "";
-  return [
-    finding("warn", "status", "400", String(status), `${status} for ${what}; OpenAI answers 400${why}`),
-    ...body,
-  ];
+  return (
+    refusalFindings(r, 400, what, (status) =>
+      status === 422 ? " (422 is common for validation errors; clients cope)" : "",
+    ) ?? [
+      finding("fail", "status", "400", String(r.status), `${r.status} for ${what}: the request was accepted`),
+    ]
+  );
 }
 
-const invalidJson: Check = async (ctx) => {
-  const start = await startC(ctx);
-  if (start.skip) return start.skip;
-  const r = await sendForRefusal(ctx, { method: "POST", path: ctx.row.path, raw: '{"model": ' });
-  if (r.status === undefined) return r.outcome;
-  return settle(r.outcome, badRequestFindings(r, "malformed JSON"), `${r.status} · error envelope`);
-};
+/** A row sending input OpenAI refuses with 400; `what` names the mistake in details. */
+function badRequestCheck(what: string, request: (path: string, model: string) => HttpRequest): Check {
+  return async (ctx) => {
+    const start = await startC(ctx);
+    if (start.skip) return start.skip;
+    const r = await sendForRefusal(ctx, request(ctx.row.path, start.model));
+    if (r.status === undefined) return r.outcome;
+    return settle(r.outcome, badRequestFindings(r, what), `${r.status} · error envelope`);
+  };
+}
 
-const missingField: Check = async (ctx) => {
-  const start = await startC(ctx);
-  if (start.skip) return start.skip;
-  const r = await sendForRefusal(ctx, { method: "POST", path: ctx.row.path, json: { model: start.model } });
-  if (r.status === undefined) return r.outcome;
-  return settle(
-    r.outcome,
-    badRequestFindings(r, "a request without messages"),
-    `${r.status} · error envelope`,
-  );
-};
+const invalidJson = badRequestCheck("malformed JSON", (path) => ({
+  method: "POST",
+  path,
+  raw: '{"model": ',
+}));
+
+const missingField = badRequestCheck("a request without messages", (path, model) => ({
+  method: "POST",
+  path,
+  json: { model },
+}));
 
 /**
  * OpenAI answers 404 `model_not_found`. A 200 is a silent fallback to some other model: nothing breaks in the
@@ -62,40 +60,31 @@ const unknownModel: Check = async (ctx) => {
   const json = { model, messages: userMessage("Say hi."), max_tokens: 1 };
   const r = await sendForRefusal(ctx, { method: "POST", path: ctx.row.path, json });
   if (r.status === undefined) return r.outcome;
-  const status = r.status;
-  if (status >= 500)
-    return settle(r.outcome, [serverFault(status, "an unknown model"), ...envelopeFindings(r)]);
-  if (status < 300) {
-    const served = (r.json as { model?: unknown } | undefined)?.model;
-    const by = typeof served === "string" ? ` (answered as ${JSON.stringify(served)})` : "";
-    return settle(r.outcome, [
-      finding(
-        "warn",
-        "status",
-        "404",
-        String(status),
-        `${status} for unknown model ${JSON.stringify(model)}: silent fallback${by}; users cannot tell the model they asked for was not used`,
-      ),
-    ]);
-  }
-  const body = envelopeFindings(r);
-  if (status === 404) {
+  const findings = refusalFindings(
+    r,
+    404,
+    "an unknown model",
+    () => " model_not_found (openai-node raises another error class than NotFoundError)",
+  );
+  if (findings) {
+    // Shown only when nothing is found, that is for a 404 with a clean envelope.
     const code = errorCode(r.json);
     const note =
       code === "model_not_found"
         ? "404 · model_not_found"
         : `404 (error.code ${JSON.stringify(code ?? null)}; OpenAI sends model_not_found)`;
-    return settle(r.outcome, body, note);
+    return settle(r.outcome, findings, note);
   }
+  const served = (r.json as { model?: unknown } | undefined)?.model;
+  const by = typeof served === "string" ? ` (answered as ${JSON.stringify(served)})` : "";
   return settle(r.outcome, [
     finding(
       "warn",
       "status",
       "404",
-      String(status),
-      `${status} for an unknown model; OpenAI answers 404 model_not_found (openai-node raises another error class than NotFoundError)`,
+      String(r.status),
+      `${r.status} for unknown model ${JSON.stringify(model)}: silent fallback${by}; users cannot tell the model they asked for was not used`,
     ),
-    ...body,
   ]);
 };
 
@@ -117,27 +106,12 @@ const wrongMethod: Check = async (ctx) => {
       "404 · no GET route (acceptable: OpenAI routes GET here to its stored-completions list)",
     );
   if (status >= 500) return settle(r.outcome, [serverFault(status, "GET on a POST route")]);
-  if (status < 300) {
-    const isList = (r.json as { object?: unknown } | undefined)?.object === "list";
-    if (isList) return settle(r.outcome, [], `${status} · lists stored chat completions, as OpenAI does`);
-    return settle(r.outcome, [
-      finding(
-        "warn",
-        "status",
-        "405 (or 404)",
-        String(status),
-        `${status} to GET with a body that is not a list; expected 405 (or 404)`,
-      ),
-    ]);
-  }
+  const isList = (r.json as { object?: unknown } | undefined)?.object === "list";
+  if (status < 300 && isList)
+    return settle(r.outcome, [], `${status} · lists stored chat completions, as OpenAI does`);
+  const got = status < 300 ? "to GET with a body that is not a list" : "for GET on a POST route";
   return settle(r.outcome, [
-    finding(
-      "warn",
-      "status",
-      "405 (or 404)",
-      String(status),
-      `${status} for GET on a POST route; expected 405 (or 404)`,
-    ),
+    finding("warn", "status", "405 (or 404)", String(status), `${status} ${got}; expected 405 (or 404)`),
   ]);
 };
 

@@ -94,10 +94,11 @@ const logprobs: Check = async (ctx) => {
   };
   const { outcome, body } = await postChat(ctx, json);
   if (!body) return settle(refusedOptional(outcome, ctx.row, "logprobs"), []);
-  const tokens = asRecord(firstChoice(body)?.logprobs)?.content;
+  const got = firstChoice(body)?.logprobs;
+  const tokens = asRecord(got)?.content;
   return settle(
     outcome,
-    logprobFindings(firstChoice(body)?.logprobs),
+    logprobFindings(got),
     `${outcome.httpStatus} · logprobs for ${Array.isArray(tokens) ? tokens.length : 0} tokens`,
   );
 };

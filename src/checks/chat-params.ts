@@ -25,8 +25,9 @@ const n: Check = async (ctx) => {
       ),
     ]);
   }
+  // A choice without `index` is ordered by its position (deviation missing-index: the shapes WARN about it).
   const indexes = choices.map((c) => c?.index);
-  if (indexes[0] !== 0 || indexes[1] !== 1) {
+  if (indexes.some((index, position) => index !== undefined && index !== position)) {
     return settle(outcome, [
       finding(
         "fail",

@@ -101,7 +101,7 @@ interface Assembled extends Call {
  * Reassembles streamed tool-call deltas the way openai-node's stream helper does: by `index`, first id and
  * type kept, name overwritten, arguments concatenated.
  */
-export function reassembleToolCalls(frames: { i: number; data: unknown }[]): {
+function reassembleToolCalls(frames: { i: number; data: unknown }[]): {
   calls: Assembled[];
   findings: Finding[];
 } {

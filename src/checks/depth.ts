@@ -9,9 +9,9 @@
 import type { Endpoint } from "../catalog/endpoints.js";
 import type { Outcome, ProbeContext } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
-import { errorSummary, requireModel } from "./expect.js";
+import { errorSummary, requireModel, skipped } from "./expect.js";
 
-export const MODEL_BEHAVIOUR = "(model behaviour)";
+const MODEL_BEHAVIOUR = "(model behaviour)";
 
 /** A problem plus the sentence the row's detail shows when it is the deciding one. */
 export interface Finding {
@@ -37,15 +37,13 @@ export function modelBehaviour(pointer: string, expected: string, got: string, d
 export const asRecord = (v: unknown): Record<string, unknown> | undefined =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
-export function skipC(reason: string): Outcome {
-  return { phase: "C", httpStatus: null, latencyMs: null, problems: [], skip: reason };
-}
+export const skipC = (reason: string): Outcome => skipped(reason, "C");
 
 /** Statuses that mean the base row's route is absent or not usable with our credentials. */
 const UNUSABLE_BASE = new Set([401, 403, 404, 501]);
 
 /** Why the base row cannot carry a Phase C row built on it; undefined when it can. */
-export function baseUnavailable(needs: string, base: Outcome | undefined): string | undefined {
+function baseUnavailable(needs: string, base: Outcome | undefined): string | undefined {
   if (!base) return `base row ${needs} did not complete`;
   if (base.skip) return `base row ${needs} skipped: ${base.skip}`;
   if (!base.verdict) return undefined;

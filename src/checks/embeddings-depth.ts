@@ -135,7 +135,7 @@ const base64: Check = async (ctx) => {
     );
   return settle(
     outcome,
-    compareVectors(decoded, reference, at).findings,
+    compareVectors(decoded, reference, at),
     `${outcome.httpStatus} · base64 decodes to the float vector (${reference.length} dimensions)`,
   );
 };

@@ -3,7 +3,8 @@
  * the parsed body, and judge the OpenAI error envelope.
  * Pointer conventions (deviation predicates match on them): `status` for the status, `body` for the envelope.
  */
-import { type HttpRequest, parseJson } from "../http/transport.js";
+import { parseJson } from "../http/json.js";
+import type { HttpRequest } from "../http/types.js";
 import type { Outcome, ProbeContext } from "../probe/types.js";
 import { validateShape } from "../shapes/validate.js";
 import { type Finding, finding } from "./depth.js";
@@ -65,6 +66,34 @@ export function serverFault(status: number, what: string): Finding {
     String(status),
     `${status} for ${what}: a client error reported as a server fault (openai-node retries 5xx, resending it)`,
   );
+}
+
+/**
+ * The findings for a refusal that should have status `expected`: a 5xx is a server fault, `expected` is judged
+ * by its body alone, another 4xx is WARN (`why` adds what that status costs clients). Undefined for a 2xx: the
+ * caller decides what accepting the request means.
+ */
+export function refusalFindings(
+  r: Refusal,
+  expected: number,
+  what: string,
+  why: (status: number) => string,
+): Finding[] | undefined {
+  const status = r.status!;
+  if (status < 300) return undefined;
+  if (status >= 500) return [serverFault(status, what), ...envelopeFindings(r)];
+  const body = envelopeFindings(r);
+  if (status === expected) return body;
+  return [
+    finding(
+      "warn",
+      "status",
+      String(expected),
+      String(status),
+      `${status} for ${what}; OpenAI answers ${expected}${why(status)}`,
+    ),
+    ...body,
+  ];
 }
 
 /** The `error.code` of an envelope, if any. */

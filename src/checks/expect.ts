@@ -2,12 +2,14 @@
  * Shared Phase B building blocks: send one request, check status, content type, framing and shape.
  * Group check files describe WHAT to send and which shape to expect; this file says HOW it is judged.
  */
-import { type HttpOutcome, type HttpRequest, parseJson } from "../http/transport.js";
+import { parseJson } from "../http/json.js";
+import type { HttpOutcome, HttpRequest, HttpResponse } from "../http/types.js";
 import { modelFlag } from "../probe/models.js";
 import type { Observation, Outcome, ProbeContext } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 import type { ShapeName } from "../shapes/schemas.js";
 import { validateShape } from "../shapes/validate.js";
+import { isDone, streamView } from "./stream-frames.js";
 
 export function fail(pointer: string, expected: string, got: string, source?: string): Problem {
   return { pointer, expected, got, severity: "fail", ...(source ? { source } : {}) };
@@ -84,33 +86,48 @@ export function mediaType(contentType: string): string {
   return contentType.split(";")[0]!.trim().toLowerCase();
 }
 
-/** Sends a request whose answer must be JSON of the given shape. */
-export async function expectJson(ctx: ProbeContext, req: HttpRequest, shape: ShapeName): Promise<Outcome> {
+/** A complete 2xx response to judge, and the row's observation of it. */
+interface Usable {
+  res: HttpResponse;
+  observation: Observation;
+}
+
+type Sent = { unusable: Outcome } | ({ unusable?: undefined } & Usable);
+
+/** Sends the request: the row's outcome when the response is unusable (see `unusable`), else the response. */
+export async function sendUsable(ctx: ProbeContext, req: HttpRequest): Promise<Sent> {
   const out = await ctx.http.send(req);
   const bad = unusable(out);
-  if (bad) return bad;
-  if (!out.ok) throw new Error("unreachable");
-  const { res } = out;
-  const observation = observe(out, req.json);
-  const problems: Problem[] = [];
-  const type = mediaType(res.contentType);
-  if (type !== "application/json") {
-    problems.push(fail("header:content-type", "application/json", res.contentType || "(none)"));
-  }
-  const parsed = parseJson(res.body);
+  if (bad || !out.ok) return { unusable: bad! };
+  return { res: out.res, observation: observe(out, req.json) };
+}
+
+/** The Phase B outcome of a usable response with the problems found in it. */
+export function judged({ res, observation }: Usable, problems: Problem[]): Outcome {
+  return { phase: "B", httpStatus: res.status, latencyMs: res.latencyMs, problems, observation };
+}
+
+/** A failed `header:content-type` problem unless the media type is one of `accepted`. */
+export function contentTypeProblems(contentType: string, accepted: readonly string[]): Problem[] {
+  if (accepted.includes(mediaType(contentType))) return [];
+  return [fail("header:content-type", accepted.join(" or "), contentType || "(none)")];
+}
+
+/** Sends a request whose answer must be JSON of the given shape. */
+export async function expectJson(ctx: ProbeContext, req: HttpRequest, shape: ShapeName): Promise<Outcome> {
+  const sent = await sendUsable(ctx, req);
+  if (sent.unusable) return sent.unusable;
+  const parsed = parseJson(sent.res.body);
   if (!parsed.ok) {
     return {
-      phase: "B",
-      httpStatus: res.status,
-      latencyMs: res.latencyMs,
-      problems: [fail("body", "JSON", parsed.reason)],
+      ...judged(sent, [fail("body", "JSON", parsed.reason)]),
       verdict: { status: "FAIL", detail: parsed.reason },
-      observation,
     };
   }
-  observation.json = parsed.value;
+  sent.observation.json = parsed.value;
+  const problems = contentTypeProblems(sent.res.contentType, ["application/json"]);
   problems.push(...validateShape(shape, parsed.value));
-  return { phase: "B", httpStatus: res.status, latencyMs: res.latencyMs, problems, observation };
+  return judged(sent, problems);
 }
 
 export interface SseExpectation {
@@ -126,28 +143,16 @@ export async function expectSse(
   req: HttpRequest,
   expect: SseExpectation,
 ): Promise<Outcome> {
-  const out = await ctx.http.send({ ...req, sse: {} });
-  const bad = unusable(out);
-  if (bad) return bad;
-  if (!out.ok) throw new Error("unreachable");
-  const { res } = out;
-  const observation = observe(out, req.json);
-  const problems: Problem[] = [];
-  if (mediaType(res.contentType) !== "text/event-stream") {
-    problems.push(fail("header:content-type", "text/event-stream", res.contentType || "(none)"));
-  }
+  const sent = await sendUsable(ctx, { ...req, sse: {} });
+  if (sent.unusable) return sent.unusable;
+  const { res, observation } = sent;
+  const problems = contentTypeProblems(res.contentType, ["text/event-stream"]);
   const events = res.events ?? [];
   observation.events = events;
   const frames: unknown[] = [];
-  let sawDone = false;
-  let afterDone = 0;
   const seen = new Set<string>();
   events.forEach((event, i) => {
-    if (event.data.trim() === "[DONE]") {
-      sawDone = true;
-      return;
-    }
-    if (sawDone) afterDone++;
+    if (isDone(event)) return;
     const parsed = parseJson(new TextEncoder().encode(event.data));
     if (!parsed.ok) {
       frames.push(undefined);
@@ -174,6 +179,7 @@ export async function expectSse(
     }
   });
   observation.frames = frames;
+  const { sawDone, afterDone } = streamView(observation);
   observation.sawDone = sawDone;
   if (events.length === 0) {
     const parsed = parseJson(res.body);
@@ -187,11 +193,7 @@ export async function expectSse(
     problems.push(warn("stream", "nothing after [DONE]", `${afterDone} frame(s) after [DONE]`));
   const first = events[0];
   return {
-    phase: "B",
-    httpStatus: res.status,
-    latencyMs: res.latencyMs,
-    problems,
-    observation,
+    ...judged(sent, problems),
     note: `${res.status} · ${events.length} events`,
     metrics: {
       ttfbMs: Math.round(res.ttfbMs),
@@ -201,18 +203,14 @@ export async function expectSse(
   };
 }
 
+/** A row that sends nothing and becomes SKIP with `reason`. */
+export function skipped(reason: string, phase: "B" | "C" = "B"): Outcome {
+  return { phase, httpStatus: null, latencyMs: null, problems: [], skip: reason };
+}
+
 /** Requires a model of the row's kind; returns a SKIP outcome when none is known. */
 export function requireModel(ctx: ProbeContext): string | Outcome {
   const kind = ctx.row.model;
   if (!kind) throw new Error(`${ctx.row.id} declares no model kind`);
-  const id = ctx.models[kind];
-  if (id) return id;
-  const flag = modelFlag(kind);
-  return {
-    phase: "B",
-    httpStatus: null,
-    latencyMs: null,
-    problems: [],
-    skip: `no ${kind} model advertised; pass ${flag}`,
-  };
+  return ctx.models[kind] || skipped(`no ${kind} model advertised; pass ${modelFlag(kind)}`);
 }

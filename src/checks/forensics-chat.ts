@@ -1,13 +1,7 @@
 /** Stream forensics for chat completions and legacy completions streams (see forensics.ts for the rules). */
 import type { Check } from "../probe/types.js";
-import { asRecord, type Finding, finding, settle } from "./depth.js";
-import {
-  forensicsOutcome,
-  framingFindings,
-  metricsNote,
-  startForensics,
-  streamMetrics,
-} from "./forensics.js";
+import { asRecord, type Finding, finding } from "./depth.js";
+import { framingFindings, settleForensics, startForensics } from "./forensics.js";
 import type { Frame } from "./stream-frames.js";
 
 interface Chunk {
@@ -210,13 +204,31 @@ function completionTokens(chunks: Chunk[]): number | undefined {
   return typeof used === "number" ? used : undefined;
 }
 
-const chatForensics: Check = async (ctx) => {
-  const start = await startForensics(ctx);
-  if (start.skip) return start.skip;
-  const { f } = start;
-  const chunks = chunksOf(f.view.frames);
-  const findings = [
-    ...framingFindings(f, true),
+/**
+ * A chunk stream's row: framing, then the dialect's `findings`; TTFT at the first chunk with `content`, tokens
+ * from the usage chunk (else content chunks).
+ */
+function chunkForensics(
+  findings: (chunks: Chunk[]) => Finding[],
+  content: (choice: Record<string, unknown>) => boolean,
+): Check {
+  return async (ctx) => {
+    const start = await startForensics(ctx);
+    if (start.skip) return start.skip;
+    const { f } = start;
+    const chunks = chunksOf(f.view.frames);
+    const withContent = chunks.filter((c) => c.choices.some(content));
+    return settleForensics(
+      f,
+      [...framingFindings(f, true), ...findings(chunks)],
+      withContent[0]?.atMs,
+      completionTokens(chunks) ?? withContent.length,
+    );
+  };
+}
+
+const chatForensics = chunkForensics(
+  (chunks) => [
     ...choicesFindings(chunks, "openai-node's stream helper iterates chunk.choices and throws"),
     ...roleFindings(chunks),
     ...idFindings(chunks),
@@ -231,28 +243,19 @@ const chatForensics: Check = async (ctx) => {
       ),
     ),
     ...usageFindings(chunks),
-  ];
-  const content = chunks.filter((c) =>
-    c.choices.some((ch) => {
-      const delta = asRecord(ch.delta);
-      return (
-        hasText(delta?.content) ||
-        hasText(delta?.refusal) ||
-        (Array.isArray(delta?.tool_calls) && delta.tool_calls.length > 0)
-      );
-    }),
-  );
-  const metrics = streamMetrics(f, content[0]?.atMs, completionTokens(chunks) ?? content.length);
-  return settle(forensicsOutcome(f, metrics), findings, metricsNote(f.base.httpStatus, metrics));
-};
+  ],
+  (choice) => {
+    const delta = asRecord(choice.delta);
+    return (
+      hasText(delta?.content) ||
+      hasText(delta?.refusal) ||
+      (Array.isArray(delta?.tool_calls) && delta.tool_calls.length > 0)
+    );
+  },
+);
 
-const completionsForensics: Check = async (ctx) => {
-  const start = await startForensics(ctx);
-  if (start.skip) return start.skip;
-  const { f } = start;
-  const chunks = chunksOf(f.view.frames);
-  const findings = [
-    ...framingFindings(f, true),
+const completionsForensics = chunkForensics(
+  (chunks) => [
     ...choicesFindings(chunks, "clients read choices[0].text"),
     ...idFindings(chunks),
     ...finishFindings(chunks, (index) =>
@@ -264,11 +267,9 @@ const completionsForensics: Check = async (ctx) => {
         `no chunk carries finish_reason for choice ${index}: clients cannot tell a finished answer from a cut one`,
       ),
     ),
-  ];
-  const content = chunks.filter((c) => c.choices.some((ch) => hasText(ch.text)));
-  const metrics = streamMetrics(f, content[0]?.atMs, completionTokens(chunks) ?? content.length);
-  return settle(forensicsOutcome(f, metrics), findings, metricsNote(f.base.httpStatus, metrics));
-};
+  ],
+  (choice) => hasText(choice.text),
+);
 
 export const chatForensicsChecks: Record<string, Check> = {
   "/v1/chat/completions[stream-forensics]": chatForensics,

@@ -4,14 +4,8 @@
  */
 import type { Check } from "../probe/types.js";
 import { excerpt } from "./chat-depth.js";
-import { asRecord, type Finding, finding, settle } from "./depth.js";
-import {
-  forensicsOutcome,
-  framingFindings,
-  metricsNote,
-  startForensics,
-  streamMetrics,
-} from "./forensics.js";
+import { asRecord, type Finding, finding } from "./depth.js";
+import { framingFindings, settleForensics, startForensics } from "./forensics.js";
 import type { Frame } from "./stream-frames.js";
 
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
@@ -211,8 +205,7 @@ const responsesForensics: Check = async (ctx) => {
   ];
   const completed = events.findLast((e) => TERMINAL.has(String(e.type)));
   const used = asRecord(asRecord(completed?.data.response)?.usage)?.output_tokens;
-  const metrics = streamMetrics(f, text.firstDeltaMs, typeof used === "number" ? used : text.deltas);
-  return settle(forensicsOutcome(f, metrics), findings, metricsNote(f.base.httpStatus, metrics));
+  return settleForensics(f, findings, text.firstDeltaMs, typeof used === "number" ? used : text.deltas);
 };
 
 export const responsesForensicsChecks: Record<string, Check> = {

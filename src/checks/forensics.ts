@@ -11,7 +11,7 @@
 
 import type { Observation, Outcome, ProbeContext } from "../probe/types.js";
 import type { Metrics } from "../report/types.js";
-import { type Finding, finding, skipC, startC } from "./depth.js";
+import { type Finding, finding, settle, skipC, startC } from "./depth.js";
 import { mediaType } from "./expect.js";
 import { type StreamView, streamView } from "./stream-frames.js";
 
@@ -87,7 +87,7 @@ export function framingFindings(f: Forensics, requireDone: boolean): Finding[] {
  * TTFB from the base request; TTFT is the arrival of the first frame with content; tokens per second counts
  * the tokens after the first over the time after the first (usage when reported, else content frames).
  */
-export function streamMetrics(f: Forensics, firstContentMs: number | undefined, tokens: number): Metrics {
+function streamMetrics(f: Forensics, firstContentMs: number | undefined, tokens: number): Metrics {
   const metrics: Metrics = { chunks: f.view.frames.length };
   if (f.base.metrics?.ttfbMs !== undefined) metrics.ttfbMs = f.base.metrics.ttfbMs;
   if (firstContentMs === undefined) return metrics;
@@ -98,9 +98,25 @@ export function streamMetrics(f: Forensics, firstContentMs: number | undefined, 
   return metrics;
 }
 
-/** The forensics row's outcome: no request of its own, the base stream's status and observation. */
-export function forensicsOutcome(f: Forensics, metrics: Metrics): Outcome {
-  return {
+function metricsNote(status: number | null, m: Metrics): string {
+  const parts = [`${status} · ${m.chunks ?? 0} chunks`];
+  if (m.ttftMs !== undefined) parts.push(`TTFT ${m.ttftMs} ms`);
+  if (m.tokensPerSecond !== undefined) parts.push(`${m.tokensPerSecond} tok/s`);
+  return parts.join(" · ");
+}
+
+/**
+ * The forensics row's outcome: no request of its own, the base stream's status and observation, the stream's
+ * metrics (see streamMetrics), and the findings settled into its verdict.
+ */
+export function settleForensics(
+  f: Forensics,
+  findings: readonly Finding[],
+  firstContentMs: number | undefined,
+  tokens: number,
+): Outcome {
+  const metrics = streamMetrics(f, firstContentMs, tokens);
+  const outcome: Outcome = {
     phase: "C",
     httpStatus: f.base.httpStatus,
     latencyMs: f.base.latencyMs,
@@ -108,11 +124,5 @@ export function forensicsOutcome(f: Forensics, metrics: Metrics): Outcome {
     observation: { ...f.obs, facts: { ...f.obs.facts, analysedFrom: "base stream row" } },
     metrics,
   };
-}
-
-export function metricsNote(status: number | null, m: Metrics): string {
-  const parts = [`${status} · ${m.chunks ?? 0} chunks`];
-  if (m.ttftMs !== undefined) parts.push(`TTFT ${m.ttftMs} ms`);
-  if (m.tokensPerSecond !== undefined) parts.push(`${m.tokensPerSecond} tok/s`);
-  return parts.join(" · ");
+  return settle(outcome, findings, metricsNote(f.base.httpStatus, metrics));
 }

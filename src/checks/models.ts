@@ -1,20 +1,12 @@
 /** Phase B for model discovery. `/v1/models` runs first; its answer drives model sniffing. */
 import type { Check } from "../probe/types.js";
-import { expectJson, warn } from "./expect.js";
+import { expectJson, skipped, warn } from "./expect.js";
 
 const list: Check = (ctx) => expectJson(ctx, { method: "GET", path: ctx.row.path }, "ModelList");
 
 const retrieve: Check = async (ctx) => {
   const id = ctx.models.chat ?? ctx.listedModels[0];
-  if (!id) {
-    return {
-      phase: "B",
-      httpStatus: null,
-      latencyMs: null,
-      problems: [],
-      skip: "no model listed to retrieve; pass --model",
-    };
-  }
+  if (!id) return skipped("no model listed to retrieve; pass --model");
   const outcome = await expectJson(
     ctx,
     { method: "GET", path: `/v1/models/${encodeURIComponent(id)}` },

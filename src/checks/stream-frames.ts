@@ -1,4 +1,5 @@
 /** An observed SSE stream as frames with their event index (for `stream/<i>` pointers) and arrival time. */
+import type { SseEvent } from "../http/types.js";
 import type { Observation } from "../probe/types.js";
 
 export interface Frame {
@@ -19,6 +20,10 @@ export interface StreamView {
   endMs: number;
 }
 
+/** The `data: [DONE]` sentinel that ends chat and completions streams. */
+export const isDone = (event: SseEvent): boolean => event.data.trim() === "[DONE]";
+
+/** `obs.frames` holds the parsed data of every event but [DONE] (as expectSse records them). */
 export function streamView(obs: Observation): StreamView {
   const events = obs.events ?? [];
   const parsed = obs.frames ?? [];
@@ -27,7 +32,7 @@ export function streamView(obs: Observation): StreamView {
   let sawDone = false;
   let afterDone = 0;
   events.forEach((e, i) => {
-    if (e.data.trim() === "[DONE]") {
+    if (isDone(e)) {
       sawDone = true;
       return;
     }

@@ -2,7 +2,7 @@
 import { type Finding, finding } from "./depth.js";
 
 /** Components that differ by at most this are the same vector. */
-export const TOLERANCE = 1e-5;
+const TOLERANCE = 1e-5;
 /** Above this cosine similarity a differing vector is the same embedding with numeric noise. */
 const SAME_DIRECTION = 0.999;
 
@@ -40,7 +40,7 @@ export function decodeFloat32(value: unknown): Decoded | { error: string; got: s
   return { le, be };
 }
 
-export function maxDifference(a: readonly number[], b: readonly number[]): number {
+function maxDifference(a: readonly number[], b: readonly number[]): number {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
   return max;
@@ -67,59 +67,43 @@ export function compareVectors(
   reference: readonly number[],
   pointer = "/data/0/embedding",
   subject = "decodes to",
-): { findings: Finding[] } {
+): Finding[] {
   const n = got.le.length;
   if (n !== reference.length) {
-    return {
-      findings: [
-        finding(
-          "fail",
-          pointer,
-          `${reference.length} floats`,
-          String(n),
-          `${subject} ${n} floats; the float answer has ${reference.length}`,
-        ),
-      ],
-    };
-  }
-  const diff = maxDifference(got.le, reference);
-  if (diff <= TOLERANCE) return { findings: [] };
-  if (got.be && maxDifference(got.be, reference) <= TOLERANCE) {
-    return {
-      findings: [
-        finding(
-          "fail",
-          pointer,
-          "little-endian float32",
-          "big-endian float32",
-          "the base64 embedding is big-endian float32; OpenAI (and its SDKs) use little-endian",
-        ),
-      ],
-    };
-  }
-  const d = diff.toPrecision(2);
-  if (cosine(got.le, reference) >= SAME_DIRECTION) {
-    return {
-      findings: [
-        finding(
-          "warn",
-          pointer,
-          `the float vector (±${TOLERANCE})`,
-          `max difference ${d}`,
-          `${subject} nearly the float vector (max difference ${d}): embeddings vary between calls`,
-        ),
-      ],
-    };
-  }
-  return {
-    findings: [
+    return [
       finding(
         "fail",
         pointer,
-        `the float vector (±${TOLERANCE})`,
-        `max difference ${d}`,
-        `${subject} a different vector than the float answer (max difference ${d})`,
+        `${reference.length} floats`,
+        String(n),
+        `${subject} ${n} floats; the float answer has ${reference.length}`,
       ),
-    ],
-  };
+    ];
+  }
+  const diff = maxDifference(got.le, reference);
+  if (diff <= TOLERANCE) return [];
+  if (got.be && maxDifference(got.be, reference) <= TOLERANCE) {
+    return [
+      finding(
+        "fail",
+        pointer,
+        "little-endian float32",
+        "big-endian float32",
+        "the base64 embedding is big-endian float32; OpenAI (and its SDKs) use little-endian",
+      ),
+    ];
+  }
+  const d = diff.toPrecision(2);
+  const noise = cosine(got.le, reference) >= SAME_DIRECTION;
+  return [
+    finding(
+      noise ? "warn" : "fail",
+      pointer,
+      `the float vector (±${TOLERANCE})`,
+      `max difference ${d}`,
+      noise
+        ? `${subject} nearly the float vector (max difference ${d}): embeddings vary between calls`
+        : `${subject} a different vector than the float answer (max difference ${d})`,
+    ),
+  ];
 }

@@ -4,19 +4,11 @@
  */
 import { isMp4 } from "../fixtures/media.js";
 import type { Check, Outcome, VideoJob } from "../probe/types.js";
-import { expectJson, fail, observe, requireModel, unusable } from "./expect.js";
+import { expectJson, fail, judged, requireModel, sendUsable, skipped } from "./expect.js";
 
-export const MAX_POLLS = 3;
+const MAX_POLLS = 3;
 const POLL_INTERVAL_MS = 500;
 const DONE = new Set(["completed", "failed"]);
-
-const skip = (reason: string): Outcome => ({
-  phase: "B",
-  httpStatus: null,
-  latencyMs: null,
-  problems: [],
-  skip: reason,
-});
 
 const create: Check = async (ctx) => {
   const model = requireModel(ctx);
@@ -26,7 +18,7 @@ const create: Check = async (ctx) => {
 };
 
 /** The job a `/v1/videos` or `/v1/videos/{id}` answer describes, if it names one. */
-export function videoJobOf(outcome: Outcome): VideoJob | undefined {
+function videoJobOf(outcome: Outcome): VideoJob | undefined {
   const job = outcome.observation?.json as { id?: unknown; status?: unknown } | undefined;
   if (typeof job?.id !== "string") return undefined;
   return { id: job.id, status: typeof job.status === "string" ? job.status : "unknown" };
@@ -35,7 +27,7 @@ export function videoJobOf(outcome: Outcome): VideoJob | undefined {
 const status: Check = async (ctx) => {
   const created = await ctx.dependency();
   const job = created && videoJobOf(created);
-  if (!job) return skip("no video job to poll (POST /v1/videos created none)");
+  if (!job) return skipped("no video job to poll (POST /v1/videos created none)");
   let outcome: Outcome | undefined;
   for (let poll = 1; poll <= MAX_POLLS; poll++) {
     if (poll > 1) await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
@@ -57,29 +49,21 @@ const status: Check = async (ctx) => {
 const content: Check = async (ctx) => {
   const polled = await ctx.dependency();
   const job = polled && videoJobOf(polled);
-  if (!job) return skip("no video job to download");
+  if (!job) return skipped("no video job to download");
   if (job.status !== "completed")
-    return skip(`job is ${job.status} after ${MAX_POLLS} polls; content not fetched`);
-  const out = await ctx.http.send({
+    return skipped(`job is ${job.status} after ${MAX_POLLS} polls; content not fetched`);
+  const sent = await sendUsable(ctx, {
     method: "GET",
     path: `/v1/videos/${encodeURIComponent(job.id)}/content`,
   });
-  const bad = unusable(out);
-  if (bad || !out.ok) return bad!;
-  const { res } = out;
+  if (sent.unusable) return sent.unusable;
+  const { res } = sent;
   const problems = [];
   if (!/^video\//i.test(res.contentType))
     problems.push(fail("header:content-type", "video/mp4", res.contentType || "(none)"));
   if (res.body.length === 0) problems.push(fail("body", "video bytes", "empty body"));
   else if (!isMp4(res.body)) problems.push(fail("body", "an MP4 container", "unrecognised bytes"));
-  return {
-    phase: "B",
-    httpStatus: res.status,
-    latencyMs: res.latencyMs,
-    problems,
-    observation: observe(out),
-    note: `${res.status} · ${res.body.length} bytes`,
-  };
+  return { ...judged(sent, problems), note: `${res.status} · ${res.body.length} bytes` };
 };
 
 export const videoChecks: Record<string, Check> = {

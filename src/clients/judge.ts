@@ -17,9 +17,7 @@ export function judgeEmbedding(v: unknown, base: number[] | undefined, decodedBa
       `returned ${v.length} dimensions where the server's float answer has ${base.length}${cause}${decoded}`,
     );
   }
-  const off = base
-    ? compareVectors({ le: v }, base, "embedding", "the SDK's vector is").findings[0]
-    : undefined;
+  const off = base ? compareVectors({ le: v }, base, "embedding", "the SDK's vector is")[0] : undefined;
   if (off) return { status: off.problem.severity === "fail" ? "FAIL" : "WARN", detail: off.detail };
   return pass(`${v.length} dimensions`);
 }

@@ -33,7 +33,6 @@ export function existenceVerdict(
     latencyMs: res.latencyMs,
     observation: observe(out),
   } as const;
-  const parsed = parseJson(res.body);
   if (res.status === 404 && !mentionsModel(res.body)) {
     const absent = fail("status", "the route to exist", "404");
     return row.kind === "core"
@@ -50,6 +49,7 @@ export function existenceVerdict(
       : { ...base, problems: [], skip: `${res.status} — auth required; pass --api-key` };
   }
   if (res.status === 501) {
+    const parsed = parseJson(res.body);
     const envelope = parsed.ok && isErrorEnvelope(parsed.value);
     if (envelope || row.kind !== "core") {
       return {

@@ -81,7 +81,7 @@ export function silentFlac(): Uint8Array {
 }
 
 /** Raw 16-bit little-endian mono PCM at 24 kHz: 100 ms of silence. */
-export const silentPcm = (): Uint8Array => new Uint8Array((SAMPLE_RATE / 10) * 2);
+const silentPcm = (): Uint8Array => new Uint8Array((SAMPLE_RATE / 10) * 2);
 
 export const SPEECH_FORMATS: Record<string, { contentType: string; bytes: () => Uint8Array }> = {
   mp3: { contentType: "audio/mpeg", bytes: silentMp3 },

@@ -5,7 +5,7 @@ import { formValues, isObject, Params } from "./params.js";
 import { ApiError, badRequest } from "./reply.js";
 
 /** OpenAI's upload limit for audio; the same cap applies to every body. */
-export const MAX_BODY_BYTES = 25 * 1024 * 1024;
+const MAX_BODY_BYTES = 25 * 1024 * 1024;
 
 const tooLarge = () =>
   new ApiError(413, `Request body too large; the maximum is ${MAX_BODY_BYTES} bytes.`, {

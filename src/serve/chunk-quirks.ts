@@ -45,6 +45,7 @@ function reshape(body: Json, quirks: Quirks, dialect: Dialect, streamed: boolean
     out.id = newId(out.id.slice(0, out.id.indexOf("-") + 1));
   }
   if (streamed && quirks.has("missing-created")) delete out.created;
+  if (quirks.has("float-created") && typeof out.created === "number") out.created += 0.25;
   if (streamed && quirks.has("missing-object")) delete out.object;
   if (Array.isArray(out.choices)) out.choices = out.choices.map((c) => choice(c, quirks, dialect, streamed));
   return out;

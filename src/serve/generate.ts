@@ -59,7 +59,7 @@ export function newId(prefix: string, length = 24): string {
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** A deterministic number in [0, 1) from a string. */
-export function unitHash(s: string): number {
+function unitHash(s: string): number {
   return createHash("sha256").update(s).digest().readUInt32LE(0) / 2 ** 32;
 }
 
@@ -73,7 +73,7 @@ const chosenLogprob = (token: string, position: number) =>
   round(-0.001 - unitHash(`${position}:${token}`) * 0.2);
 
 /** A chat/responses logprob entry: `{token, logprob, bytes, top_logprobs}`. */
-export function logprobEntry(token: string, position: number, top: number) {
+function logprobEntry(token: string, position: number, top: number) {
   const logprob = chosenLogprob(token, position);
   const alternatives = ALTERNATIVES.filter((t) => t !== token).slice(0, Math.max(0, top - 1));
   const top_logprobs =
@@ -90,9 +90,13 @@ export function logprobEntry(token: string, position: number, top: number) {
   return { token, logprob, bytes: utf8(token), top_logprobs };
 }
 
+/** Logprob entries for `tokens`; `position` is the first token's index in the whole reply. */
+export const logprobEntries = (tokens: readonly string[], top: number, position = 0) =>
+  tokens.map((t, i) => logprobEntry(t, position + i, top));
+
 /** The legacy completions logprobs object; `position` is the first token's index in the whole reply. */
 export function legacyLogprobs(tokens: readonly string[], top: number, textOffset = 0, position = 0) {
-  const entries = tokens.map((t, i) => logprobEntry(t, position + i, top));
+  const entries = logprobEntries(tokens, top, position);
   let at = textOffset;
   return {
     tokens: [...tokens],

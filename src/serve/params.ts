@@ -143,6 +143,19 @@ export function formValues(form: FormData): Json {
   return out;
 }
 
+/** `stream` and `stream_options.include_usage`; as on OpenAI, stream_options requires stream. */
+export function streamParams(p: Params): { stream: boolean; includeUsage: boolean } {
+  const stream = p.bool("stream") ?? false;
+  const options = p.object("stream_options");
+  if (options && !stream) {
+    throw badRequest(
+      "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+      "stream_options",
+    );
+  }
+  return { stream, includeUsage: options?.include_usage === true };
+}
+
 /** `stop`: a string or up to 4 strings. */
 export function stopStrings(p: Params): string[] {
   const v = p.raw("stop");

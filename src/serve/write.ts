@@ -5,10 +5,10 @@ import { ApiError, type Reply, type SseMessage } from "./reply.js";
 
 const NO_QUIRKS: ReadonlySet<string> = new Set();
 
-export const SSE_CONTENT_TYPE = "text/event-stream; charset=utf-8";
+const SSE_CONTENT_TYPE = "text/event-stream; charset=utf-8";
 
 /** `event: <type>\n` (when typed) then `data: <json>\n\n`. */
-export function sseFrame(message: SseMessage): string {
+function sseFrame(message: SseMessage): string {
   const data = typeof message.data === "string" ? message.data : JSON.stringify(message.data);
   return `${message.event ? `event: ${message.event}\n` : ""}data: ${data}\n\n`;
 }

@@ -7,7 +7,7 @@ import {
   contentText,
   countTokens,
   formattedReply,
-  logprobEntry,
+  logprobEntries,
   newId,
   nowSeconds,
   type Shaped,
@@ -15,7 +15,7 @@ import {
   shapeText,
 } from "../generate.js";
 import { requestModel } from "../models.js";
-import { isObject, type Json, type Params, stopStrings } from "../params.js";
+import { isObject, type Json, type Params, stopStrings, streamParams } from "../params.js";
 import { badRequest, DONE, json, missingParam, type SseMessage, sse } from "../reply.js";
 import {
   argumentPieces,
@@ -77,14 +77,7 @@ function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
   const model = requestModel(p);
   const messages = readMessages(p);
   const n = p.int("n", { min: 1, max: 128 }) ?? 1;
-  const stream = p.bool("stream") ?? false;
-  const streamOptions = p.object("stream_options");
-  if (streamOptions && !stream) {
-    throw badRequest(
-      "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-      "stream_options",
-    );
-  }
+  const { stream, includeUsage } = streamParams(p);
   const maxTokens = p.int("max_completion_tokens", { min: 1 }) ?? p.int("max_tokens", { min: 1 });
   const logprobs = p.bool("logprobs") ?? false;
   const top = p.int("top_logprobs", { min: 0, max: 20 });
@@ -98,11 +91,11 @@ function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
   const answersToolResult = messages.at(-1)?.role === "tool";
   return {
     id: newId("chatcmpl-"),
-    created: ctx.quirks.has("float-created") ? nowSeconds() + 0.25 : nowSeconds(),
+    created: nowSeconds(),
     model,
     n,
     stream,
-    includeUsage: streamOptions?.include_usage === true && !ctx.quirks.has("stream-no-usage"),
+    includeUsage: includeUsage && !ctx.quirks.has("stream-no-usage"),
     usageEveryChunk: ctx.quirks.has("stream-usage-every-chunk"),
     promptTokens: Math.max(
       1,
@@ -119,7 +112,7 @@ const toolTokens = (call: ToolCall) => countTokens(call.name) + countTokens(call
 const logprobsOf = (plan: ChatPlan, tokens: readonly string[], from = 0) =>
   plan.logprobs === undefined
     ? null
-    : { content: tokens.map((t, k) => logprobEntry(t, from + k, plan.logprobs!)), refusal: null };
+    : { content: logprobEntries(tokens, plan.logprobs, from), refusal: null };
 
 function completion(plan: ChatPlan) {
   let completionTokens = 0;

@@ -13,7 +13,7 @@ import {
   shapeText,
 } from "../generate.js";
 import { requestModel } from "../models.js";
-import { type Params, stopStrings } from "../params.js";
+import { type Params, stopStrings, streamParams } from "../params.js";
 import { badRequest, DONE, json, missingParam, type SseMessage, sse } from "../reply.js";
 
 interface Plan {
@@ -30,14 +30,15 @@ interface Plan {
   includeUsage: boolean;
 }
 
+const invalidPrompt = () =>
+  badRequest("Invalid 'prompt': expected a string, an array of strings, or token arrays.", "prompt");
+
 /** `prompt`: a string, strings, or token arrays (which are "read" as their length in tokens). */
 function readPrompts(p: Params): { prompts: string[]; tokens: number } {
   const raw = p.raw("prompt");
   if (raw === undefined) throw missingParam("prompt");
   const list = typeof raw === "string" || (Array.isArray(raw) && typeof raw[0] === "number") ? [raw] : raw;
-  if (!Array.isArray(list) || list.length === 0) {
-    throw badRequest("Invalid 'prompt': expected a string, an array of strings, or token arrays.", "prompt");
-  }
+  if (!Array.isArray(list) || list.length === 0) throw invalidPrompt();
   const prompts: string[] = [];
   let tokens = 0;
   for (const item of list) {
@@ -48,10 +49,7 @@ function readPrompts(p: Params): { prompts: string[]; tokens: number } {
       prompts.push("");
       tokens += item.length;
     } else {
-      throw badRequest(
-        "Invalid 'prompt': expected a string, an array of strings, or token arrays.",
-        "prompt",
-      );
+      throw invalidPrompt();
     }
   }
   return { prompts, tokens };
@@ -61,14 +59,7 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
   const p = ctx.body;
   const model = requestModel(p);
   const { prompts, tokens } = readPrompts(p);
-  const stream = p.bool("stream") ?? false;
-  const streamOptions = p.object("stream_options");
-  if (streamOptions && !stream) {
-    throw badRequest(
-      "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-      "stream_options",
-    );
-  }
+  const { stream, includeUsage } = streamParams(p);
   const n = p.int("n", { min: 1, max: 128 }) ?? 1;
   const bestOf = p.int("best_of", { min: 1, max: 20 });
   if (bestOf !== undefined && bestOf < n) {
@@ -78,7 +69,7 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
   p.int("seed");
   return {
     id: newId("cmpl-"),
-    created: ctx.quirks.has("float-created") ? nowSeconds() + 0.25 : nowSeconds(),
+    created: nowSeconds(),
     model,
     prompts,
     n,
@@ -90,12 +81,22 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
     }),
     logprobs: p.int("logprobs", { min: 0, max: 5 }),
     promptTokens: Math.max(1, tokens),
-    includeUsage: streamOptions?.include_usage === true && !ctx.quirks.has("stream-no-usage"),
+    includeUsage: includeUsage && !ctx.quirks.has("stream-no-usage"),
   };
 }
 
 /** Every (prompt, n) pair, in index order. */
 const slots = (plan: Plan) => plan.prompts.flatMap((prompt) => Array.from({ length: plan.n }, () => prompt));
+
+/** A text_completion object without usage: the body's start, and every stream chunk. */
+const textCompletion = (plan: Plan, choices: unknown[]) => ({
+  id: plan.id,
+  object: "text_completion",
+  created: plan.created,
+  model: plan.model,
+  system_fingerprint: SYSTEM_FINGERPRINT,
+  choices,
+});
 
 function completion(plan: Plan) {
   const choices = slots(plan).map((prompt, index) => {
@@ -109,26 +110,14 @@ function completion(plan: Plan) {
     };
   });
   return {
-    id: plan.id,
-    object: "text_completion",
-    created: plan.created,
-    model: plan.model,
-    system_fingerprint: SYSTEM_FINGERPRINT,
-    choices,
+    ...textCompletion(plan, choices),
     usage: completionUsage(plan.promptTokens, choices.length * plan.shaped.tokens.length),
   };
 }
 
 function* chunks(plan: Plan): Generator<SseMessage> {
-  const chunk = (choices: unknown[]) => ({
-    id: plan.id,
-    object: "text_completion",
-    created: plan.created,
-    model: plan.model,
-    system_fingerprint: SYSTEM_FINGERPRINT,
-    choices,
-    // CreateCompletionResponse (reused for chunks) has no nullable usage, so content chunks omit it.
-  });
+  // CreateCompletionResponse (reused for chunks) has no nullable usage, so content chunks omit it.
+  const chunk = (choices: unknown[]) => textCompletion(plan, choices);
   const all = slots(plan);
   for (const [index, prompt] of all.entries()) {
     const prefix = plan.echo ? prompt : "";

@@ -5,7 +5,7 @@ import {
   contentText,
   countTokens,
   formattedReply,
-  logprobEntry,
+  logprobEntries,
   newId,
   nowSeconds,
   type Shaped,
@@ -90,7 +90,7 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
 }
 
 const lp = (plan: Pick<Plan, "logprobs">, tokens: readonly string[], from = 0) =>
-  plan.logprobs === undefined ? [] : tokens.map((t, k) => logprobEntry(t, from + k, plan.logprobs!));
+  plan.logprobs === undefined ? [] : logprobEntries(tokens, plan.logprobs, from);
 
 function outputItem(plan: Omit<Plan, "item">): Json {
   if (plan.call) {
