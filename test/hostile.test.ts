@@ -10,7 +10,8 @@ import { before, describe, test } from "node:test";
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { ENDPOINTS } from "../src/catalog/endpoints.js";
 import { MAX_SSE_EVENTS, Transport } from "../src/http/transport.js";
-import { runProbe, selectRows } from "../src/probe/run.js";
+import { selectRows } from "../src/probe/plan.js";
+import { runProbe } from "../src/probe/run.js";
 import type { Report } from "../src/report/types.js";
 import {
   completion as completionBody,

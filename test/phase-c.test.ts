@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ENDPOINTS } from "../src/catalog/endpoints.js";
-import { runProbe, selectRows } from "../src/probe/run.js";
+import { selectRows } from "../src/probe/plan.js";
+import { runProbe } from "../src/probe/run.js";
 import type { Report, Result } from "../src/report/types.js";
 import { type Defect, type FakeOptions, startFake } from "./helpers/fake-openai.js";
 import { json, startScripted } from "./helpers/scripted-server.js";

@@ -4,7 +4,7 @@
  * one concurrency cap so a one-slot server is never flooded.
  */
 import pLimit from "p-limit";
-import { type Depth, ENDPOINTS, type Endpoint, type Group } from "../catalog/endpoints.js";
+import { ENDPOINTS, type Endpoint } from "../catalog/endpoints.js";
 import { CHECKS } from "../checks/index.js";
 import { listedModelIds } from "../checks/models.js";
 import { UsageError } from "../cli/errors.js";
@@ -17,40 +17,24 @@ import { existenceVerdict, probeExistence } from "./existence.js";
 import { fetchVia } from "./fetch.js";
 import { grade } from "./grade.js";
 import { chooseModels, type ModelChoice } from "./models.js";
-import type { Outcome, ProbeContext, RowHttp } from "./types.js";
+import { type PlanOptions, selectRows, withDependencies } from "./plan.js";
+import { CountingHttp } from "./row-http.js";
+import type { Outcome, ProbeContext } from "./types.js";
 
-export interface ProbeOptions {
+export interface ProbeOptions extends PlanOptions {
   baseUrl: string;
   name?: string;
   apiKey?: string;
   models?: ModelChoice;
-  only?: RegExp;
-  group?: Group;
   skipPhaseB?: boolean;
   timeoutMs: number;
   concurrency: number;
-  depth: Depth;
   maxBodyBytes: number;
-  /** Skip the `client:` rows (real SDKs). */
-  clients?: boolean;
   /** A row starts (for live progress). */
   onStart?: (row: Endpoint) => void;
   onResult?: (result: Result, done: number, total: number) => void;
   /** Called for every request/response (already key-redacted in its headers). */
   onExchange?: (exchange: Exchange) => void;
-}
-
-const DEPTHS: Depth[] = ["quick", "standard", "deep"];
-
-export function selectRows(opts: Pick<ProbeOptions, "only" | "group" | "depth" | "clients">): Endpoint[] {
-  const depth = DEPTHS.indexOf(opts.depth);
-  return ENDPOINTS.filter(
-    (e) =>
-      DEPTHS.indexOf(e.depth) <= depth &&
-      (opts.clients !== false || !e.id.startsWith("client:")) &&
-      (!opts.group || e.group === opts.group) &&
-      (!opts.only || opts.only.test(e.id) || opts.only.test(e.path)),
-  );
 }
 
 function deferred<T>() {
@@ -59,42 +43,6 @@ function deferred<T>() {
     resolve = r;
   });
   return { promise, resolve };
-}
-
-class CountingHttp implements RowHttp {
-  requests = 0;
-  first?: HttpOutcome;
-  readonly exchanges: Exchange[] = [];
-
-  constructor(
-    private readonly transport: Transport,
-    private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>,
-    private readonly onExchange?: (exchange: Exchange) => void,
-  ) {}
-
-  async send(req: Parameters<Transport["send"]>[0]): Promise<HttpOutcome> {
-    const out = await this.limit(() => this.transport.send(req));
-    this.requests++;
-    this.first ??= out;
-    this.exchanges.push(out.exchange);
-    this.onExchange?.(out.exchange);
-    return out;
-  }
-}
-
-/** The selected rows plus every row they transitively need, in catalog order. */
-function withDependencies(rows: readonly Endpoint[]): Endpoint[] {
-  const ids = new Set(rows.map((r) => r.id));
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const e of ENDPOINTS) {
-      if (ids.has(e.id) && e.needs && !ids.has(e.needs)) {
-        ids.add(e.needs);
-        grew = true;
-      }
-    }
-  }
-  return ENDPOINTS.filter((e) => ids.has(e.id));
 }
 
 export async function runProbe(opts: ProbeOptions): Promise<Report> {
