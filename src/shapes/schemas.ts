@@ -83,7 +83,8 @@ export const shapes = {
       object: literal("chat.completion"),
       created: int(),
       model: str(),
-      system_fingerprint: str(),
+      // Deprecated; the SDKs type it optional and null-tolerant (openai-python Optional[str]), so null must not FAIL.
+      system_fingerprint: nullable(str()),
       choices: arr(
         obj(
           "CreateChatCompletionResponse#/properties/choices/items",
@@ -121,7 +122,7 @@ export const shapes = {
       object: literal("chat.completion.chunk"),
       created: int(),
       model: str(),
-      system_fingerprint: str(),
+      system_fingerprint: nullable(str()),
       choices: arr(
         obj(
           "CreateChatCompletionStreamResponse#/properties/choices/items",
@@ -178,7 +179,7 @@ export const shapes = {
       object: literal("text_completion"),
       created: int(),
       model: str(),
-      system_fingerprint: str(),
+      system_fingerprint: nullable(str()),
       choices: arr(
         obj(
           "CreateCompletionResponse#/properties/choices/items",
