@@ -114,11 +114,16 @@ function deviationSection(profile: string, implementation: string): string[] {
 
 function lacksSection(profile: string, notes: ImplementationNotes): string[] {
   const missing = PROFILES[profile]!.missing;
+  // error-with-200 answers every router error, an absent route included, 200 with an error body.
+  const answer = profileQuirks(profile).includes("error-with-200")
+    ? "the profile answers them as the implementation answers any unknown route, 200 with an error body " +
+      "(error-with-200), so the rows that build on them run instead of skipping:"
+    : "the profile answers them 404, as an absent route (core rows FAIL, optional ones WARN, rows that build on " +
+      "them SKIP):";
   return [
     "## What it lacks",
     "",
-    "Catalog routes the current release does not serve; the profile answers them 404, as an absent route " +
-      "(core rows FAIL, optional ones WARN, rows that build on them SKIP):",
+    `Catalog routes the current release does not serve; ${answer}`,
     "",
     ...missing.map((p) => `- \`${p}\``),
     "",

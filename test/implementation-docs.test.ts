@@ -17,6 +17,8 @@ test("every profile has notes, and every note a profile", () => {
   assert.deepEqual(IMPLEMENTATION_NOTES.map((n) => n.profile).sort(), Object.keys(PROFILES).sort());
   for (const n of IMPLEMENTATION_NOTES) {
     assert.ok(n.sources.length > 0 && n.routeSources.length > 0, `${n.profile} cites no source`);
+    assert.ok(n.extras.length > 0, `${n.profile}: no routes beyond OpenAI listed`);
+    assert.ok(n.notModelled.length > 0, `${n.profile}: say what the profile does not imitate`);
     assert.ok(!/https?:\/\//.test(JSON.stringify(n)), `${n.profile}: notes are link-free`);
   }
 });

@@ -233,7 +233,16 @@ describe("routing, store, quirks", () => {
   });
 
   test("resolveQuirks expands profiles and rejects unknown names", () => {
-    assert.deepEqual(Object.keys(PROFILES).sort(), ["llama.cpp", "ollama", "vllm"]);
+    assert.deepEqual(Object.keys(PROFILES).sort(), [
+      "litellm",
+      "llama.cpp",
+      "lm-studio",
+      "localai",
+      "ollama",
+      "sglang",
+      "tabbyapi",
+      "vllm",
+    ]);
     const union = new Set(["llama.cpp", "vllm", "ollama"].flatMap(profileQuirks));
     assert.deepEqual([...resolveQuirks(["llama.cpp", " vllm ", "ollama", ""])].sort(), [...union].sort());
     assert.throws(() => resolveQuirks(["bogus"]), UsageError);

@@ -36,7 +36,7 @@ export function defineServe(program: Command): void {
     .option("--latency <ms>", "delay every response by this many milliseconds", "0")
     .option(
       "--quirks <list>",
-      "comma list of implementation profiles (llama.cpp, vllm, ollama) and dev:<deviation-id> quirks to imitate",
+      "comma list of implementation profiles (llama.cpp, vllm, ollama, lm-studio, litellm, localai, sglang, tabbyapi) and dev:<deviation-id> quirks to imitate",
     )
     .option("--missing <paths>", "comma list of catalog paths to answer 404, e.g. /v1/videos,/v1/videos/{id}")
     .action(async (flags: ServeFlags) => {

@@ -163,7 +163,17 @@ export const DEVIATIONS: readonly Deviation[] = [
         name: "LiteLLM",
         versions: 'proxy before the fix for issue #13128 (answered {"detail":"Not Found"})',
       },
+      {
+        name: "LocalAI",
+        versions:
+          "current (its route table has GET /v1/models and /v1/models/capabilities, no /v1/models/{id})",
+      },
       { name: "mlx-lm", versions: "server before issue #304 was closed" },
+      {
+        name: "TabbyAPI",
+        versions:
+          "current (its core router has GET /v1/models, /v1/model/list and /v1/model, no /v1/models/{id})",
+      },
       { name: "vLLM", versions: "current (its models router has only GET /v1/models)" },
     ],
     docs: "docs/deviations.md#model-retrieve-404",
@@ -174,7 +184,9 @@ export const DEVIATIONS: readonly Deviation[] = [
     sources: [
       "llama.cpp tools/server/server.cpp (route table: GET /models and /v1/models, no /v1/models/{id})",
       "LiteLLM issue #13128",
+      "LocalAI core/http/routes/openai.go (route table: GET /v1/models and /v1/models/capabilities only)",
       "mlx-lm issue #304",
+      "tabbyAPI endpoints/core/router.py (route table: GET /v1/models, /v1/model/list, /v1/model)",
       "vLLM vllm/entrypoints/openai/models/api_router.py (route table: GET /v1/models only)",
     ],
   },
@@ -184,8 +196,12 @@ export const DEVIATIONS: readonly Deviation[] = [
     verdict: "WARN",
     summary: "responses omit the spec-required `created` timestamp",
     implementations: [
-      { name: "LM Studio", versions: "0.4.15 /v1/models entries (issue #1998 log)" },
-      { name: "LocalAI", versions: "streamed chunks in 2023 (issues #340, #648)" },
+      { name: "LM Studio", versions: "0.4.14 and 0.4.15 /v1/models entries (issues #1988, #1998, open)" },
+      {
+        name: "LocalAI",
+        versions:
+          "current /v1/models entries (schema.OpenAIModel has only id and object); streamed chunks in 2023 (issues #340, #648)",
+      },
     ],
     docs: "docs/deviations.md#missing-created",
     detect: shapeFinding(missing("created")),
@@ -193,7 +209,13 @@ export const DEVIATIONS: readonly Deviation[] = [
     why: "The official SDKs do not validate responses (openai-node returns the JSON as is; its stream helper copies whatever fields a chunk has), and the Vercel AI SDK treats `created` as optional.",
     detection:
       "A shape finding: `created` missing where the spec requires it (models, completions, chunks, images).",
-    sources: ["LM Studio bug tracker issue #1998", "LocalAI issue #340", "LocalAI issue #648"],
+    sources: [
+      "LM Studio bug tracker issue #1988",
+      "LM Studio bug tracker issue #1998",
+      "LocalAI issue #340",
+      "LocalAI issue #648",
+      "LocalAI core/schema/openai.go (OpenAIModel: id and object only)",
+    ],
   },
   {
     id: "missing-object",
@@ -388,7 +410,10 @@ export const DEVIATIONS: readonly Deviation[] = [
     summary: 'finish_reason is not one of the spec values (`eos`, `eos_token`, `""`)',
     implementations: [
       { name: "Ollama", versions: '"" on stream chunks, 2024 (issue #4357)' },
-      { name: "SGLang", versions: '"" or "eos_token" (dstack PR #2229)' },
+      {
+        name: "SGLang",
+        versions: '"" or "eos_token" (dstack PR #2229); "" on stream chunks in v0.4.3.post2 (issue #3912)',
+      },
       { name: "TGI", versions: '"eos_token" before PR #2344' },
       { name: "Together AI", versions: '"eos" (openai-dotnet PR #267)' },
     ],
@@ -401,6 +426,7 @@ export const DEVIATIONS: readonly Deviation[] = [
     sources: [
       "Ollama issue #4357",
       "dstack PR #2229",
+      "SGLang issue #3912",
       "TGI issue #2296",
       "TGI PR #2344",
       "openai-dotnet PR #267",
@@ -411,7 +437,12 @@ export const DEVIATIONS: readonly Deviation[] = [
     rows: [CHAT_ALL],
     verdict: "WARN",
     summary: 'tool calls come back with an empty `id` (`""`)',
-    implementations: [{ name: "LM Studio", versions: "2025 (bug tracker issue #830)" }],
+    implementations: [
+      {
+        name: "LM Studio",
+        versions: "2025–2026 (bug tracker issue #830, open; thane-ai-agent PR #1396, August 2026)",
+      },
+    ],
     docs: "docs/deviations.md#tool-call-empty-id",
     detect: hasEmptyToolCallId,
     why: "openai-node keeps the empty id (measured with openai 6.49.0) and agent frameworks now synthesise one (pydantic-ai PR #1892, Vercel AI PR #19091, LangChain PR #29921); older clients broke (openai-dotnet issue #428, fixed by PR #429), and with parallel calls the results cannot be matched to their calls.",
@@ -419,6 +450,7 @@ export const DEVIATIONS: readonly Deviation[] = [
       'A tool call in a JSON body has `id: ""`, or no delta of a streamed tool call carried a non-empty id.',
     sources: [
       "LM Studio bug tracker issue #830",
+      "thane-ai-agent PR #1396",
       "openai-dotnet issue #428",
       "pydantic-ai PR #1892",
       "Vercel AI PR #19091",
@@ -540,6 +572,20 @@ export const DEVIATIONS: readonly Deviation[] = [
         name: "Ollama",
         versions: "registers /v1/audio/transcriptions, not /v1/audio/translations (v0.33 route table)",
       },
+      {
+        name: "LiteLLM",
+        versions:
+          "proxy registers /v1/audio/transcriptions and /v1/audio/speech, not translations (issue #38012, open)",
+      },
+      {
+        name: "LocalAI",
+        versions:
+          "registers /v1/audio/transcriptions (with a `translate` form field), not /v1/audio/translations",
+      },
+      {
+        name: "SGLang",
+        versions: "http_server.py registers /v1/audio/transcriptions, not /v1/audio/translations",
+      },
     ],
     docs: "docs/deviations.md#translations-folded",
     detect: (obs) => {
@@ -561,6 +607,9 @@ export const DEVIATIONS: readonly Deviation[] = [
     sources: [
       "llama.cpp tools/server/server.cpp (route table)",
       "Ollama server/routes.go (route table)",
+      "LiteLLM issue #38012",
+      "LocalAI core/http/routes/openai.go (route table) and core/http/endpoints/openai/transcription.go (translate field)",
+      "SGLang python/sglang/srt/entrypoints/http_server.py (route table)",
       "OpenAI API reference: createTranslation (always English)",
     ],
   },
@@ -598,8 +647,17 @@ export const DEVIATIONS: readonly Deviation[] = [
         versions: 'before v0.10.1: flat {object: "error", message, …} (issue #12886, PR #22099)',
       },
       { name: "LiteLLM", versions: 'proxy, FastAPI {"detail": …} on unknown routes (issue #13128)' },
-      { name: "SGLang", versions: "top-level error on /v1/responses before PR #9624" },
+      {
+        name: "SGLang",
+        versions:
+          'flat {object: "error", message, …} on non-streamed errors, v0.5.16 (issue #33504; fix PR #33534 open); top-level error on /v1/responses before PR #9624',
+      },
       { name: "Ollama", versions: 'plain-text "404 page not found" on unknown routes (issue #6422)' },
+      {
+        name: "TabbyAPI",
+        versions:
+          'FastAPI {"detail": …} for router errors and every HTTPException but context-length errors (current)',
+      },
     ],
     docs: "docs/deviations.md#error-not-envelope",
     detect: (obs) => {
@@ -616,7 +674,10 @@ export const DEVIATIONS: readonly Deviation[] = [
       "vLLM PR #22099 (released in v0.10.1)",
       "LiteLLM issue #13128",
       "SGLang PR #9624",
+      "SGLang issue #33504",
+      "SGLang PR #33534 (open)",
       "Ollama issue #6422",
+      "tabbyAPI endpoints/server.py and common/errors.py (only ContextLengthHTTPException gets the envelope)",
       "autogen PR #757",
     ],
   },
@@ -648,14 +709,21 @@ export const DEVIATIONS: readonly Deviation[] = [
     verdict: "FAIL",
     summary: 'answers 200 with an error body ({"error": …}) instead of an error status',
     implementations: [
-      { name: "LM Studio", versions: "unknown routes, 0.3.14 to 0.4.17 (issues #618, #2085)" },
+      {
+        name: "LM Studio",
+        versions: "unknown routes, 0.3.14 to 0.4.17 and later (issues #618, #1323, #2085, open)",
+      },
     ],
     docs: "docs/deviations.md#error-with-200",
     detect: errorOnlyBody,
     explains: () => true,
     why: "Clients take the 200 as success; openai-node returns {error: …} typed as the requested object and callers crash on missing fields, and existence probes wrongly see the route as present.",
     detection: "A 2xx body whose only key is a non-null `error`.",
-    sources: ["LM Studio bug tracker issue #618", "LM Studio bug tracker issue #2085"],
+    sources: [
+      "LM Studio bug tracker issue #618",
+      "LM Studio bug tracker issue #1323",
+      "LM Studio bug tracker issue #2085",
+    ],
   },
 ];
 

@@ -133,6 +133,120 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/moderations",
     ],
   },
+  "lm-studio": {
+    implementation: "LM Studio",
+    past: {},
+    // LM Studio docs "OpenAI Compatibility Endpoints": GET /v1/models, POST /v1/responses, /v1/chat/completions,
+    // /v1/embeddings, /v1/completions (the server's startup log lists the same, lms issue #425). Anything else is
+    // an unknown route, which LM Studio answers 200 {"error": …} (error-with-200), not 404. Whether
+    // /v1/models/{model} is served is not documented, so it is not listed (see the page's "Not modelled").
+    missing: [
+      "/v1/audio/speech",
+      "/v1/audio/transcriptions",
+      "/v1/audio/translations",
+      "/v1/images/generations",
+      "/v1/images/edits",
+      "/v1/images/variations",
+      "/v1/videos",
+      "/v1/videos/{id}",
+      "/v1/videos/{id}/content",
+      "/v1/files",
+      "/v1/fine_tuning/jobs",
+      "/v1/batches",
+      "/v1/moderations",
+    ],
+  },
+  litellm: {
+    implementation: "LiteLLM",
+    past: {
+      "model-retrieve-404": "the catalog names only the proxy before the fix for issue #13128 (closed)",
+      "chunk-id-changes":
+        "one id per stream since PR #1572 (Jan 2024); an OpenAI-compatible backend's chunk id is kept (issue #38098), and the generic path pinned by PR #38106 (Aug 2026)",
+      "float-created":
+        "v1.41.15 (issue #4654); `created` is coerced to an integer since PR #11971 (June 2025)",
+      "speech-wrong-audio-type": "fixed by PR #38798",
+    },
+    // The proxy fronting an OpenAI-compatible backend: route modules for chat, completions, responses, embeddings,
+    // images, audio, videos, files, batches, fine-tuning and moderations. litellm/proxy/image_endpoints/endpoints.py
+    // registers generations and edits only. Translations is a deviation (issue #38012), not listed here.
+    missing: ["/v1/images/variations"],
+  },
+  localai: {
+    implementation: "LocalAI",
+    past: {
+      "missing-object":
+        "v1.9.1 (issue #648); stream chunks carry `object` (core/http/endpoints/openai/chat_emit.go)",
+      "missing-index": "fixed by PR #790 (v1.22.0): `choices[].index` is no longer omitempty",
+      "stream-usage-every-chunk":
+        "fixed by PR #9815 (v4.2.5): usage only on a trailing chunk, with include_usage",
+      "missing-chunk-finish-reason":
+        "fixed by PR #1745 (v2.10.0): `finish_reason: null` is no longer omitted",
+      "stream-missing-index": "2023 (issue #1194); chunks carry `index` since (v2.8.2 log in issue #1744)",
+    },
+    // LocalAI core/http/routes/openai.go (models, chat, completions, embeddings, moderations, audio
+    // transcriptions and speech, images generations/inpainting/upscale), openresponses.go (/v1/responses) and
+    // localai.go (its own /video, /api/fine-tuning/*). /v1/models/{model} and translations are deviations.
+    missing: [
+      "/v1/images/edits",
+      "/v1/images/variations",
+      "/v1/videos",
+      "/v1/videos/{id}",
+      "/v1/videos/{id}/content",
+      "/v1/files",
+      "/v1/fine_tuning/jobs",
+      "/v1/batches",
+    ],
+  },
+  sglang: {
+    implementation: "SGLang",
+    past: {
+      "stream-no-usage":
+        "mid-2024 (issue #954); serving_chat.py sends a usage chunk when include_usage is set",
+      "stream-usage-every-chunk": "only with the opt-in stream_options.continuous_usage_stats (PR #12241)",
+      "chunk-id-changes":
+        "usage chunk of /v1/completions in early 2025 (PR #3760); serving_completions.py gives every chunk the request id",
+      "finish-reason-nonstandard":
+        '"" in v0.4.3.post2 (issue #3912); serving_chat.py sends null until a final stop/length/tool_calls chunk',
+    },
+    // SGLang python/sglang/srt/entrypoints/http_server.py: /v1/models, /v1/models/{model}, completions, chat,
+    // embeddings, responses, audio transcriptions (plus its own /generate, /v1/rerank, /v1/score …); no speech,
+    // images, videos, files, batches, fine-tuning or moderations. Translations is a deviation, not listed here.
+    missing: [
+      "/v1/audio/speech",
+      "/v1/images/generations",
+      "/v1/images/edits",
+      "/v1/images/variations",
+      "/v1/videos",
+      "/v1/videos/{id}",
+      "/v1/videos/{id}/content",
+      "/v1/files",
+      "/v1/fine_tuning/jobs",
+      "/v1/batches",
+      "/v1/moderations",
+    ],
+  },
+  tabbyapi: {
+    implementation: "TabbyAPI",
+    past: {},
+    // tabbyAPI endpoints/OAI/router.py (POST /v1/completions, /v1/chat/completions, /v1/embeddings) and
+    // endpoints/core/router.py (GET /v1/models, model/LoRA/template management). /v1/models/{model} is a deviation.
+    missing: [
+      "/v1/responses",
+      "/v1/audio/speech",
+      "/v1/audio/transcriptions",
+      "/v1/audio/translations",
+      "/v1/images/generations",
+      "/v1/images/edits",
+      "/v1/images/variations",
+      "/v1/videos",
+      "/v1/videos/{id}",
+      "/v1/videos/{id}/content",
+      "/v1/files",
+      "/v1/fine_tuning/jobs",
+      "/v1/batches",
+      "/v1/moderations",
+    ],
+  },
 };
 
 /** The quirk ids a profile imitates: the catalog's deviations for the implementation, minus its `past`. */
