@@ -152,8 +152,8 @@ const ROUTER_200_DEPENDENTS: Readonly<Record<string, readonly [Status, string]>>
   "/v1/videos/{id}": ["SKIP", "POST /v1/videos created no job to poll"],
   "/v1/videos/{id}/content": ["SKIP", "no job to download"],
   "client:openai-node/audio.speech": [
-    "PASS",
-    "the SDK hands back the 200 body as binary without looking at it",
+    "FAIL",
+    "the SDK hands back the 200 error body as binary; its bytes are not audio",
   ],
   "client:openai-node/audio.transcriptions": ["FAIL", "the 200 error body has no `text`"],
   "client:openai-node/images.generate": ["FAIL", "the 200 error body has no images"],

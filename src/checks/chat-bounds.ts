@@ -101,34 +101,64 @@ const maxTokens: Check = async (ctx) => {
   );
 };
 
-const STOP = "5";
+const STOP_PROMPT = "Count from 1 to 10, separated by spaces.";
 
+/** A word from early in the unstopped answer: cutting there leaves a non-empty prefix to compare. */
+function pickStop(text: string): string | undefined {
+  const words = text.split(/\s+/).filter((w) => /^[\p{L}\p{N}]+$/u.test(w));
+  return words[Math.min(2, words.length - 1)];
+}
+
+/**
+ * Two requests at temperature 0: the answer without `stop`, then with a word of that answer as the stop sequence.
+ * A fixed stop string would pass vacuously whenever the model never says it; this one is certain to come up.
+ */
 const stop: Check = async (ctx) => {
   const start = await startC(ctx);
   if (start.skip) return start.skip;
-  const json = {
-    model: start.model,
-    messages: userMessage("Count from 1 to 10, separated by spaces."),
-    stop: [STOP],
-    max_tokens: 48,
-  };
-  const { outcome, body } = await postChat(ctx, json);
+  const base = { model: start.model, messages: userMessage(STOP_PROMPT), max_tokens: 48, temperature: 0 };
+  const free = await postChat(ctx, base);
+  if (!free.body) return settle(free.outcome, []);
+  const text = firstChoice(free.body)?.message?.content;
+  const word = typeof text === "string" ? pickStop(text) : undefined;
+  if (typeof text !== "string" || !word) {
+    return settle(free.outcome, [
+      modelBehaviour(
+        "/choices/0/message/content",
+        "an answer with words to stop at",
+        excerpt(text),
+        "the answer has no word to use as a stop sequence",
+      ),
+    ]);
+  }
+  const { outcome, body } = await postChat(ctx, { ...base, stop: [word] });
   if (!body) return settle(outcome, []);
   const content = firstChoice(body)?.message?.content;
-  if (typeof content === "string" && content.includes(STOP)) {
+  const expected = text.slice(0, text.indexOf(word));
+  if (typeof content === "string" && content.includes(word)) {
     return settle(outcome, [
       modelBehaviour(
         "/choices/0/message/content",
-        `no "${STOP}" (stop sequence)`,
+        `no "${word}" (stop sequence)`,
         excerpt(content),
-        `the output contains the stop sequence "${STOP}": ${excerpt(content)}`,
+        `stop not honoured: the output contains the stop sequence "${word}": ${excerpt(content)}`,
+      ),
+    ]);
+  }
+  if (typeof content !== "string" || content.trim() !== expected.trim()) {
+    return settle(outcome, [
+      modelBehaviour(
+        "/choices/0/message/content",
+        excerpt(expected),
+        excerpt(content),
+        `inconclusive: the answer changed between two temperature-0 requests (${excerpt(content)})`,
       ),
     ]);
   }
   return settle(
     outcome,
     [],
-    `${outcome.httpStatus} · output ends before the stop sequence (finish_reason ${String(firstChoice(body)?.finish_reason)})`,
+    `${outcome.httpStatus} · output cut before "${word}" (finish_reason ${String(firstChoice(body)?.finish_reason)})`,
   );
 };
 

@@ -5,7 +5,7 @@
 import OpenAI, { toFile } from "openai";
 import { PROMPT } from "../checks/chat.js";
 import { excerpt, FORCE_TOOL, TOOL_NAME, TOOL_PROMPT, WEATHER_TOOL } from "../checks/chat-depth.js";
-import { silentWav } from "../fixtures/media.js";
+import { silentWav, sniffAudio } from "../fixtures/media.js";
 import { CLIENT_BASE_URL } from "../probe/fetch.js";
 import { judgeEmbedding } from "./judge.js";
 import {
@@ -120,8 +120,13 @@ const speech: ClientCall = async (env) => {
     input: "Hi.",
     response_format: "wav",
   });
-  const bytes = (await res.arrayBuffer()).byteLength;
-  return bytes > 0 ? pass(`${bytes} bytes of audio`) : fail("returned no audio bytes");
+  // The SDK hands back whatever came, so an error body with a 200 would "succeed": judge the bytes.
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  if (bytes.length === 0) return fail("returned no audio bytes");
+  const format = sniffAudio(bytes);
+  return format
+    ? pass(`${bytes.length} bytes of ${format} audio`)
+    : fail(`returned ${bytes.length} bytes that are not audio`);
 };
 
 const transcriptions: ClientCall = async (env) => {

@@ -269,8 +269,13 @@ export async function startFake(options: FakeOptions = {}): Promise<ScriptedServ
         ),
       );
     }
-    if (Array.isArray(req.stop))
-      return json(res, 200, completion({ content: disobedient ? "1 2 3 4 5 6 7 8 9 10" : "1 2 3 4 " }));
+    if (JSON.stringify(req.messages ?? "").includes("Count from 1 to 10")) {
+      // Counts, and honours a stop sequence by cutting before its first occurrence (unless disobedient).
+      const full = "1 2 3 4 5 6 7 8 9 10";
+      const stop = Array.isArray(req.stop) && typeof req.stop[0] === "string" ? req.stop[0] : undefined;
+      const cut = stop && !disobedient && full.includes(stop) ? full.slice(0, full.indexOf(stop)) : full;
+      return json(res, 200, completion({ content: cut }));
+    }
     if (req.n === 2 && !has("ignore-n")) {
       const body = completion({ content: TEXT });
       body.choices.push({ ...body.choices[0]!, index: 1 });
