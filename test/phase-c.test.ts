@@ -407,7 +407,10 @@ describe("a disobedient model on a protocol-correct server", () => {
     }
     assert.match(byId(report, "/v1/chat/completions[tools]").detail, /did not call the forced tool/);
     assert.match(byId(report, "/v1/chat/completions[json_object]").detail, /content is not JSON/);
-    assert.match(byId(report, "/v1/chat/completions[stop]").detail, /stop not honoured: .*contains the stop sequence "3"/);
+    assert.match(
+      byId(report, "/v1/chat/completions[stop]").detail,
+      /stop not honoured: .*contains the stop sequence "3"/,
+    );
     assert.match(
       byId(report, "/v1/chat/completions[seed]").detail,
       /same seed and temperature 0 gave different outputs/,
