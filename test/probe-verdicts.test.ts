@@ -203,3 +203,14 @@ test("a catch-all deviation on an absent route is listed but does not replace th
     await server.close();
   }
 });
+
+test("a 404 counts as 'the route exists' only when it complains about the model", async () => {
+  const { mentionsModel } = await import("../src/probe/existence.js");
+  const says = (text: string) => mentionsModel(new TextEncoder().encode(text));
+  assert.ok(says('{"error":{"message":"model \\"\\" not found, try pulling it first"}}'));
+  assert.ok(says('{"error":{"message":"The model `x` does not exist","code":"model_not_found"}}'));
+  assert.ok(says("unknown model: x"));
+  assert.ok(!says("404 page not found"));
+  assert.ok(!says('{"detail":"Not Found"}'));
+  assert.ok(!says("Cannot POST /v1/models/aioc-chat"), "an echoed URL is not a complaint");
+});

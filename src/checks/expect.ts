@@ -28,7 +28,11 @@ export function errorSummary(body: Uint8Array | undefined): string {
     if (err && typeof err === "object" && typeof (err as { message?: unknown }).message === "string") {
       return (err as { message: string }).message.slice(0, 120);
     }
-    if (typeof err === "string") return err.slice(0, 120);
+    if (typeof err === "string") {
+      // `{"error": "SyntaxError", "message": "…"}`: the tag alone says little.
+      const message = (parsed.value as { message?: unknown }).message;
+      return (typeof message === "string" && message !== err ? `${err}: ${message}` : err).slice(0, 120);
+    }
     const detail = (parsed.value as { detail?: unknown })?.detail;
     if (detail !== undefined) return JSON.stringify(detail).slice(0, 120);
   }

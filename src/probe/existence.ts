@@ -70,9 +70,16 @@ export function existenceVerdict(
   return undefined;
 }
 
+/**
+ * A complaint about the model ("model \"\" not found, try pulling it first", code model_not_found). A URL echoed
+ * back (`/v1/models/x`) or a bare "Not Found" is not one.
+ */
+const MODEL_COMPLAINT =
+  /model_not_found|\bmodel\b[^/\n]{0,60}?\b(not found|does not exist|unknown|invalid|required|missing|try pulling)|\b(unknown|invalid|missing|no such) model\b/i;
+
 /** A 404 that complains about the model means the route exists and rejected our (empty) request. */
-function mentionsModel(body: Uint8Array): boolean {
-  return /model/i.test(errorSummary(body));
+export function mentionsModel(body: Uint8Array): boolean {
+  return MODEL_COMPLAINT.test(new TextDecoder().decode(body.subarray(0, 4096)));
 }
 
 /** Phase A for POST rows: an empty JSON object; any of 2xx/400/405/413/415/422 proves the route exists. */

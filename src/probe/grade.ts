@@ -54,19 +54,20 @@ export function grade(row: Endpoint, outcome: Outcome): Graded {
       problems,
     };
   }
+  const warnings = unexplained.filter((p) => p.severity === "warn");
   const failing = matched.find((d) => d.verdict === "FAIL");
   const first = failing ?? matched[0];
   if (first) {
     const known = first.implementations.map((i) => i.name).join(", ");
     const detail = `${first.summary}${known ? ` — known: ${known}` : ""}`;
+    // "+N more" counts every other finding: further deviations and warnings no deviation accounts for.
     return {
       status: failing ? "FAIL" : "WARN",
-      detail: withMore(detail, matched.length),
+      detail: withMore(detail, matched.length + warnings.length),
       deviations,
       problems,
     };
   }
-  const warnings = unexplained.filter((p) => p.severity === "warn");
   if (warnings.length > 0) {
     return {
       status: "WARN",
