@@ -289,6 +289,16 @@ const CASES: Case[] = [
       ),
   },
   {
+    id: "usage-chunk-with-choices",
+    row: "/v1/chat/completions[stream]",
+    outcome: () =>
+      runCheck(
+        "/v1/chat/completions[stream]",
+        // LiteLLM's synthetic usage chunk: a placeholder choice instead of choices: [] (issue #28735).
+        reply({ sse: [...chatStream().slice(0, 3), usageChunk({ choices: chunk({}).choices })] }),
+      ),
+  },
+  {
     id: "no-finish-reason",
     row: "/v1/chat/completions[stream]",
     outcome: () =>
@@ -350,6 +360,15 @@ const CASES: Case[] = [
       runCheck(
         "/v1/chat/completions[stream]",
         reply({ sse: chatStream().map((c, i) => ({ ...c, id: `chatcmpl-${i}` })) }),
+      ),
+  },
+  {
+    id: "stream-null-fields",
+    row: "/v1/chat/completions[stream]",
+    outcome: () =>
+      runCheck(
+        "/v1/chat/completions[stream]",
+        reply({ sse: chatStream().map((c) => ({ ...c, id: null, model: null, created: null })) }),
       ),
   },
   {
@@ -719,6 +738,51 @@ describe("grading with the catalog", () => {
       assert.equal(graded.detail, known ? `${d.summary} — known: ${known}` : d.summary);
     });
   }
+
+  test("usage-chunk-with-choices: the one usage chunk has choices; usage on every chunk is not it", () => {
+    const d = findDeviation("usage-chunk-with-choices")!;
+    const at = (frames: object[]) => observation({ frames, events: [] });
+    const placeholder = usageChunk({ choices: chunk({}).choices });
+    assert.equal(d.detect(at([...chatStream().slice(0, 3), placeholder]), []), true);
+    // Usage merged into the finish chunk (no separate usage chunk) is the same defect.
+    assert.equal(d.detect(at([...chatStream().slice(0, 2), chunk({}, "stop", { usage })]), []), true);
+    assert.equal(d.detect(at(chatStream()), []), false);
+    const everyChunk = chatStream().map((c) => ({ ...c, usage }));
+    assert.equal(d.detect(at(everyChunk), []), false, "stream-usage-every-chunk's business");
+    const finding: Problem = {
+      pointer: "stream/3/choices",
+      expected: "[] in the usage chunk",
+      got: "array(1)",
+      severity: "warn",
+    };
+    assert.equal(d.explains!(finding), true, "the stream-forensics finding (src/checks/forensics-chat.ts)");
+  });
+
+  test("stream-null-fields explains exactly the chunk schema's null findings on id, model and created", async () => {
+    const d = findDeviation("stream-null-fields")!;
+    const outcome = await runCheck(
+      "/v1/chat/completions[stream]",
+      reply({ sse: chatStream().map((c) => ({ ...c, id: null, model: null, created: null })) }),
+    );
+    const explained = outcome.problems.filter((p) => d.explains!(p));
+    assert.deepEqual(explained.map((p) => p.pointer.split("/").at(-1)).sort(), ["created", "id", "model"]);
+    assert.deepEqual(
+      explained.map((p) => p.expected),
+      explained.map((p) => (p.pointer.endsWith("created") ? "integer" : "string")),
+    );
+    assert.equal(explained.length, outcome.problems.length, "nothing else is reported");
+    const problem = (pointer: string, got: string): Problem => ({
+      pointer,
+      expected: "string",
+      got,
+      severity: "fail",
+    });
+    assert.equal(d.explains!(problem("stream/1/model", "number")), false, "a wrong type is not null");
+    assert.equal(d.explains!(problem("stream/1/choices/0/delta/content", "null")), false);
+    assert.equal(d.explains!(problem("/model", "null")), false, "a JSON body is not a stream chunk");
+    const omitted = observation({ frames: chatStream().map((c) => without(c, "model")), events: [] });
+    assert.equal(d.detect(omitted, []), false, "an omitted field is missing-*, not null");
+  });
 
   test("a Responses stream without [DONE] is never flagged", async () => {
     const outcome = await runCheck("/v1/responses[stream]", reply({ sse: responsesStream(), done: false }));

@@ -66,6 +66,7 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
   "missing-index": { rows: CHAT_BODIES },
   "stream-no-usage": { rows: [CHAT_STREAM, CHAT_FORENSICS] },
   "stream-usage-every-chunk": { rows: [CHAT_STREAM, CHAT_FORENSICS] },
+  "usage-chunk-with-choices": { rows: [CHAT_STREAM, CHAT_FORENSICS] },
   "no-finish-reason": {
     rows: [CHAT_STREAM, CHAT_FORENSICS],
     consequences: {
@@ -96,6 +97,9 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
     },
   },
   "chunk-id-changes": {
+    rows: [CHAT_STREAM, COMPLETIONS_STREAM, TOOLS_STREAM, CHAT_FORENSICS, COMPLETIONS_FORENSICS],
+  },
+  "stream-null-fields": {
     rows: [CHAT_STREAM, COMPLETIONS_STREAM, TOOLS_STREAM, CHAT_FORENSICS, COMPLETIONS_FORENSICS],
   },
   "finish-reason-nonstandard": {

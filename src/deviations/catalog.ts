@@ -122,6 +122,11 @@ const nonStandardFinish = (p: Problem) =>
   (p.expected.startsWith("one of") || p.expected === "null");
 const floatCreated = (p: Problem) =>
   field(p.pointer) === "created" && p.expected === "integer" && p.got.startsWith("number");
+/** The stream-forensics finding on the include_usage chunk's choices (src/checks/forensics-chat.ts). */
+const usageChunkChoices = (p: Problem) => p.expected === "[] in the usage chunk";
+/** A chunk schema type finding: a chunk-level `id`, `model` or `created` that is null. */
+const nullChunkField = (p: Problem) =>
+  p.got === "null" && /^stream\/\d+\/(id|model|created)$/.test(p.pointer);
 /** The error checks' finding for a body that is not the envelope (src/checks/error-response.ts). */
 const envelopeFinding = (p: Problem) =>
   p.pointer === "body" && p.severity === "warn" && p.expected.includes("error envelope");
@@ -298,6 +303,42 @@ export const DEVIATIONS: readonly Deviation[] = [
     ],
   },
   {
+    id: "usage-chunk-with-choices",
+    rows: [...CHAT_STREAMS, ...COMPLETIONS_STREAMS],
+    verdict: "WARN",
+    summary: "the include_usage chunk carries a non-empty `choices` array instead of `choices: []`",
+    implementations: [
+      {
+        name: "LiteLLM",
+        versions:
+          "proxy, synthetic usage chunk with a placeholder choice (issues #8450 and #28735, closed stale; fix PRs #8751 and #28738 closed unmerged, #28736 open)",
+      },
+      { name: "mlx-dspark", versions: "before issue #37 was closed (2026)" },
+    ],
+    docs: "docs/deviations.md#usage-chunk-with-choices",
+    detect: (obs) => {
+      const withUsage = chunks(obs).filter((c) => isObject(c.usage));
+      const only = withUsage.length === 1 ? withUsage[0]! : undefined;
+      return !!only && Array.isArray(only.choices) && only.choices.length > 0;
+    },
+    explains: usageChunkChoices,
+    why: "The text is intact and the official SDKs cope: openai-node's ChatCompletionStream merges the placeholder into the choice it already has (empty delta, finish_reason null change nothing; measured with openai 6.49.0, the client:openai-node/chat.stream row passes against dev:usage-chunk-with-choices), and openai-java's ChatCompletionAccumulator returns on a chunk with usage before reading its choices. Clients that recognise the usage chunk by `choices: []` mis-handle it: LiteLLM PR #28736 reports LangChain.js and Dify treating it as both a content and a usage event (tokens double-counted), OpenLIT issue #878 an OpenTelemetry export error on its null finish_reason, and mlx-dspark issue #37 a LiteLLM proxy that no longer sees the usage chunk and recomputes usage itself.",
+    detection:
+      "Exactly one stream chunk carries a `usage` object and its `choices` array is non-empty (OpenAI's include_usage chunk has choices: []; usage on many chunks is stream-usage-every-chunk).",
+    sources: [
+      "LiteLLM issue #8450",
+      "LiteLLM issue #28735",
+      "LiteLLM PR #8751",
+      "LiteLLM PR #28736",
+      "LiteLLM PR #28738",
+      "mlx-dspark issue #37",
+      "OpenLIT issue #878",
+      "OpenAI API reference: stream_options.include_usage",
+      "openai-node src/lib/ChatCompletionStream.ts",
+      "openai-java ChatCompletionAccumulator.kt",
+    ],
+  },
+  {
     id: "no-finish-reason",
     rows: CHAT_STREAMS,
     verdict: "FAIL",
@@ -401,6 +442,29 @@ export const DEVIATIONS: readonly Deviation[] = [
       "SGLang PR #3760",
       "Foundry Local issue #221",
       "openai-go streamaccumulator.go (preflightChunk)",
+    ],
+  },
+  {
+    id: "stream-null-fields",
+    rows: [...CHAT_STREAMS, ...COMPLETIONS_STREAMS],
+    verdict: "FAIL",
+    summary: "stream chunks carry `id`, `model` or `created` as null",
+    implementations: [
+      { name: "Foundry Local", versions: '"model": null on every chat chunk, June 2025 (issue #144)' },
+    ],
+    docs: "docs/deviations.md#stream-null-fields",
+    detect: (obs) =>
+      isStreamObservation(obs) &&
+      chunks(obs).some((c) => c.id === null || c.model === null || c.created === null),
+    explains: nullChunkField,
+    why: "The official Java SDK breaks: openai-java's ChatCompletionAccumulator.accumulate reads chunk.id(), chunk.created() and chunk.model() as required fields, and a JSON null there throws OpenAIInvalidDataException (\"`model` is null\", core/Values.kt getRequired); Spring AI's ChunkMerger calls the same accessors (issue #6928 reports the exception for chunks that omit id or model). openai-node copes (its stream helper copies the null through and only compares truthy ids; measured with openai 6.49.0, the client:openai-node/chat.stream row passes against dev:stream-null-fields) and the Vercel AI SDK's chunk schema declares the three fields nullish.",
+    detection:
+      "A stream chunk has `id`, `model` or `created` set to null; the chunk schema's type findings on those fields (got null) are what it accounts for.",
+    sources: [
+      "Foundry Local issue #144",
+      "openai-java ChatCompletionAccumulator.kt and core/Values.kt (getRequired)",
+      "spring-ai issue #6928",
+      "openai-node src/lib/ChatCompletionStream.ts",
     ],
   },
   {

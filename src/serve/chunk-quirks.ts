@@ -39,6 +39,16 @@ function choice(raw: unknown, quirks: Quirks, dialect: Dialect, streamed: boolea
   return c;
 }
 
+/** The include_usage chunk: a usage object and `choices: []`. */
+const isUsageChunk = (body: Json) =>
+  isObject(body.usage) && Array.isArray(body.choices) && body.choices.length === 0;
+
+/** The empty choice LiteLLM's synthetic usage chunk carries (issue #28735). */
+const placeholder = (dialect: Dialect): Json =>
+  dialect === "chat"
+    ? { index: 0, delta: {}, logprobs: null, finish_reason: null }
+    : { index: 0, text: "", logprobs: null, finish_reason: null };
+
 function reshape(body: Json, quirks: Quirks, dialect: Dialect, streamed: boolean): Json {
   const out: Json = { ...body };
   if (streamed && quirks.has("chunk-id-changes") && typeof out.id === "string") {
@@ -47,6 +57,9 @@ function reshape(body: Json, quirks: Quirks, dialect: Dialect, streamed: boolean
   if (streamed && quirks.has("missing-created")) delete out.created;
   if (quirks.has("float-created") && typeof out.created === "number") out.created += 0.25;
   if (streamed && quirks.has("missing-object")) delete out.object;
+  if (streamed && quirks.has("stream-null-fields")) out.model = null;
+  if (streamed && quirks.has("usage-chunk-with-choices") && isUsageChunk(out))
+    out.choices = [placeholder(dialect)];
   if (Array.isArray(out.choices)) out.choices = out.choices.map((c) => choice(c, quirks, dialect, streamed));
   return out;
 }

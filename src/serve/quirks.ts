@@ -27,11 +27,14 @@ export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
   "stream-no-usage": "stream_options.include_usage is ignored: no usage chunk, no `usage: null`",
   "stream-usage-every-chunk":
     "with include_usage, every chat chunk carries a usage object, not only the last",
+  "usage-chunk-with-choices":
+    "the include_usage chunk carries a placeholder choice (empty delta, finish_reason null), as LiteLLM's does",
   "no-finish-reason": "chat stream chunks never carry a finish_reason (always null)",
   "missing-chunk-finish-reason": "stream chunks omit `finish_reason` instead of sending null",
   "stream-missing-index": "stream chunks omit `choices[].index`",
   "stream-missing-role": 'no chat delta carries `role: "assistant"`',
   "chunk-id-changes": "every chat/completions stream chunk gets a new `id`",
+  "stream-null-fields": "chat/completions stream chunks carry `model: null`",
   "finish-reason-nonstandard": 'finish_reason "stop" is sent as "eos_token" (chat and completions)',
   "tool-call-empty-id": 'chat tool calls carry `id: ""` (plain and streamed)',
   "float-created": "chat and completions `created` is a float (seconds + 0.25)",
