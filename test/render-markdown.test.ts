@@ -25,11 +25,11 @@ describe("renderMarkdown", () => {
       const at = md.indexOf(`## ${GROUP_TITLES[group]}`);
       assert.ok(at >= 0 || md.includes(`## ${title}`), `section for ${group}`);
     }
-    const headers = md.split("\n").filter((l) => l === "| Status | Endpoint | Detail | Latency |");
+    const headers = md.split("\n").filter((l) => l === "| Status | Endpoint | Check | Detail | Latency |");
     assert.equal(headers.length, groups.length);
     const rows = tableLines(md).filter((l) => /^\| [✔▲✖○] (PASS|WARN|FAIL|SKIP) \|/.test(l));
     assert.equal(rows.length, report.results.length);
-    for (const row of rows) assert.equal(cells(row).length, 4, row);
+    for (const row of rows) assert.equal(cells(row).length, 5, row);
     assert.ok(rows.some((l) => l.includes("`/v1/chat/completions[stream]`") && l.includes("TTFT 212 ms")));
   });
 

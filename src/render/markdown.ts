@@ -24,8 +24,14 @@ function latencyCell(r: Result): string {
 
 function resultTable(results: readonly Result[]): string[] {
   return table(
-    ["Status", "Endpoint", "Detail", "Latency"],
-    results.map((r) => [statusLabel(r.status), markdownCode(r.id), escapeMarkdown(r.detail), latencyCell(r)]),
+    ["Status", "Endpoint", "Check", "Detail", "Latency"],
+    results.map((r) => [
+      statusLabel(r.status),
+      markdownCode(r.id),
+      `${r.kind} · ${r.label}`,
+      escapeMarkdown(r.detail),
+      latencyCell(r),
+    ]),
   );
 }
 
