@@ -1,41 +1,13 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import type { Problem } from "../report/types.js";
 import { type Schema, SOURCE, SPEC_REQUIRED } from "./dsl.js";
+import { precompiled } from "./precompiled.js";
 import { type ShapeName, shapes } from "./schemas.js";
 
-let ajv: Ajv2020 | undefined;
-const compiled = new Map<ShapeName, ValidateFunction>();
-
-function instance(): Ajv2020 {
-  if (ajv) return ajv;
-  ajv = new Ajv2020({ allErrors: true, strict: false, validateSchema: false });
-  ajv.addKeyword({ keyword: SOURCE, schemaType: "string" });
-  ajv.addKeyword({
-    keyword: SPEC_REQUIRED,
-    type: "object",
-    schemaType: "array",
-    errors: true,
-    validate: function specRequired(fields: string[], data: Record<string, unknown>) {
-      const missing = fields.filter((f) => !(f in data));
-      (specRequired as { errors?: Partial<ErrorObject>[] }).errors = missing.map((field) => ({
-        keyword: SPEC_REQUIRED,
-        message: `must have spec-required property '${field}'`,
-        params: { missingProperty: field },
-      }));
-      return missing.length === 0;
-    },
-  });
-  return ajv;
-}
-
-function validator(name: ShapeName): ValidateFunction {
-  let fn = compiled.get(name);
-  if (!fn) {
-    fn = instance().compile(shapes[name]);
-    compiled.set(name, fn);
-  }
-  return fn;
-}
+// The bundle carries validators generated at build time, so it never compiles a shape; unbundled runs (tsx)
+// compile each on first use.
+const compileShape = precompiled ? undefined : (await import("./compile.js")).compileShape;
+const validator = (name: ShapeName): ValidateFunction => precompiled?.[name] ?? compileShape!(name);
 
 /** Renders a JSON pointer as the path a person reads: `/choices/0/message` → `choices[0].message`. */
 export function fieldPath(pointer: string): string {
@@ -106,7 +78,11 @@ function toProblem(err: ErrorObject, data: unknown, root: Schema): Problem | und
 
 /** Validates a parsed JSON body against a canonical shape; returns field-level problems (empty when valid). */
 export function validateShape(name: ShapeName, data: unknown): Problem[] {
-  const fn = validator(name);
+  return problemsOf(validator(name), name, data);
+}
+
+/** validateShape with a given validator for the shape (the precompiled-equivalence test runs both kinds). */
+export function problemsOf(fn: ValidateFunction, name: ShapeName, data: unknown): Problem[] {
   if (fn(data)) return [];
   const seen = new Set<string>();
   const problems: Problem[] = [];
