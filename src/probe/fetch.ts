@@ -78,7 +78,7 @@ export function fetchVia(http: RowHttp): typeof fetch {
       if (name === "content-encoding" || name === "content-length" || name === "transfer-encoding") continue;
       headers.set(name, value);
     }
-    // The transport builds bodies from fetch chunks, so they are backed by a plain ArrayBuffer.
+    // The transport builds bodies from node:http chunks, backed by plain ArrayBuffers (never shared memory).
     const body = NULL_BODY.has(res.status) ? null : (res.body as Uint8Array<ArrayBuffer>);
     return new Response(body, { status: res.status, headers });
   };
