@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT, UsageError } from "./cli/errors.js";
 import { Redactor } from "./cli/redact.js";
 import { defineDemo } from "./commands/demo.js";
+import { defineDeviations } from "./commands/deviations.js";
 import { defineGap } from "./commands/gap.js";
 import { defineMatrix } from "./commands/matrix.js";
 import { defineProbe } from "./commands/probe.js";
@@ -22,7 +23,7 @@ const program = new Command("aioc")
   .exitOverride();
 
 defineSpec(program);
-(await import("./commands/deviations.js")).defineDeviations(program);
+defineDeviations(program);
 defineServe(program);
 defineProbe(program);
 defineDemo(program);
