@@ -51,6 +51,29 @@ export function renderTable(report: Report, options: TableOptions): string {
     summaryLine(report.summary, report.durationMs, (s, text) =>
       report.summary[s] > 0 ? paint[s](text) : text,
     ),
+    ...absentHint(report).map((line) => c.dim(line)),
     "",
   ].join("\n");
+}
+
+/**
+ * Whole groups whose core rows are all absent (404) usually mean a server that serves one capability (a chat-only
+ * llama.cpp): say how to probe just what it serves, rather than leave a wall of FAILs unexplained.
+ */
+function absentHint(report: Report): string[] {
+  const absent = new Set<string>();
+  const present = new Set<string>();
+  for (const r of report.results) {
+    if (r.kind !== "core" || r.phase === "C" || r.id.startsWith("client:")) continue;
+    (r.status === "FAIL" && r.httpStatus === 404 && r.phase === "A" ? absent : present).add(r.group);
+  }
+  const groups = [...absent].filter((g) => !present.has(g));
+  if (groups.length === 0) return [];
+  const served = [...present].filter((g) => !absent.has(g));
+  const suggest = served.includes("chat") ? "chat" : served[0];
+  const them = groups.length > 1 ? "them" : "it";
+  const tip = suggest ? `; --group ${suggest} probes one group at a time` : "";
+  return [
+    `absent: every core row of ${groups.join(", ")} answered 404. If the server does not offer ${them}, these FAILs are expected${tip}.`,
+  ];
 }
