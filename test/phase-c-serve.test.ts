@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { ENDPOINTS } from "../src/catalog/endpoints.js";
-import { runProbe } from "../src/probe/run.js";
+import { BEHAVIOUR_REPEATS, runProbe } from "../src/probe/run.js";
 import { type RunningServer, startServer } from "../src/serve/server.js";
 
 const KEY = "sk-phase-c-serve-0123456789";
@@ -33,10 +33,12 @@ describe("Phase C against aioc serve", () => {
       assert.equal(r.requests, 0, r.id);
       assert.ok(r.metrics?.ttftMs !== undefined, `${r.id} measures TTFT`);
     }
-    assert.ok(
-      report.results.every((r) => r.requests <= 2),
-      "no row exceeds its budget of 2 requests",
-    );
+    // Behaviour rows run BEHAVIOUR_REPEATS times at deep depth; every run stays within 2 requests.
+    for (const r of report.results) {
+      const runs = r.label === "behaviour" && !r.id.endsWith("[seed]") ? BEHAVIOUR_REPEATS : 1;
+      assert.ok(r.requests <= 2 * runs, `${r.id}: ${r.requests} requests`);
+      if (runs > 1) assert.match(r.detail, /· 3\/3 runs passed$/, r.id);
+    }
     assert.ok(!JSON.stringify(report).includes(KEY));
   });
 });

@@ -214,3 +214,55 @@ test("a 404 counts as 'the route exists' only when it complains about the model"
   assert.ok(!says('{"detail":"Not Found"}'));
   assert.ok(!says("Cannot POST /v1/models/aioc-chat"), "an echoed URL is not a complaint");
 });
+
+test("deep depth repeats a behaviour row: a model that calls the tool 2 of 3 times is WARN '2/3 runs passed'", async () => {
+  let call = 0;
+  const toolCall = {
+    id: "call_1",
+    type: "function",
+    function: { name: "get_weather", arguments: '{"city":"x"}' },
+  };
+  const server = await startScripted({
+    "GET /v1/models": (_q, res) => json(res, 200, modelsList),
+    "/v1/chat/completions": (_q, res, body) => {
+      const req = body.length ? JSON.parse(body.toString()) : {};
+      if (!req.messages)
+        return json(res, 400, {
+          error: {
+            message: "messages required",
+            type: "invalid_request_error",
+            param: "messages",
+            code: null,
+          },
+        });
+      if (!req.tools) return json(res, 200, completion());
+      const calls = call++ % 3 !== 1;
+      const message = calls
+        ? { role: "assistant", content: null, refusal: null, tool_calls: [toolCall] }
+        : { role: "assistant", content: "It is sunny.", refusal: null };
+      return json(
+        res,
+        200,
+        completion({
+          choices: [{ index: 0, message, finish_reason: calls ? "tool_calls" : "stop", logprobs: null }],
+        }),
+      );
+    },
+  });
+  try {
+    const report = await runProbe({
+      baseUrl: server.url,
+      only: /\[tools\]$/,
+      timeoutMs: 3000,
+      concurrency: 2,
+      depth: "deep",
+      maxBodyBytes: 1 << 20,
+    });
+    const tools = byId(report, "/v1/chat/completions[tools]");
+    assert.equal(tools.status, "WARN");
+    assert.match(tools.detail, /\(model behaviour\) · 2\/3 runs passed$/);
+    assert.equal(tools.requests, 3);
+  } finally {
+    await server.close();
+  }
+});

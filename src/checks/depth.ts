@@ -29,6 +29,9 @@ export function finding(
   return { problem: { pointer, expected, got, severity }, detail };
 }
 
+/** Was this finding about what the model said (see modelBehaviour)? */
+export const isModelBehaviour = (p: Problem): boolean => p.got.endsWith(MODEL_BEHAVIOUR);
+
 /** What the model said, not what the server did: a warning, never a failure. */
 export function modelBehaviour(pointer: string, expected: string, got: string, detail: string): Finding {
   return finding("warn", pointer, expected, `${got} ${MODEL_BEHAVIOUR}`, `${detail} ${MODEL_BEHAVIOUR}`);

@@ -83,3 +83,20 @@ export function grade(row: Endpoint, outcome: Outcome): Graded {
     problems,
   };
 }
+
+/**
+ * One verdict for several runs of a behaviour row: a protocol FAIL in any run stands; otherwise the row PASSes
+ * only when every run did, and says how many did.
+ */
+export function combineRuns(runs: readonly Graded[]): Graded {
+  const n = runs.length;
+  const failed = runs.findIndex((r) => r.status === "FAIL");
+  if (failed >= 0) return { ...runs[failed]!, detail: `${runs[failed]!.detail} (run ${failed + 1} of ${n})` };
+  const skipped = runs.find((r) => r.status === "SKIP");
+  if (skipped) return skipped;
+  const passed = runs.filter((r) => r.status === "PASS").length;
+  const first = runs.find((r) => r.status !== "PASS") ?? runs[0]!;
+  const problems = [...new Map(runs.flatMap((r) => r.problems).map((p) => [JSON.stringify(p), p])).values()];
+  const deviations = [...new Map(runs.flatMap((r) => r.deviations).map((d) => [d.id, d])).values()];
+  return { ...first, detail: `${first.detail} · ${passed}/${n} runs passed`, problems, deviations };
+}

@@ -5,6 +5,7 @@
  */
 import pLimit from "p-limit";
 import { ENDPOINTS, type Endpoint } from "../catalog/endpoints.js";
+import { isModelBehaviour } from "../checks/depth.js";
 import { CHECKS } from "../checks/index.js";
 import { listedModelIds } from "../checks/models.js";
 import { UsageError } from "../cli/errors.js";
@@ -15,7 +16,7 @@ import { SPEC_SOURCE } from "../shapes/schemas.js";
 import { VERSION } from "../version.js";
 import { existenceVerdict, probeExistence } from "./existence.js";
 import { fetchVia } from "./fetch.js";
-import { grade } from "./grade.js";
+import { combineRuns, type Graded, grade } from "./grade.js";
 import { chooseModels, type ModelChoice } from "./models.js";
 import { type PlanOptions, selectRows, withDependencies } from "./plan.js";
 import { CountingHttp } from "./row-http.js";
@@ -117,6 +118,20 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   };
 }
 
+/**
+ * At deep depth a behaviour row runs three times, so a model that complies only sometimes is told apart from one
+ * that always or never does. ([seed] is itself a repeat.)
+ */
+export const BEHAVIOUR_REPEATS = 3;
+
+function worthRepeating(run: Graded): boolean {
+  return run.status === "PASS" || (run.status === "WARN" && run.problems.some(isModelBehaviour));
+}
+
+function repeatsAt(row: Endpoint, depth: ProbeOptions["depth"]): number {
+  return depth === "deep" && row.label === "behaviour" && !row.id.endsWith("[seed]") ? BEHAVIOUR_REPEATS : 1;
+}
+
 async function runRow(
   row: Endpoint,
   base: Omit<ProbeContext, "http" | "row" | "dependency" | "fetchFn">,
@@ -137,10 +152,19 @@ async function runRow(
   let outcome: Outcome;
   let existedWith: number | null = null;
   const needsPhaseA = row.method === "POST";
+  let repeats: Graded[] | undefined;
   if (row.phase === "C") {
     // Phase C builds on its base row, which already settled existence; its responses are judged by the check
     // alone (the auth rows, for one, expect the 401 that existence rules would turn into SKIP).
     outcome = await phaseB(ctx, row, opts, null);
+    if (repeatsAt(row, opts.depth) > 1) {
+      repeats = [grade(row, outcome)];
+      // Only the model's answer can vary between runs: stop at a protocol verdict (FAIL, SKIP, an unsupported
+      // feature) instead of paying for it again.
+      while (repeats.length < repeatsAt(row, opts.depth) && worthRepeating(repeats.at(-1)!)) {
+        repeats.push(grade(row, await phaseB(ctx, row, opts, null)));
+      }
+    }
   } else if (needsPhaseA) {
     const a = await probeExistence(http, row, ctx.authenticated);
     existedWith = a.status;
@@ -163,7 +187,7 @@ async function runRow(
     // Deviations may compare a row with the one it builds on (e.g. translations 404 while transcriptions work).
     outcome.observation.facts.dependencyStatus = (await dependency)?.httpStatus ?? null;
   }
-  const graded = grade(row, outcome);
+  const graded = repeats ? combineRuns(repeats) : grade(row, outcome);
   const result: Result = {
     id: row.id,
     path: row.path,
