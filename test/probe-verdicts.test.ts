@@ -1,5 +1,6 @@
 /** The prober's verdicts against purpose-built broken servers: each defect gets its documented status and detail. */
 import assert from "node:assert/strict";
+import type { ServerResponse } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { runProbe } from "../src/probe/run.js";
 import type { Report, Result } from "../src/report/types.js";
@@ -37,6 +38,16 @@ const chunk = (delta: object, finish: string | null = null) => ({
 
 const modelsList = { object: "list", data: [{ id: MODEL, object: "model", created, owned_by: "me" }] };
 
+/** The parsed chat request, or undefined after answering 400 (as OpenAI does) when it has no messages. */
+function chatRequest(res: ServerResponse, body: Buffer): Record<string, unknown> | undefined {
+  const req = body.length ? JSON.parse(body.toString()) : {};
+  if (req.messages) return req;
+  json(res, 400, {
+    error: { message: "messages required", type: "invalid_request_error", param: "messages", code: null },
+  });
+  return undefined;
+}
+
 function byId(report: Report, id: string): Result {
   const r = report.results.find((x) => x.id === id);
   assert.ok(r, `no result for ${id}`);
@@ -62,16 +73,8 @@ describe("a chat-only server with defects", () => {
     server = await startScripted({
       "GET /v1/models": (_q, res) => json(res, 200, modelsList),
       "/v1/chat/completions": (_q, res, body) => {
-        const req = body.length ? JSON.parse(body.toString()) : {};
-        if (!req.messages)
-          return json(res, 400, {
-            error: {
-              message: "messages required",
-              type: "invalid_request_error",
-              param: "messages",
-              code: null,
-            },
-          });
+        const req = chatRequest(res, body);
+        if (!req) return;
         if (req.stream)
           return sse(res, [chunk({ role: "assistant", content: "hi" }), chunk({}, "stop")], { done: false });
         return json(
@@ -225,16 +228,8 @@ test("deep depth repeats a behaviour row: a model that calls the tool 2 of 3 tim
   const server = await startScripted({
     "GET /v1/models": (_q, res) => json(res, 200, modelsList),
     "/v1/chat/completions": (_q, res, body) => {
-      const req = body.length ? JSON.parse(body.toString()) : {};
-      if (!req.messages)
-        return json(res, 400, {
-          error: {
-            message: "messages required",
-            type: "invalid_request_error",
-            param: "messages",
-            code: null,
-          },
-        });
+      const req = chatRequest(res, body);
+      if (!req) return;
       if (!req.tools) return json(res, 200, completion());
       const calls = call++ % 3 !== 1;
       const message = calls
