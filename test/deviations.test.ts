@@ -45,6 +45,24 @@ const completion = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+/** A completion whose only choice calls get_weather, with the given tool-call id. */
+const toolCallCompletion = (id: string) =>
+  completion({
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: null,
+          refusal: null,
+          tool_calls: [{ id, type: "function", function: { name: "get_weather", arguments: "{}" } }],
+        },
+        finish_reason: "tool_calls",
+        logprobs: null,
+      },
+    ],
+  });
+
 const chunk = (delta: object, finish: string | null = null, over: Record<string, unknown> = {}) => ({
   id: "chatcmpl-1",
   object: "chat.completion.chunk",
@@ -394,29 +412,7 @@ const CASES: Case[] = [
   {
     id: "tool-call-empty-id",
     row: "/v1/chat/completions",
-    outcome: () =>
-      runCheck(
-        "/v1/chat/completions",
-        reply({
-          json: completion({
-            choices: [
-              {
-                index: 0,
-                message: {
-                  role: "assistant",
-                  content: null,
-                  refusal: null,
-                  tool_calls: [
-                    { id: "", type: "function", function: { name: "get_weather", arguments: "{}" } },
-                  ],
-                },
-                finish_reason: "tool_calls",
-                logprobs: null,
-              },
-            ],
-          }),
-        }),
-      ),
+    outcome: () => runCheck("/v1/chat/completions", reply({ json: toolCallCompletion("") })),
   },
   {
     id: "float-created",
@@ -518,29 +514,7 @@ const CANONICAL: { name: string; row: string; outcome: () => Promise<Outcome> }[
   {
     name: "chat with a tool call",
     row: "/v1/chat/completions",
-    outcome: () =>
-      runCheck(
-        "/v1/chat/completions",
-        reply({
-          json: completion({
-            choices: [
-              {
-                index: 0,
-                message: {
-                  role: "assistant",
-                  content: null,
-                  refusal: null,
-                  tool_calls: [
-                    { id: "call_1", type: "function", function: { name: "get_weather", arguments: "{}" } },
-                  ],
-                },
-                finish_reason: "tool_calls",
-                logprobs: null,
-              },
-            ],
-          }),
-        }),
-      ),
+    outcome: () => runCheck("/v1/chat/completions", reply({ json: toolCallCompletion("call_1") })),
   },
   {
     name: "chat stream",
