@@ -1,10 +1,10 @@
 import type { Report, Result, Status } from "../report/types.js";
 import { STATUSES } from "../report/types.js";
-import { contentSecurityPolicy } from "./csp.js";
 import { escapeHtml as esc, jsonForScript } from "./escape.js";
 import { chips, resultRow } from "./html-row.js";
 import { HTML_SCRIPT } from "./html-script.js";
 import { HTML_STYLE } from "./html-style.js";
+import { htmlHead } from "./page.js";
 import { STATUS_SYMBOL, statusLabel } from "./status.js";
 import { collectDeviations, type DeviationUse, groupResults, modelPairs, summaryLine } from "./view.js";
 
@@ -100,16 +100,7 @@ export function renderHtml(report: Report): string {
     `${num(report.requests)} requests`,
     report.options.authenticated ? "authenticated" : "no API key",
   ];
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(HTML_STYLE, HTML_SCRIPT)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>aioc report: ${esc(report.target.name)}</title>
-<style>${HTML_STYLE}</style>
-</head>
+  return `${htmlHead(`aioc report: ${esc(report.target.name)}`, HTML_STYLE, HTML_SCRIPT)}
 <body data-filter="ALL">
 <div class="page">
 <header>

@@ -1,8 +1,8 @@
 import type { Report, Result, Status } from "../report/types.js";
-import { contentSecurityPolicy } from "./csp.js";
 import { escapeHtml as esc, escapeMarkdown, markdownCode } from "./escape.js";
 import { HTML_STYLE } from "./html-style.js";
 import { catalogOrder } from "./order.js";
+import { htmlHead } from "./page.js";
 import { STATUS_SYMBOL, statusLabel } from "./status.js";
 
 export type MatrixFormat = "markdown" | "html";
@@ -76,16 +76,7 @@ function htmlMatrix(ids: readonly string[], cols: readonly Column[]): string {
   const totals = cols
     .map((c, i) => `<td class="cell" data-column="${i}">${c.passed}/${c.byId.size}</td>`)
     .join("");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(MATRIX_STYLE)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>aioc matrix</title>
-<style>${MATRIX_STYLE}</style>
-</head>
+  return `${htmlHead("aioc matrix", MATRIX_STYLE)}
 <body>
 <div class="page">
 <h1>aioc matrix</h1>

@@ -15,3 +15,17 @@ export function contentSecurityPolicy(style: string, script?: string): string {
     "form-action 'none'",
   ].join("; ");
 }
+
+/** The shared `<head>` of aioc's self-contained pages (`title` already escaped), up to and including `</head>`. */
+export function htmlHead(title: string, style: string, script?: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(style, script)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>${title}</title>
+<style>${style}</style>
+</head>`;
+}
