@@ -21,29 +21,14 @@ import type { HttpOutcome, HttpRequest } from "../src/http/types.js";
 import { grade } from "../src/probe/grade.js";
 import type { Observation, Outcome, ProbeContext } from "../src/probe/types.js";
 import type { Problem } from "../src/report/types.js";
+import { CREATED, chatCompletion, MODEL } from "./helpers/payloads.js";
 
-const MODEL = "tiny-chat";
-const T = 1_700_000_000;
+const T = CREATED;
 const usage = { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 };
 
 // ── Canonical payloads (what OpenAI sends) ──────────────────────────────────────────────────────────
 
-const completion = (over: Record<string, unknown> = {}) => ({
-  id: "chatcmpl-1",
-  object: "chat.completion",
-  created: T,
-  model: MODEL,
-  choices: [
-    {
-      index: 0,
-      message: { role: "assistant", content: "hi", refusal: null },
-      finish_reason: "stop",
-      logprobs: null,
-    },
-  ],
-  usage,
-  ...over,
-});
+const completion = chatCompletion;
 
 /** A completion whose only choice calls get_weather, with the given tool-call id. */
 const toolCallCompletion = (id: string) =>

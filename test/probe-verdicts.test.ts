@@ -4,29 +4,11 @@ import type { ServerResponse } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { runProbe } from "../src/probe/run.js";
 import type { Report, Result } from "../src/report/types.js";
+import { CREATED, chatCompletion, MODEL } from "./helpers/payloads.js";
 import { json, type ScriptedServer, sse, startScripted } from "./helpers/scripted-server.js";
 
-const MODEL = "tiny-chat";
-const created = 1_700_000_000;
-
-function completion(overrides: Record<string, unknown> = {}) {
-  return {
-    id: "chatcmpl-1",
-    object: "chat.completion",
-    created,
-    model: MODEL,
-    choices: [
-      {
-        index: 0,
-        message: { role: "assistant", content: "hi", refusal: null },
-        finish_reason: "stop",
-        logprobs: null,
-      },
-    ],
-    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-    ...overrides,
-  };
-}
+const created = CREATED;
+const completion = chatCompletion;
 
 const chunk = (delta: object, finish: string | null = null) => ({
   id: "c1",
