@@ -1,6 +1,6 @@
 /**
  * The HTML report in a real browser: counts, filters, expandable rows, no network, no injected code.
- * Needs /usr/bin/chromium (Debian: `apt-get install -y chromium`); AIOC_SKIP_BROWSER=1 skips instead of failing.
+ * Needs /usr/bin/chromium (Debian's chromium; `npm test`'s pretest installs it as root); AIOC_SKIP_BROWSER=1 skips.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
