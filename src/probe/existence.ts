@@ -82,13 +82,37 @@ export function mentionsModel(body: Uint8Array): boolean {
   return MODEL_COMPLAINT.test(new TextDecoder().decode(body.subarray(0, 4096)));
 }
 
-/** Phase A for POST rows: an empty JSON object; any of 2xx/400/405/413/415/422 proves the route exists. */
-export async function probeExistence(
-  http: RowHttp,
-  row: Endpoint,
-  authenticated: boolean,
-): Promise<{ settled?: Outcome; status: number | null }> {
-  const out = await http.send({ method: row.method, path: row.path, json: {} });
-  const settled = existenceVerdict(out, row, authenticated, "A");
-  return { settled, status: out.ok ? out.res.status : null };
+/**
+ * Does Phase B's answer leave existence open? Only then is Phase A worth a request: a 404 that does not complain
+ * about the model, a 405, or no answer at all (nothing sent, or the connection refused or reset before a status;
+ * a deadline or a malformed response is not asked again, that would only cost the same again).
+ */
+export function existenceOpen(out: HttpOutcome | undefined): boolean {
+  if (!out) return true;
+  if (!out.ok) return !out.partial && (out.error.kind === "connect" || out.error.kind === "reset");
+  return (out.res.status === 404 && !mentionsModel(out.res.body)) || out.res.status === 405;
+}
+
+/**
+ * Phase A for POST rows: an empty JSON object; any of 2xx/400/405/413/415/422 proves the route exists.
+ * Sent at most once per route in a run: rows on the same route (a row and its [stream] twin) share the answer.
+ */
+export class ExistenceProbe {
+  private readonly asked = new Map<string, Promise<HttpOutcome>>();
+
+  async probe(
+    http: RowHttp,
+    row: Endpoint,
+    authenticated: boolean,
+  ): Promise<{ settled?: Outcome; status: number | null }> {
+    const key = `${row.method} ${row.path}`;
+    let answer = this.asked.get(key);
+    if (!answer) {
+      answer = http.send({ method: row.method, path: row.path, json: {} });
+      this.asked.set(key, answer);
+    }
+    const out = await answer;
+    const settled = existenceVerdict(out, row, authenticated, "A");
+    return { settled, status: out.ok ? out.res.status : null };
+  }
 }

@@ -36,3 +36,30 @@ export function withDependencies(rows: readonly Endpoint[]): Endpoint[] {
   }
   return ENDPOINTS.filter((e) => ids.has(e.id));
 }
+
+/** Requests a row sends to a compliant server (an estimate, for scheduling only). */
+export function expectedRequests(row: Endpoint): number {
+  if (row.id.endsWith("[stream-forensics]")) return 0;
+  return /\[(max_tokens|stop|seed)\]$|^client:openai-node\/chat\.stream$/.test(row.id) ? 2 : 1;
+}
+
+/**
+ * For each row, the longest chain of expected requests from its start to the end of the rows that build on it
+ * (transitively): the scheduler's priority, so the video job, STT before translations and the chat base rows
+ * before their followers start first.
+ */
+export function chainLengths(rows: readonly Endpoint[]): Map<string, number> {
+  const followers = new Map<string, Endpoint[]>();
+  for (const r of rows) if (r.needs) followers.set(r.needs, [...(followers.get(r.needs) ?? []), r]);
+  const memo = new Map<string, number>();
+  const chain = (r: Endpoint): number => {
+    let n = memo.get(r.id);
+    if (n === undefined) {
+      n = expectedRequests(r) + Math.max(0, ...(followers.get(r.id) ?? []).map(chain));
+      memo.set(r.id, n);
+    }
+    return n;
+  };
+  for (const r of rows) chain(r);
+  return memo;
+}

@@ -3,7 +3,6 @@
  * `/v1/models` goes first (it drives model sniffing); every other row runs concurrently, and all requests share
  * one concurrency cap so a one-slot server is never flooded.
  */
-import pLimit from "p-limit";
 import { ENDPOINTS, type Endpoint } from "../catalog/endpoints.js";
 import { isModelBehaviour } from "../checks/depth.js";
 import { CHECKS } from "../checks/index.js";
@@ -14,12 +13,13 @@ import type { HttpOutcome } from "../http/types.js";
 import { type Exchange, type Report, type Result, summarize } from "../report/types.js";
 import { SPEC_SOURCE } from "../shapes/schemas.js";
 import { VERSION } from "../version.js";
-import { existenceVerdict, probeExistence } from "./existence.js";
+import { ExistenceProbe, existenceOpen, existenceVerdict } from "./existence.js";
 import { fetchVia } from "./fetch.js";
 import { combineRuns, type Graded, grade } from "./grade.js";
 import { chooseModels, type ModelChoice } from "./models.js";
-import { type PlanOptions, selectRows, withDependencies } from "./plan.js";
+import { chainLengths, type PlanOptions, selectRows, withDependencies } from "./plan.js";
 import { CountingHttp } from "./row-http.js";
+import { type Limit, priorityLimit } from "./schedule.js";
 import type { Outcome, ProbeContext } from "./types.js";
 
 export interface ProbeOptions extends PlanOptions {
@@ -55,8 +55,6 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     maxBodyBytes: opts.maxBodyBytes,
     userAgent: `aioc/${VERSION}`,
   });
-  const limiter = pLimit(opts.concurrency);
-  const limit = <T>(fn: () => Promise<T>) => limiter(fn);
   const authenticated = !!opts.apiKey;
   const selected = selectRows(opts);
   const reported = new Set(selected.map((r) => r.id));
@@ -65,6 +63,13 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   const outcomes = new Map<string, ReturnType<typeof deferred<Outcome | undefined>>>();
   const toRun = withDependencies(selected);
   for (const row of toRun) outcomes.set(row.id, deferred());
+  const run: RunShared = {
+    transport,
+    limit: priorityLimit(opts.concurrency),
+    chains: chainLengths(toRun),
+    existence: new ExistenceProbe(),
+    opts,
+  };
 
   const baseCtx = {
     models: opts.models ?? {},
@@ -81,7 +86,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
 
   // Discovery first: its answer picks the models every other row uses.
   const modelsRow = ENDPOINTS.find((e) => e.id === "/v1/models")!;
-  const discovery = await runRow(modelsRow, baseCtx, undefined, transport, limit, opts);
+  const discovery = await runRow(modelsRow, baseCtx, undefined, run);
   if (discovery.unreachable) throw new UsageError(`cannot reach ${opts.baseUrl}: ${discovery.unreachable}`);
   const listed = listedModelIds(discovery.outcome.observation?.json);
   const ctxBase = { ...baseCtx, listedModels: listed, models: chooseModels(listed, opts.models ?? {}) };
@@ -93,7 +98,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       .map(async (row) => {
         const dependency = row.needs ? outcomes.get(row.needs)?.promise : undefined;
         try {
-          const { result, outcome } = await runRow(row, ctxBase, dependency, transport, limit, opts);
+          const { result, outcome } = await runRow(row, ctxBase, dependency, run);
           record(row, result, outcome);
         } finally {
           outcomes.get(row.id)?.resolve(undefined);
@@ -132,16 +137,26 @@ function repeatsAt(row: Endpoint, depth: ProbeOptions["depth"]): number {
   return depth === "deep" && row.label === "behaviour" && !row.id.endsWith("[seed]") ? BEHAVIOUR_REPEATS : 1;
 }
 
+/** What every row of one run shares. */
+interface RunShared {
+  transport: Transport;
+  /** The one concurrency cap, longest remaining chain first. */
+  limit: Limit;
+  /** Each row's priority under the cap (plan.ts `chainLengths`). */
+  chains: Map<string, number>;
+  existence: ExistenceProbe;
+  opts: ProbeOptions;
+}
+
 async function runRow(
   row: Endpoint,
   base: Omit<ProbeContext, "http" | "row" | "dependency" | "fetchFn">,
   dependency: Promise<Outcome | undefined> | undefined,
-  transport: Transport,
-  limit: <T>(fn: () => Promise<T>) => Promise<T>,
-  opts: ProbeOptions,
+  run: RunShared,
 ): Promise<{ result: Result; outcome: Outcome; unreachable?: string }> {
+  const { opts } = run;
   opts.onStart?.(row);
-  const http = new CountingHttp(transport, limit, opts.onExchange);
+  const http = new CountingHttp(run.transport, run.limit, opts.onExchange, run.chains.get(row.id));
   const ctx: ProbeContext = {
     ...base,
     http,
@@ -150,8 +165,6 @@ async function runRow(
     fetchFn: fetchVia(http),
   };
   let outcome: Outcome;
-  let existedWith: number | null = null;
-  const needsPhaseA = row.method === "POST";
   let repeats: Graded[] | undefined;
   if (row.phase === "C") {
     // Phase C builds on its base row, which already settled existence; its responses are judged by the check
@@ -165,10 +178,19 @@ async function runRow(
         repeats.push(grade(row, await phaseB(ctx, row, opts, null)));
       }
     }
-  } else if (needsPhaseA) {
-    const a = await probeExistence(http, row, ctx.authenticated);
-    existedWith = a.status;
-    outcome = a.settled ?? (await phaseB(ctx, row, opts, existedWith));
+  } else if (row.method === "POST" && opts.skipPhaseB) {
+    const a = await run.existence.probe(http, row, ctx.authenticated);
+    outcome = a.settled ?? (await phaseB(ctx, row, opts, a.status));
+  } else if (row.method === "POST") {
+    // Phase B first: its answer usually settles existence too, and Phase A is asked only when it does not.
+    outcome = await phaseB(ctx, row, opts, null);
+    if (existenceOpen(http.first)) {
+      const a = await run.existence.probe(http, row, ctx.authenticated);
+      outcome = a.settled ?? withExistence(outcome, a.status);
+    } else {
+      const settling = firstSettling(http);
+      if (settling) outcome = existenceVerdict(settling, row, ctx.authenticated, "A") ?? outcome;
+    }
   } else {
     outcome = await phaseB(ctx, row, opts, null);
     // GET rows have no separate Phase A: the one request also answers "does it exist?".
@@ -225,13 +247,22 @@ function firstSettling(http: CountingHttp): HttpOutcome | undefined {
   return [401, 403, 404, 501].includes(first.res.status) ? first : undefined;
 }
 
+/** A skip says when Phase A showed that the route exists (the row could not be checked for another reason). */
+function withExistence(outcome: Outcome, existedWith: number | null): Outcome {
+  if (outcome.skip && existedWith !== null) outcome.skip += routeExists(existedWith);
+  return outcome;
+}
+
+const routeExists = (status: number | null) =>
+  status === null ? "" : ` (route exists: ${status} to an empty request)`;
+
 async function phaseB(
   ctx: ProbeContext,
   row: Endpoint,
   opts: ProbeOptions,
   existedWith: number | null,
 ): Promise<Outcome> {
-  const exists = existedWith === null ? "" : ` (route exists: ${existedWith} to an empty request)`;
+  const exists = routeExists(existedWith);
   if (opts.skipPhaseB && row.phase === "C") {
     return {
       phase: "C",
@@ -252,7 +283,5 @@ async function phaseB(
   }
   const check = CHECKS[row.id];
   if (!check) throw new Error(`no check for catalog row ${row.id}`);
-  const outcome = await check(ctx);
-  if (outcome.skip && exists) outcome.skip += exists;
-  return outcome;
+  return withExistence(await check(ctx), existedWith);
 }
