@@ -35,7 +35,7 @@ const ROW_OF: Record<Exclude<Target, "all">, string> = {
 
 /**
  * The longest a probe of `only` may take when every request runs into its deadline: discovery, then the other
- * rows at once, each row's requests in sequence (POST rows: Phase A then B), all under the concurrency cap.
+ * rows at once, each row's requests in sequence (POST rows: Phase B, then Phase A if needed), all under the concurrency cap.
  * Greedy scheduling of chains needs at most (longest chain + ⌈requests / concurrency⌉) rounds (Graham's bound).
  * Plus a fixed allowance for process noise on a busy CI machine.
  */
