@@ -2,7 +2,7 @@
  * `client:<sdk>/<call>` rows: does the real client library work against the target? Each runs one SDK call
  * (two for openai-node's chat.stream) through `ctx.fetchFn`, so its requests are counted and capped like ours.
  * PASS needs the call to succeed AND return usable data; a throw is FAIL "<sdk> threw: <ErrorClass>: <message>".
- * The SDK modules are imported only when such a row runs.
+ * The SDK modules are imported only when such rows are planned (`preloadClients`) or run.
  */
 import { ENDPOINTS } from "../catalog/endpoints.js";
 import { type ClientCall, type ClientResult, describeError, StepError } from "../clients/types.js";
@@ -10,12 +10,33 @@ import type { Check, ProbeContext } from "../probe/types.js";
 import { finding, settle, startC } from "./depth.js";
 import { baseVector } from "./embeddings-depth.js";
 
-const SDKS = {
+const LOADERS = {
   "openai-node": async () => (await import("../clients/openai-node.js")).OPENAI_NODE_CALLS,
   "ai-sdk": async () => (await import("../clients/ai-sdk.js")).AI_SDK_CALLS,
 } satisfies Record<string, () => Promise<Record<string, ClientCall>>>;
 
-type Sdk = keyof typeof SDKS;
+type Sdk = keyof typeof LOADERS;
+
+const loaded = new Map<Sdk, Promise<Record<string, ClientCall>>>();
+/** Each SDK module is loaded once, on first use or by `preloadClients`. */
+function sdkCalls(sdk: Sdk): Promise<Record<string, ClientCall>> {
+  let calls = loaded.get(sdk);
+  if (!calls) {
+    calls = LOADERS[sdk]();
+    loaded.set(sdk, calls);
+  }
+  return calls;
+}
+
+/**
+ * Starts loading the SDKs these rows use, so their (large) modules compile while discovery and the protocol rows
+ * wait on the network instead of when the first client row runs. A failure surfaces in that row.
+ */
+export function preloadClients(rows: readonly { id: string }[]): void {
+  for (const sdk of Object.keys(LOADERS) as Sdk[]) {
+    if (rows.some((r) => r.id.startsWith(`client:${sdk}/`))) sdkCalls(sdk).catch(() => {});
+  }
+}
 
 async function run(sdk: Sdk, call: string, run: () => Promise<ClientResult>): Promise<ClientResult> {
   try {
@@ -44,7 +65,7 @@ function clientCheck(sdk: Sdk, call: string): Check {
         latencyMs += performance.now() - t0;
       }
     };
-    const calls = await SDKS[sdk]();
+    const calls = await sdkCalls(sdk);
     const fn = calls[call];
     if (!fn) throw new Error(`no ${sdk} call ${call}`);
     const env = { fetch, model: start.model, baseVector: baseVector(start.base) };
@@ -68,7 +89,7 @@ function clientCheck(sdk: Sdk, call: string): Check {
 export const clientChecks: Record<string, Check> = Object.fromEntries(
   ENDPOINTS.filter((e) => e.id.startsWith("client:")).map((e) => {
     const [sdk, call] = e.id.slice("client:".length).split("/") as [Sdk, string];
-    if (!(sdk in SDKS)) throw new Error(`unknown client SDK in ${e.id}`);
+    if (!(sdk in LOADERS)) throw new Error(`unknown client SDK in ${e.id}`);
     return [e.id, clientCheck(sdk, call)];
   }),
 );

@@ -4,6 +4,7 @@
  * one concurrency cap so a one-slot server is never flooded.
  */
 import { ENDPOINTS, type Endpoint } from "../catalog/endpoints.js";
+import { preloadClients } from "../checks/clients.js";
 import { isModelBehaviour } from "../checks/depth.js";
 import { CHECKS } from "../checks/index.js";
 import { listedModelIds } from "../checks/models.js";
@@ -84,6 +85,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     opts.onResult?.(result, ++done, selected.length);
   };
 
+  preloadClients(toRun);
   // Discovery first: its answer picks the models every other row uses.
   const modelsRow = ENDPOINTS.find((e) => e.id === "/v1/models")!;
   const discovery = await runRow(modelsRow, baseCtx, undefined, run);
