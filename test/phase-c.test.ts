@@ -393,31 +393,37 @@ describe("defects get their documented verdicts", () => {
 const BEHAVIOUR_ROWS = PHASE_C.filter((e) => e.label === "behaviour").map((e) => e.id);
 
 describe("a disobedient model on a protocol-correct server", () => {
-  test("behaviour rows WARN with '(model behaviour)' (or SKIP), never FAIL", async () => {
+  test("behaviour rows PASS, or WARN with '(model behaviour)' or 'inconclusive' (or SKIP), never FAIL", async () => {
     const report = await probe({ disobedient: true }, /\[|^client:/);
     assert.deepEqual(BEHAVIOUR_ROWS.sort(), [
       "/v1/chat/completions[json_object]",
       "/v1/chat/completions[json_schema]",
       "/v1/chat/completions[seed]",
       "/v1/chat/completions[stop]",
+      "/v1/chat/completions[tools-required]",
       "/v1/chat/completions[tools-stream]",
       "/v1/chat/completions[tools]",
     ]);
     for (const id of BEHAVIOUR_ROWS) {
       const r = byId(report, id);
-      assert.ok(r.status === "WARN" || r.status === "SKIP", `${id}: ${r.status} ${r.detail}`);
-      if (r.status === "WARN") assert.match(r.detail, /\(model behaviour\)/, id);
+      assert.ok(r.status !== "FAIL", `${id}: ${r.status} ${r.detail}`);
+      if (r.status === "WARN") assert.match(r.detail, /\(model behaviour\)|^inconclusive/, id);
     }
-    assert.match(byId(report, "/v1/chat/completions[tools]").detail, /did not call the forced tool/);
-    assert.match(byId(report, "/v1/chat/completions[json_object]").detail, /content is not JSON/);
+    for (const id of ["[tools]", "[tools-required]", "[tools-stream]"]) {
+      assert.match(
+        byId(report, `/v1/chat/completions${id}`).detail,
+        /^tool arguments are not a JSON object: .*\(model behaviour\)/,
+      );
+    }
     assert.match(
       byId(report, "/v1/chat/completions[stop]").detail,
-      /stop not honoured: .*contains the stop sequence "3"/,
+      /^inconclusive whether stop is enforced: the answer changed between two temperature-0 requests/,
     );
     assert.match(
       byId(report, "/v1/chat/completions[seed]").detail,
       /same seed and temperature 0 gave different outputs/,
     );
+    assert.equal(byId(report, "/v1/chat/completions[json_object]").status, "PASS");
     // The client's forced tool call is model behaviour too; every other row is unaffected.
     assert.equal(byId(report, "client:openai-node/tools").status, "WARN");
     const failing = report.results.filter((r) => r.status === "FAIL").map((r) => `${r.id}: ${r.detail}`);

@@ -322,18 +322,44 @@ export const ENDPOINTS: readonly Endpoint[] = [
 
   // Phase C: behaviour depth (standard depth unless noted). Each builds on the row it `needs`.
   ...phaseC("/v1/chat/completions", "chat", "chat", [
-    ["tools", "core", "behaviour", "Forced tool_choice yields a well-formed tool call with JSON arguments"],
-    ["tools-stream", "core", "behaviour", "Streamed tool-call deltas reassemble into one call"],
+    [
+      "tools",
+      "core",
+      "behaviour",
+      "A tool_choice naming a function is enforced: a well-formed call to it, with JSON arguments",
+    ],
+    [
+      "tools-stream",
+      "core",
+      "behaviour",
+      "Streamed tool-call deltas reassemble into one call; the stream terminates",
+    ],
     ["tool-result", "core", "protocol", "A follow-up turn carrying the tool result is accepted"],
-    ["json_object", "ext", "behaviour", "response_format json_object yields a JSON object"],
+  ]),
+  // After [tools], so each says which form of forcing works.
+  ...phaseC("/v1/chat/completions[tools]", "chat", "chat", [
+    ["tools-required", "core", "behaviour", 'tool_choice "required" is enforced: the answer is a tool call'],
+  ]),
+  ...phaseC("/v1/chat/completions", "chat", "chat", [
     [
       "json_schema",
       "ext",
       "behaviour",
-      "Structured outputs: content validates against the strict json_schema",
+      "Structured outputs: the strict json_schema is enforced (valid, matching JSON)",
     ],
+  ]),
+  // After [json_schema], to tell a server that enforces only schemas from one that drops response_format.
+  ...phaseC("/v1/chat/completions[json_schema]", "chat", "chat", [
+    [
+      "json_object",
+      "ext",
+      "behaviour",
+      "response_format json_object is enforced: the content is a JSON object",
+    ],
+  ]),
+  ...phaseC("/v1/chat/completions", "chat", "chat", [
     ["max_tokens", "core", "protocol", "max_tokens and max_completion_tokens bound usage.completion_tokens"],
-    ["stop", "core", "behaviour", "A stop sequence never appears in the output"],
+    ["stop", "core", "behaviour", "stop is enforced: a stop sequence never appears in the output"],
     ["n", "ext", "protocol", "n=2 yields two choices"],
     ["logprobs", "ext", "protocol", "logprobs/top_logprobs populate choices[].logprobs.content"],
     ["seed", "ext", "behaviour", "Same seed, temperature 0: same output (deep only)", "deep"],

@@ -1,8 +1,16 @@
 /** Phase C output bounds: max_tokens / max_completion_tokens, and stop sequences. */
 import type { Check, Outcome } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
-import { type ChatCompletionJson, excerpt, firstChoice, postChat, userMessage } from "./chat-depth.js";
-import { asRecord, type Finding, finding, modelBehaviour, settle, startC } from "./depth.js";
+import {
+  type ChatCompletionJson,
+  excerpt,
+  firstChoice,
+  postChat,
+  reasoningOf,
+  userMessage,
+} from "./chat-depth.js";
+import { asRecord, type Finding, finding, settle, startC } from "./depth.js";
+import { enforced, ignored, settleBehaviour, unverified } from "./enforcement.js";
 
 const COUNT_PROMPT = "Count from 1 to 20, separated by spaces.";
 /** One token cannot plausibly carry more characters than this, so longer content means the bound was ignored. */
@@ -102,6 +110,7 @@ const maxTokens: Check = async (ctx) => {
 };
 
 const STOP_PROMPT = "Count from 1 to 10, separated by spaces.";
+const STOP = "stop";
 
 /** A word from early in the unstopped answer: cutting there leaves a non-empty prefix to compare. */
 function pickStop(text: string): string | undefined {
@@ -112,6 +121,8 @@ function pickStop(text: string): string | undefined {
 /**
  * Two requests at temperature 0: the answer without `stop`, then with a word of that answer as the stop sequence.
  * A fixed stop string would pass vacuously whenever the model never says it; this one is certain to come up.
+ * OpenAI guarantees the returned text never contains a stop sequence, so one in the output is the server's fault
+ * wherever it appears; an answer that merely changed between the two requests proves nothing.
  */
 const stop: Check = async (ctx) => {
   const start = await startC(ctx);
@@ -119,47 +130,39 @@ const stop: Check = async (ctx) => {
   const base = { model: start.model, messages: userMessage(STOP_PROMPT), max_tokens: 48, temperature: 0 };
   const free = await postChat(ctx, base);
   if (!free.body) return settle(free.outcome, []);
-  const text = firstChoice(free.body)?.message?.content;
+  const freeChoice = firstChoice(free.body);
+  const text = freeChoice?.message?.content;
   const word = typeof text === "string" ? pickStop(text) : undefined;
   if (typeof text !== "string" || !word) {
-    return settle(free.outcome, [
-      modelBehaviour(
-        "/choices/0/message/content",
-        "an answer with words to stop at",
-        excerpt(text),
-        "the answer has no word to use as a stop sequence",
-      ),
-    ]);
+    const reasoning = reasoningOf(freeChoice);
+    const why = reasoning
+      ? `the answer without stop has no content to pick a stop word from (the budget went to reasoning_content)`
+      : `the answer without stop has no word to use as a stop sequence: ${excerpt(text)}`;
+    return settleBehaviour(
+      free.outcome,
+      unverified(STOP, "/choices/0/message/content", "an answer with words to stop at", excerpt(text), why),
+    );
   }
   const { outcome, body } = await postChat(ctx, { ...base, stop: [word] });
   if (!body) return settle(outcome, []);
-  const content = firstChoice(body)?.message?.content;
+  const choice = firstChoice(body);
+  const content = choice?.message?.content;
   const expected = text.slice(0, text.indexOf(word));
+  const pointer = "/choices/0/message/content";
   if (typeof content === "string" && content.includes(word)) {
-    return settle(outcome, [
-      modelBehaviour(
-        "/choices/0/message/content",
-        `no "${word}" (stop sequence)`,
-        excerpt(content),
-        `stop not honoured: the output contains the stop sequence "${word}": ${excerpt(content)}`,
-      ),
-    ]);
+    const why = `the output contains the stop sequence "${word}": ${excerpt(content)}`;
+    return settleBehaviour(
+      outcome,
+      ignored(STOP, pointer, `no "${word}" (stop sequence)`, excerpt(content), why),
+    );
   }
   if (typeof content !== "string" || content.trim() !== expected.trim()) {
-    return settle(outcome, [
-      modelBehaviour(
-        "/choices/0/message/content",
-        excerpt(expected),
-        excerpt(content),
-        `inconclusive: the answer changed between two temperature-0 requests (${excerpt(content)})`,
-      ),
-    ]);
+    const why = `the answer changed between two temperature-0 requests (${excerpt(content)}, expected ${excerpt(expected)})`;
+    return settleBehaviour(outcome, unverified(STOP, pointer, excerpt(expected), excerpt(content), why));
   }
-  return settle(
-    outcome,
-    [],
-    `${outcome.httpStatus} · output cut before "${word}" (finish_reason ${String(firstChoice(body)?.finish_reason)})`,
-  );
+  return settleBehaviour(outcome, enforced(STOP), {
+    passNote: `${outcome.httpStatus} · output cut before "${word}" (finish_reason ${String(choice?.finish_reason)})`,
+  });
 };
 
 export const boundChecks: Record<string, Check> = {

@@ -1,11 +1,13 @@
 /** Shared pieces of the chat Phase C rows: the request helper, the probe tool and loose views of the answer. */
 import type { Outcome, ProbeContext } from "../probe/types.js";
-import { expectJson } from "./expect.js";
+import { expectJson, fail } from "./expect.js";
 
 export interface ChatMessageJson {
   role?: unknown;
   content?: unknown;
   tool_calls?: unknown;
+  /** llama.cpp, vLLM, DeepSeek and others put a reasoning model's thinking here (not OpenAI). */
+  reasoning_content?: unknown;
 }
 
 export interface ChatChoiceJson {
@@ -48,17 +50,43 @@ export const userMessage = (content: string) => [{ role: "user", content }];
 /** POSTs a chat request and validates a ChatCompletion; `body` is set only when the answer is usable JSON. */
 export async function postChat(
   ctx: ProbeContext,
-  json: Record<string, unknown>,
+  request: Record<string, unknown>,
 ): Promise<{ outcome: Outcome; body?: ChatCompletionJson }> {
-  const outcome = await expectJson(ctx, { method: "POST", path: ctx.row.path, json }, "ChatCompletion");
+  const outcome = await expectJson(
+    ctx,
+    { method: "POST", path: ctx.row.path, json: request },
+    "ChatCompletion",
+  );
   outcome.phase = "C";
   if (outcome.verdict) return { outcome };
-  const body = outcome.observation?.json;
-  return { outcome, body: body && typeof body === "object" ? (body as ChatCompletionJson) : {} };
+  const json = outcome.observation?.json;
+  const body: ChatCompletionJson = json && typeof json === "object" ? (json as ChatCompletionJson) : {};
+  if (!firstChoice(body)) {
+    // Nothing to judge: say so, instead of blaming whatever the row looks for in choices[0].
+    const got = Array.isArray(body.choices)
+      ? "[]"
+      : body.choices === undefined
+        ? "missing"
+        : excerpt(body.choices);
+    if (!outcome.problems.some((p) => p.pointer === "/choices"))
+      outcome.problems.push(fail("/choices", "at least one choice", got));
+    outcome.verdict = {
+      status: "FAIL",
+      detail: `${outcome.httpStatus} with choices ${got}: no answer to judge`,
+    };
+    return { outcome };
+  }
+  return { outcome, body };
 }
 
 export const firstChoice = (body: ChatCompletionJson | undefined): ChatChoiceJson | undefined =>
   Array.isArray(body?.choices) ? body.choices[0] : undefined;
+
+/** The reasoning text a choice carries beside its content (`reasoning_content`), or "". */
+export function reasoningOf(choice: ChatChoiceJson | undefined): string {
+  const r = choice?.message?.reasoning_content;
+  return typeof r === "string" ? r : "";
+}
 
 /** A short, quoted excerpt of model text for details. */
 export function excerpt(value: unknown, max = 40): string {

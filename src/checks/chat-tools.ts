@@ -1,13 +1,15 @@
 /**
- * Phase C tool calling: a forced tool call (plain and streamed) and a follow-up turn carrying the tool result.
- * Whether the model calls the tool is model behaviour; a call without id, type or name is a protocol defect.
+ * Phase C tool calling: a forced tool call, by name and by "required" (plain and streamed), and a follow-up turn
+ * carrying the tool result. OpenAI guarantees a call when tool_choice forces one, so plain text, or a call to
+ * another function, means the server did not enforce tool_choice (enforcement.ts); the arguments are the model's.
  */
-import type { Check } from "../probe/types.js";
+import type { Check, Outcome } from "../probe/types.js";
 import {
   excerpt,
   FORCE_TOOL,
   firstChoice,
   postChat,
+  reasoningOf,
   TOOL_NAME,
   TOOL_PROMPT,
   tryJson,
@@ -15,14 +17,24 @@ import {
   WEATHER_TOOL,
 } from "./chat-depth.js";
 import { asRecord, type Finding, finding, modelBehaviour, settle, startC } from "./depth.js";
+import { type Enforcement, enforced, ignored, settleBehaviour, unverified } from "./enforcement.js";
 import { expectSse } from "./expect.js";
 import { streamView } from "./stream-frames.js";
 
-const toolRequest = (model: string) => ({
+/** How a request forces the call, with the parameter's name for details. */
+export interface Forcing {
+  param: string;
+  choice: unknown;
+}
+
+export const NAMED: Forcing = { param: `tool_choice naming ${TOOL_NAME}`, choice: FORCE_TOOL };
+export const REQUIRED: Forcing = { param: 'tool_choice "required"', choice: "required" };
+
+const toolRequest = (model: string, forcing: Forcing) => ({
   model,
   messages: userMessage(TOOL_PROMPT),
   tools: [WEATHER_TOOL],
-  tool_choice: FORCE_TOOL,
+  tool_choice: forcing.choice,
   max_tokens: 128,
 });
 
@@ -31,62 +43,99 @@ interface Call {
   arguments: unknown;
 }
 
-/** What the model put in its first call: the forced tool, with JSON object arguments. */
-function callBehaviour(calls: Call[], pointer: string): Finding[] {
-  const call = calls[0];
-  if (!call)
-    return [
-      modelBehaviour(
-        pointer,
-        `a call to ${TOOL_NAME}`,
-        "no tool call",
-        "the model did not call the forced tool",
-      ),
-    ];
+/** What came back besides the calls: text content, reasoning text and the finish_reason. */
+export interface Answer {
+  calls: Call[];
+  content: unknown;
+  reasoning: string;
+  finish: unknown;
+}
+
+const hasText = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
+
+/**
+ * Was the forced call enforced? With a call, the arguments are the model's (WARN "(model behaviour)"); plain
+ * text, no call, or a call to a function other than the forced one is the server's.
+ */
+export function forcedCall(
+  forcing: Forcing,
+  a: Answer,
+  pointer: string,
+): { e: Enforcement; model: Finding[] } {
+  const { param } = forcing;
+  const call = a.calls[0];
+  if (!call) {
+    if (hasText(a.content)) {
+      const why = `a plain-text answer, no tool call: ${excerpt(a.content)}`;
+      return { e: ignored(param, pointer, `a call to ${TOOL_NAME}`, "no tool call", why), model: [] };
+    }
+    if (a.reasoning && a.finish === "length") {
+      const why = `the budget went to reasoning_content (${a.reasoning.length} characters) before any call`;
+      return { e: unverified(param, pointer, `a call to ${TOOL_NAME}`, "no tool call", why), model: [] };
+    }
+    const why = `no tool call and no content (finish_reason ${String(a.finish)})`;
+    return { e: ignored(param, pointer, `a call to ${TOOL_NAME}`, "no tool call", why), model: [] };
+  }
   if (call.name !== TOOL_NAME) {
-    return [
-      modelBehaviour(
-        `${pointer}/0/function/name`,
-        TOOL_NAME,
-        excerpt(call.name),
-        `the model called ${excerpt(call.name)}`,
-      ),
-    ];
+    const why = `the call is to ${excerpt(call.name)}, not to the only tool offered, ${TOOL_NAME}`;
+    return { e: ignored(param, `${pointer}/0/function/name`, TOOL_NAME, excerpt(call.name), why), model: [] };
+  }
+  if (hasText(a.content)) {
+    // OpenAI answers a forced call with content null; clients still get the call, so they cope: WARN.
+    const why = `free text precedes the call: ${excerpt(a.content)}`;
+    const at = pointer.replace(/tool_calls$/, "content");
+    return { e: ignored(param, at, "null (a forced call only)", excerpt(a.content), why, "warn"), model: [] };
   }
   const args = tryJson(call.arguments);
   if (!args || !asRecord(args.value)) {
-    return [
-      modelBehaviour(
-        `${pointer}/0/function/arguments`,
-        "a JSON object",
-        excerpt(call.arguments),
-        `tool arguments are not a JSON object: ${excerpt(call.arguments)}`,
-      ),
-    ];
+    const model = modelBehaviour(
+      `${pointer}/0/function/arguments`,
+      "a JSON object",
+      excerpt(call.arguments),
+      `tool arguments are not a JSON object: ${excerpt(call.arguments)}`,
+    );
+    return { e: enforced(param), model: [model] };
   }
-  return [];
+  return { e: enforced(param), model: [] };
 }
 
 const callNote = (status: number | null, calls: Call[], extra = "") =>
   `${status} · called ${String(calls[0]?.name)}(${String(calls[0]?.arguments).slice(0, 40)})${extra}`;
 
-const tools: Check = async (ctx) => {
-  const start = await startC(ctx);
-  if (start.skip) return start.skip;
-  const { outcome, body } = await postChat(ctx, toolRequest(start.model));
-  if (!body) return settle(outcome, []);
-  // id, type and function.name/arguments are required by the ChatCompletion shape: missing ones already FAIL.
-  const raw = firstChoice(body)?.message?.tool_calls;
-  const calls = (Array.isArray(raw) ? raw : []).map((c) => {
-    const fn = asRecord(asRecord(c)?.function);
-    return { name: fn?.name, arguments: fn?.arguments };
-  });
-  return settle(
-    outcome,
-    callBehaviour(calls, "/choices/0/message/tool_calls"),
-    callNote(outcome.httpStatus, calls),
-  );
-};
+/** What the sibling row found about the other form of forcing, for this row's detail. */
+function siblingNote(base: Outcome, self: Enforcement): string {
+  const other = base.enforcement;
+  if (!other || other.param === self.param) return "";
+  if (self.state === "ignored" && other.state === "enforced") return ` (${other.param} is enforced)`;
+  if (self.state === "ignored" && other.state === "ignored") return ` (nor is ${other.param})`;
+  if (self.state === "enforced" && other.state === "ignored") return ` (${other.param} is not enforced)`;
+  return "";
+}
+
+function forcedCallCheck(forcing: Forcing): Check {
+  return async (ctx) => {
+    const start = await startC(ctx);
+    if (start.skip) return start.skip;
+    const { outcome, body } = await postChat(ctx, toolRequest(start.model, forcing));
+    if (!body) return settle(outcome, []);
+    // id, type and function.name/arguments are required by the ChatCompletion shape: missing ones already FAIL.
+    const choice = firstChoice(body);
+    const raw = choice?.message?.tool_calls;
+    const calls = (Array.isArray(raw) ? raw : []).map((c) => {
+      const fn = asRecord(asRecord(c)?.function);
+      return { name: fn?.name, arguments: fn?.arguments };
+    });
+    const answer = {
+      calls,
+      content: choice?.message?.content,
+      reasoning: reasoningOf(choice),
+      finish: choice?.finish_reason,
+    };
+    const { e, model } = forcedCall(forcing, answer, "/choices/0/message/tool_calls");
+    const note = siblingNote(start.base, e);
+    return settleBehaviour(outcome, e, { model, note, passNote: callNote(outcome.httpStatus, calls, note) });
+  };
+}
 
 interface Assembled extends Call {
   ids: Set<string>;
@@ -203,27 +252,61 @@ function reassembleToolCalls(frames: { i: number; data: unknown }[]): {
   return { calls, findings };
 }
 
+/** Text the stream carried beside the calls: `delta.content` and `delta.reasoning_content`, and the last finish_reason. */
+function streamedText(frames: { data: unknown }[]): Omit<Answer, "calls"> {
+  let content = "";
+  let reasoning = "";
+  let finish: unknown;
+  for (const { data } of frames) {
+    const choices = asRecord(data)?.choices;
+    if (!Array.isArray(choices)) continue;
+    for (const choice of choices) {
+      const delta = asRecord(asRecord(choice)?.delta);
+      if (typeof delta?.content === "string") content += delta.content;
+      if (typeof delta?.reasoning_content === "string") reasoning += delta.reasoning_content;
+      const f = asRecord(choice)?.finish_reason;
+      if (f !== null && f !== undefined) finish = f;
+    }
+  }
+  return { content, reasoning, finish };
+}
+
 const toolsStream: Check = async (ctx) => {
   const start = await startC(ctx);
   if (start.skip) return start.skip;
-  const json = { ...toolRequest(start.model), stream: true };
-  // [DONE] and the rest of the framing are the stream-forensics row's business; this row is about the call.
+  const json = { ...toolRequest(start.model, NAMED), stream: true };
+  // Terminated as the plain stream must be: [DONE] (WARN when missing, see expectSse) and a finish_reason.
   const outcome = await expectSse(
     ctx,
     { method: "POST", path: ctx.row.path, json },
-    { frame: "ChatCompletionChunk", requireDone: false },
+    { frame: "ChatCompletionChunk", requireDone: true },
   );
   if (outcome.verdict || !outcome.observation) return settle(outcome, []);
-  const { calls, findings } = reassembleToolCalls(streamView(outcome.observation).frames);
-  const behaviour = findings.some((f) => f.problem.severity === "fail")
-    ? []
-    : callBehaviour(calls, "stream/tool_calls");
+  const frames = streamView(outcome.observation).frames;
+  const { calls, findings } = reassembleToolCalls(frames);
+  const text = streamedText(frames);
+  if (text.finish === undefined) {
+    findings.push(
+      // `expected`/`got` as the base row words it, so the no-finish-reason deviation recognises it.
+      finding(
+        "fail",
+        "stream",
+        "a chunk carrying finish_reason",
+        "none",
+        'no chunk carries finish_reason (openai-node\'s stream helper throws "missing finish_reason")',
+      ),
+    );
+  }
+  const structural = findings.some((f) => f.problem.severity === "fail");
+  const { e, model } = structural
+    ? { e: enforced(NAMED.param), model: [] }
+    : forcedCall(NAMED, { calls, ...text }, "stream/tool_calls");
   const extra = calls.length > 1 ? ` (+${calls.length - 1} more calls)` : "";
-  return settle(
-    outcome,
-    [...findings, ...behaviour],
-    callNote(outcome.httpStatus, calls, `${extra}, reassembled from the stream`),
-  );
+  return settleBehaviour(outcome, e, {
+    model,
+    protocol: findings,
+    passNote: callNote(outcome.httpStatus, calls, `${extra}, reassembled from the stream`),
+  });
 };
 
 const CALL_ID = "call_aioc_probe_1";
@@ -253,7 +336,8 @@ const toolResult: Check = async (ctx) => {
 };
 
 export const toolChecks: Record<string, Check> = {
-  "/v1/chat/completions[tools]": tools,
+  "/v1/chat/completions[tools]": forcedCallCheck(NAMED),
+  "/v1/chat/completions[tools-required]": forcedCallCheck(REQUIRED),
   "/v1/chat/completions[tools-stream]": toolsStream,
   "/v1/chat/completions[tool-result]": toolResult,
 };

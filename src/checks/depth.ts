@@ -2,9 +2,10 @@
  * Phase C building blocks: the base-row gate every Phase C row passes first, findings with their own one-line
  * detail, and `settle`, which turns findings into the row's verdict.
  *
- * Verdict rule for behaviour rows: a protocol defect (non-2xx, broken shape or framing) is a `fail` finding;
- * what a model chose to say (no tool call, prose in JSON mode) is a `warn` finding marked "(model behaviour)",
- * so a behaviour row never FAILs because of the model.
+ * Verdict rule for behaviour rows: a protocol defect (non-2xx, broken shape or framing, a guaranteed parameter
+ * the server did not enforce: see enforcement.ts) is a `fail` finding; what the model chose to do with the
+ * freedom the server left it is a `warn` finding marked "(model behaviour)", so a behaviour row never FAILs
+ * because of the model.
  */
 import type { Endpoint } from "../catalog/endpoints.js";
 import type { Outcome, ProbeContext } from "../probe/types.js";
@@ -12,6 +13,8 @@ import type { Problem } from "../report/types.js";
 import { errorSummary, requireModel, skipped } from "./expect.js";
 
 const MODEL_BEHAVIOUR = "(model behaviour)";
+/** Marks a finding that could not tell whether the server enforced a parameter (see enforcement.ts). */
+export const INCONCLUSIVE = "(inconclusive)";
 
 /** A problem plus the sentence the row's detail shows when it is the deciding one. */
 export interface Finding {
@@ -31,6 +34,9 @@ export function finding(
 
 /** Was this finding about what the model said (see modelBehaviour)? */
 export const isModelBehaviour = (p: Problem): boolean => p.got.endsWith(MODEL_BEHAVIOUR);
+
+/** May another run of the row come out differently (model behaviour, or inconclusive evidence)? */
+export const mayVary = (p: Problem): boolean => isModelBehaviour(p) || p.got.endsWith(INCONCLUSIVE);
 
 /** What the model said, not what the server did: a warning, never a failure. */
 export function modelBehaviour(pointer: string, expected: string, got: string, detail: string): Finding {
@@ -87,18 +93,25 @@ function withMore(first: string, count: number): string {
 export function settle(outcome: Outcome, findings: readonly Finding[], passNote?: string): Outcome {
   outcome.phase = "C";
   outcome.problems.push(...findings.map((f) => f.problem));
+  outcome.details ??= new Map();
+  for (const f of findings) outcome.details.set(f.problem, f.detail);
   if (outcome.verdict || outcome.skip) return outcome;
   const fails = outcome.problems.filter((p) => p.severity === "fail").length;
   const firstFail = findings.find((f) => f.problem.severity === "fail");
   if (fails > 0) {
     // Shape problems without a finding are described by grade(); a finding's own sentence reads better.
-    if (firstFail) outcome.verdict = { status: "FAIL", detail: withMore(firstFail.detail, fails) };
+    if (firstFail) {
+      outcome.verdict = { status: "FAIL", detail: withMore(firstFail.detail, fails) };
+      outcome.decisive = firstFail.problem;
+    }
     return outcome;
   }
   const warns = outcome.problems.filter((p) => p.severity === "warn").length;
   const firstWarn = findings.find((f) => f.problem.severity === "warn");
-  if (firstWarn) outcome.verdict = { status: "WARN", detail: withMore(firstWarn.detail, warns) };
-  else if (passNote && warns === 0) outcome.note = passNote;
+  if (firstWarn) {
+    outcome.verdict = { status: "WARN", detail: withMore(firstWarn.detail, warns) };
+    outcome.decisive = firstWarn.problem;
+  } else if (passNote && warns === 0) outcome.note = passNote;
   return outcome;
 }
 

@@ -9,7 +9,8 @@ import type { Observation, Outcome, ProbeContext } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 import type { ShapeName } from "../shapes/schemas.js";
 import { validateShape } from "../shapes/validate.js";
-import { isDone, streamView } from "./stream-frames.js";
+import { isDone, lostAfterDone, streamView } from "./stream-frames.js";
+import { streamUsageProblems, usageProblems } from "./usage.js";
 
 export function fail(pointer: string, expected: string, got: string, source?: string): Problem {
   return { pointer, expected, got, severity: "fail", ...(source ? { source } : {}) };
@@ -130,7 +131,7 @@ export async function expectJson(ctx: ProbeContext, req: HttpRequest, shape: Sha
   }
   sent.observation.json = parsed.value;
   const problems = contentTypeProblems(sent.res.contentType, ["application/json"]);
-  problems.push(...validateShape(shape, parsed.value));
+  problems.push(...validateShape(shape, parsed.value), ...usageProblems(parsed.value));
   return judged(sent, problems);
 }
 
@@ -183,7 +184,8 @@ export async function expectSse(
     }
   });
   observation.frames = frames;
-  const { sawDone, afterDone } = streamView(observation);
+  const view = streamView(observation);
+  const { sawDone, afterDone } = view;
   observation.sawDone = sawDone;
   if (events.length === 0) {
     const parsed = parseJson(res.body);
@@ -193,8 +195,20 @@ export async function expectSse(
     // openai-node ends at the end of the body, so clients cope: WARN by the README rule.
     problems.push(warn("stream", "terminated by data: [DONE]", "stream ended without [DONE]"));
   }
-  if (afterDone > 0)
-    problems.push(warn("stream", "nothing after [DONE]", `${afterDone} frame(s) after [DONE]`));
+  if (afterDone > 0) {
+    // openai-node stops at [DONE]: what follows is harmless unless the client needed it.
+    const lost = lostAfterDone(view);
+    problems.push(
+      lost.length > 0
+        ? fail(
+            "stream",
+            "nothing after [DONE]",
+            `${afterDone} frame(s) after [DONE] carry ${lost.join(" and ")}`,
+          )
+        : warn("stream", "nothing after [DONE]", `${afterDone} frame(s) after [DONE]`),
+    );
+  }
+  problems.push(...streamUsageProblems(view.frames));
   const first = events[0];
   return {
     ...judged(sent, problems),

@@ -13,7 +13,7 @@ import type { Observation, Outcome, ProbeContext } from "../probe/types.js";
 import type { Metrics } from "../report/types.js";
 import { type Finding, finding, settle, skipC, startC } from "./depth.js";
 import { mediaType } from "./expect.js";
-import { type StreamView, streamView } from "./stream-frames.js";
+import { lostAfterDone, type StreamView, streamView } from "./stream-frames.js";
 
 export interface Forensics {
   base: Outcome;
@@ -70,14 +70,23 @@ export function framingFindings(f: Forensics, requireDone: boolean): Finding[] {
     );
   }
   if (f.view.afterDone > 0) {
+    const lost = lostAfterDone(f.view);
     findings.push(
-      finding(
-        "warn",
-        "stream",
-        "nothing after [DONE]",
-        `${f.view.afterDone} frame(s)`,
-        `${f.view.afterDone} frame(s) after [DONE] (openai-node ignores them)`,
-      ),
+      lost.length > 0
+        ? finding(
+            "fail",
+            "stream",
+            "nothing after [DONE]",
+            `${f.view.afterDone} frame(s) carrying ${lost.join(" and ")}`,
+            `${f.view.afterDone} frame(s) after [DONE] carry ${lost.join(" and ")}, which openai-node never sees (it stops at [DONE])`,
+          )
+        : finding(
+            "warn",
+            "stream",
+            "nothing after [DONE]",
+            `${f.view.afterDone} frame(s)`,
+            `${f.view.afterDone} frame(s) after [DONE] (openai-node ignores them)`,
+          ),
     );
   }
   return findings;

@@ -16,6 +16,8 @@ export interface StreamView {
   sawDone: boolean;
   /** Data frames after `[DONE]`. */
   afterDone: number;
+  /** Event index of the first `[DONE]`, -1 without one. */
+  doneAt: number;
   /** Arrival time of the last event. */
   endMs: number;
 }
@@ -31,13 +33,35 @@ export function streamView(obs: Observation): StreamView {
   let k = 0;
   let sawDone = false;
   let afterDone = 0;
+  let doneAt = -1;
   events.forEach((e, i) => {
     if (isDone(e)) {
+      if (!sawDone) doneAt = i;
       sawDone = true;
       return;
     }
     if (sawDone) afterDone++;
     frames.push({ i, atMs: e.atMs, data: parsed[k++] });
   });
-  return { frames, sawDone, afterDone, endMs: events.at(-1)?.atMs ?? 0 };
+  return { frames, sawDone, afterDone, doneAt, endMs: events.at(-1)?.atMs ?? 0 };
+}
+
+/**
+ * What frames after `[DONE]` carry that clients need: openai-node stops reading at `[DONE]`, so a finish_reason
+ * or usage sent later is lost to it. Empty when nothing after `[DONE]` matters.
+ */
+export function lostAfterDone(view: StreamView): string[] {
+  if (view.doneAt < 0) return [];
+  const lost = new Set<string>();
+  for (const fr of view.frames) {
+    if (fr.i < view.doneAt || !fr.data || typeof fr.data !== "object") continue;
+    const data = fr.data as { usage?: unknown; choices?: unknown };
+    if (data.usage && typeof data.usage === "object") lost.add("usage");
+    if (
+      Array.isArray(data.choices) &&
+      data.choices.some((c) => c && typeof c === "object" && (c as { finish_reason?: unknown }).finish_reason)
+    )
+      lost.add("finish_reason");
+  }
+  return [...lost];
 }

@@ -5,6 +5,8 @@
 import OpenAI, { toFile } from "openai";
 import { PROMPT } from "../checks/chat.js";
 import { excerpt, FORCE_TOOL, TOOL_NAME, TOOL_PROMPT, WEATHER_TOOL } from "../checks/chat-depth.js";
+import { forcedCall, NAMED } from "../checks/chat-tools.js";
+import { attribute } from "../checks/enforcement.js";
 import { silentWav, sniffAudio } from "../fixtures/media.js";
 import { CLIENT_BASE_URL } from "../probe/fetch.js";
 import { judgeEmbedding } from "./judge.js";
@@ -44,14 +46,48 @@ function judgeText(text: unknown, what: string, done: string): ClientResult {
   return pass(`${done} ${excerpt(text)}`);
 }
 
+type SdkChoice = { message?: { content?: unknown; tool_calls?: unknown; reasoning_content?: unknown } };
+
+/**
+ * The first choice the SDK returned, or the real reason there is none: the SDK hands a body that is not JSON
+ * back as a string, and does not check `choices`.
+ */
+function firstChoiceOf(r: unknown): { choice: SdkChoice } | { result: ClientResult } {
+  if (typeof r === "string")
+    return { result: fail(`returned the body as text (it is not JSON): ${excerpt(r)}`) };
+  const choices = (r as { choices?: unknown } | null)?.choices;
+  if (!Array.isArray(choices)) return { result: fail("returned no choices array") };
+  if (!choices[0]) return { result: fail("returned choices: [] (no answer)") };
+  return { choice: choices[0] as SdkChoice };
+}
+
+const reasoningNote = (reasoning: unknown) =>
+  typeof reasoning === "string" && reasoning
+    ? `: the budget went to reasoning_content (${reasoning.length} characters)`
+    : "";
+
+/**
+ * `content: null` without a refusal or tool call is typed and tolerated by the SDK: the model said nothing
+ * (often because a reasoning model spent the budget thinking), as the AI SDK rows and the plain row judge it.
+ */
+function judgeContent(message: SdkChoice["message"]): ClientResult {
+  const content = message?.content;
+  if (content === null && !(message as { refusal?: unknown })?.refusal)
+    return warn(
+      `choices[0].message.content is null${reasoningNote(message?.reasoning_content)} (model behaviour)`,
+    );
+  return judgeText(content, "choices[0].message.content", "content");
+}
+
 const chat: ClientCall = async (env) => {
   const r = await client(env).chat.completions.create({
     model: env.model,
     messages: user(PROMPT),
     max_tokens: 16,
   });
-  if (!Array.isArray(r.choices) || !r.choices[0]) return fail("returned no choices");
-  return judgeText(r.choices[0].message?.content, "choices[0].message.content", "content");
+  const first = firstChoiceOf(r);
+  if ("result" in first) return first.result;
+  return judgeContent(first.choice.message);
 };
 
 /** Raw chunks first, then the stream helper, which is stricter (it assembles and validates the message). */
@@ -65,11 +101,14 @@ const chatStream: ClientCall = async (env) => {
   };
   let chunks = 0;
   let text = "";
+  let reasoning = "";
   await step("chat.completions.create({stream: true})", async () => {
     const stream = await c.chat.completions.create({ ...body, stream: true });
     for await (const chunk of stream) {
       chunks++;
-      text += chunk.choices?.[0]?.delta?.content ?? "";
+      const delta = chunk.choices?.[0]?.delta as { content?: string | null; reasoning_content?: unknown };
+      text += delta?.content ?? "";
+      if (typeof delta?.reasoning_content === "string") reasoning += delta.reasoning_content;
     }
   });
   if (chunks === 0) return fail("the stream yielded no chunks");
@@ -77,8 +116,9 @@ const chatStream: ClientCall = async (env) => {
     c.chat.completions.stream(body).finalChatCompletion(),
   );
   const content = final.choices?.[0]?.message?.content;
+  // Every delta empty: the helper assembles content null, which its types allow. The model said nothing.
+  if (!text && !content) return warn(`streamed no content${reasoningNote(reasoning)} (model behaviour)`);
   if (typeof content !== "string") return fail("the stream helper's final message has no content string");
-  if (!text && !content) return warn("streamed empty text (model behaviour)");
   return pass(`${chunks} chunks ${excerpt(text)}; stream helper assembled ${excerpt(content)}`);
 };
 
@@ -90,13 +130,30 @@ const tools: ClientCall = async (env) => {
     tool_choice: FORCE_TOOL,
     max_tokens: 128,
   });
-  const call = r.choices?.[0]?.message?.tool_calls?.[0];
-  if (!call) return warn("the model did not call the forced tool (model behaviour)");
-  if (call.type !== "function" || !call.function)
+  const first = firstChoiceOf(r);
+  if ("result" in first) return first.result;
+  const message = first.choice.message;
+  const raw = Array.isArray(message?.tool_calls) ? (message.tool_calls as unknown[]) : [];
+  const call = raw[0] as { type?: unknown; function?: { name?: unknown; arguments?: unknown } } | undefined;
+  if (call && (call.type !== "function" || !call.function))
     return fail(`tool_calls[0] is not a function call (type ${excerpt(call.type)})`);
-  if (call.function.name !== TOOL_NAME)
-    return warn(`the model called ${excerpt(call.function.name)} (model behaviour)`);
-  return pass(`tool_calls[0].function.name ${TOOL_NAME}`);
+  // The same attribution as the [tools] row: a forced call that does not come is the server's doing.
+  const { e, model } = forcedCall(
+    NAMED,
+    {
+      calls: raw.map((c) => ({
+        name: (c as typeof call)?.function?.name,
+        arguments: (c as typeof call)?.function?.arguments,
+      })),
+      content: message?.content,
+      reasoning: typeof message?.reasoning_content === "string" ? message.reasoning_content : "",
+      finish: (first.choice as { finish_reason?: unknown }).finish_reason,
+    },
+    "/choices/0/message/tool_calls",
+  );
+  const decisive = attribute(e, model)[0];
+  if (!decisive) return pass(`tool_calls[0].function.name ${TOOL_NAME}`);
+  return decisive.problem.severity === "fail" ? fail(decisive.detail) : warn(decisive.detail);
 };
 
 const responses: ClientCall = async (env) => {

@@ -28,6 +28,15 @@ function withMore(first: string, count: number): string {
 
 const CATCH_ALL = new Set(["/v1/*", "*"]);
 
+const deviationDetail = (d: Deviation) => {
+  const known = d.implementations.map((i) => i.name).join(", ");
+  return `${d.summary}${known ? ` — known: ${known}` : ""}`;
+};
+
+/**
+ * The headline is the most severe finding: a check's own verdict, a deviation and an unexplained problem are
+ * ranked FAIL before WARN, and "(+N more)" only ever counts findings no more severe than the one shown.
+ */
 export function grade(row: Endpoint, outcome: Outcome): Graded {
   const problems = outcome.problems;
   if (outcome.skip) return { status: "SKIP", detail: outcome.skip, deviations: [], problems };
@@ -35,35 +44,60 @@ export function grade(row: Endpoint, outcome: Outcome): Graded {
     ? DEVIATIONS.filter((d) => appliesTo(d, row) && d.detect(outcome.observation!, problems))
     : [];
   const deviations = matched.map(ref);
-  const unexplained = problems.filter((p) => !matched.some((d) => d.explains?.(p)));
+  const explained = (p: Problem) => matched.some((d) => d.explains?.(p));
+  const unexplained = problems.filter((p) => !explained(p));
   const failures = unexplained.filter((p) => p.severity === "fail");
+  const describe = (p: Problem) => outcome.details?.get(p) ?? describeProblem(p);
+  const failing = matched.find((d) => d.verdict === "FAIL");
   const verdict = outcome.verdict;
   // A check's own verdict stands unless a known deviation accounts for it (then the catalog names who does it).
   // A catch-all deviation that only co-occurs (a non-envelope 404 body on an absent route) is listed, not leading.
   const accounting = matched.filter(
     (d) => d.rows.some((r) => !CATCH_ALL.has(r)) || problems.some((p) => d.explains?.(p)),
   );
+  const decisiveExplained = outcome.decisive !== undefined && explained(outcome.decisive);
   if (verdict && (accounting.length === 0 || (verdict.status === "FAIL" && failures.length > 0))) {
+    if (verdict.status !== "FAIL" && (failures.length > 0 || failing)) {
+      // A WARN never hides what breaks a client.
+      const first = failures[0] ? describe(failures[0]) : deviationDetail(failing!);
+      const others = 1 + failures.length + matched.filter((d) => d.verdict === "FAIL").length;
+      return { status: "FAIL", detail: withMore(first, others), deviations, problems };
+    }
+    if (verdict.status === "FAIL" && decisiveExplained && failures[0]) {
+      // The deciding finding is a known deviation's; an unexplained failure is the real news.
+      return {
+        status: "FAIL",
+        detail: withMore(describe(failures[0]), failures.length),
+        deviations,
+        problems,
+      };
+    }
     return { status: verdict.status, detail: verdict.detail, deviations, problems };
   }
   if (failures.length > 0) {
     return {
       status: "FAIL",
-      detail: withMore(describeProblem(failures[0]!), failures.length),
+      detail: withMore(describe(failures[0]!), failures.length),
       deviations,
       problems,
     };
   }
   const warnings = unexplained.filter((p) => p.severity === "warn");
-  const failing = matched.find((d) => d.verdict === "FAIL");
+  if (!failing && verdict && outcome.decisive && !decisiveExplained) {
+    // The check's own WARN finding leads: the deviations beside it are no more severe.
+    return {
+      status: "WARN",
+      detail: withMore(describe(outcome.decisive), matched.length + warnings.length),
+      deviations,
+      problems,
+    };
+  }
   const first = failing ?? matched[0];
   if (first) {
-    const known = first.implementations.map((i) => i.name).join(", ");
-    const detail = `${first.summary}${known ? ` — known: ${known}` : ""}`;
     // "+N more" counts every other finding: further deviations and warnings no deviation accounts for.
     return {
       status: failing ? "FAIL" : "WARN",
-      detail: withMore(detail, matched.length + warnings.length),
+      detail: withMore(deviationDetail(first), matched.length + warnings.length),
       deviations,
       problems,
     };
@@ -71,7 +105,7 @@ export function grade(row: Endpoint, outcome: Outcome): Graded {
   if (warnings.length > 0) {
     return {
       status: "WARN",
-      detail: withMore(describeProblem(warnings[0]!), warnings.length),
+      detail: withMore(describe(warnings[0]!), warnings.length),
       deviations,
       problems,
     };

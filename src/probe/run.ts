@@ -5,7 +5,7 @@
  */
 import { ENDPOINTS, type Endpoint } from "../catalog/endpoints.js";
 import { preloadClients } from "../checks/clients.js";
-import { isModelBehaviour } from "../checks/depth.js";
+import { mayVary } from "../checks/depth.js";
 import { CHECKS } from "../checks/index.js";
 import { listedModelIds } from "../checks/models.js";
 import { UsageError } from "../cli/errors.js";
@@ -132,7 +132,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
 export const BEHAVIOUR_REPEATS = 3;
 
 function worthRepeating(run: Graded): boolean {
-  return run.status === "PASS" || (run.status === "WARN" && run.problems.some(isModelBehaviour));
+  return run.status === "PASS" || (run.status === "WARN" && run.problems.some(mayVary));
 }
 
 function repeatsAt(row: Endpoint, depth: ProbeOptions["depth"]): number {

@@ -29,6 +29,10 @@ export interface Outcome {
   skip?: string;
   /** A verdict the check decides itself (existence rules); overrides problem-based grading. */
   verdict?: { status: "PASS" | "WARN" | "FAIL"; detail: string };
+  /** The problem the verdict was decided by, when it was one (set by checks/depth.ts settle). */
+  decisive?: Problem;
+  /** One-line sentences for problems that have their own (a Phase C finding's detail). */
+  details?: Map<Problem, string>;
   httpStatus: number | null;
   latencyMs: number | null;
   problems: Problem[];
@@ -36,6 +40,8 @@ export interface Outcome {
   note?: string;
   observation?: Observation;
   metrics?: Metrics;
+  /** Behaviour rows: did the server enforce the parameter whose effect OpenAI guarantees (checks/enforcement.ts)? */
+  enforcement?: { param: string; state: "enforced" | "ignored" | "unverified" };
 }
 
 /** HTTP scoped to one row: counts its requests and keeps its exchanges for the report. */

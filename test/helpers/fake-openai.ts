@@ -26,6 +26,21 @@ export type Defect =
   | "unknown-model-fallback"
   | "unknown-model-400"
   | "wrong-method-500"
+  // enforcement of guaranteed parameters (stop, JSON modes, forced tool_choice)
+  | "ignore-stop"
+  | "ignore-json-object"
+  | "ignore-json-schema"
+  | "json-schema-mismatch"
+  | "json-cut-valid"
+  | "json-cut-invalid"
+  | "ignore-tool-choice-named"
+  | "ignore-tool-choice"
+  | "text-before-call"
+  | "reasoning-only"
+  // answers with nothing to judge
+  | "choices-empty"
+  | "html-body"
+  | "usage-total-mismatch"
   // chat stream
   | "stream-no-role"
   | "stream-late-role"
@@ -35,6 +50,8 @@ export type Defect =
   | "stream-usage-with-choices"
   | "stream-no-done"
   | "stream-chunked"
+  | "stream-empty-deltas"
+  | "usage-after-done"
   // completions / responses streams
   | "completions-no-finish"
   | "responses-no-created"
@@ -55,7 +72,10 @@ export type Defect =
 
 export interface FakeOptions {
   defects?: Defect[];
-  /** Valid shapes, but the model never calls tools, writes prose in JSON mode, runs past stop, ignores seed. */
+  /**
+   * A protocol-correct server whose model uses every freedom it has: tool arguments that are not JSON, JSON
+   * without the asked key, a different answer each time (so [stop] and [seed] cannot compare).
+   */
   disobedient?: boolean;
   apiKey?: string;
 }
@@ -122,14 +142,14 @@ export async function startFake(options: FakeOptions = {}): Promise<ScriptedServ
         logprobs: null,
       },
     ],
-    usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+    usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: has("usage-total-mismatch") ? 9 : 8 },
     ...extra,
   });
 
   const toolCall = () => ({
     ...(has("tool-call-no-id") ? {} : { id: "call_1" }),
     type: "function",
-    function: { name: "get_weather", arguments: '{"city":"Paris"}' },
+    function: { name: "get_weather", arguments: disobedient ? '"Paris"' : '{"city":"Paris"}' },
   });
 
   function chatStream(res: ServerResponse, req: Record<string, unknown>) {
@@ -143,13 +163,22 @@ export async function startFake(options: FakeOptions = {}): Promise<ScriptedServ
     });
     const role = has("stream-no-role") || has("stream-late-role") ? {} : { role: "assistant" };
     const frames: unknown[] = [];
-    if (req.tools && !disobedient) {
+    const forcedIgnored =
+      has("ignore-tool-choice") || (has("ignore-tool-choice-named") && req.tool_choice !== "required");
+    if (has("reasoning-only") || has("stream-empty-deltas")) {
+      frames.push(chunk({ ...role, content: has("reasoning-only") ? null : "" }));
+      if (has("reasoning-only"))
+        frames.push(chunk({ content: null, reasoning_content: "Let me think" }, null, 1));
+      else frames.push(chunk({ content: "" }, null, 1));
+      frames.push(chunk({}, "length", 2));
+    } else if (req.tools && !forcedIgnored) {
       const first = has("tools-stream-no-index")
         ? { id: "call_1", type: "function", function: { name: "get_weather", arguments: "" } }
         : { index: 0, id: "call_1", type: "function", function: { name: "get_weather", arguments: "" } };
       frames.push(chunk({ ...role, content: null, tool_calls: [first] }));
-      frames.push(chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }, null, 1));
-      frames.push(chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }, null, 2));
+      const [a, b] = disobedient ? ['"Par', 'is"'] : ['{"city":', '"Paris"}'];
+      frames.push(chunk({ tool_calls: [{ index: 0, function: { arguments: a } }] }, null, 1));
+      frames.push(chunk({ tool_calls: [{ index: 0, function: { arguments: b } }] }, null, 2));
       frames.push(chunk({}, "tool_calls", 3));
     } else {
       frames.push(chunk({ ...role, content: "" }));
@@ -166,6 +195,14 @@ export async function startFake(options: FakeOptions = {}): Promise<ScriptedServ
       else if (has("stream-usage-with-choices")) frames.push({ ...chunk({}, null), usage });
       else
         frames.push({ id, object: "chat.completion.chunk", created, model: CHAT_MODEL, choices: [], usage });
+    }
+    if (has("usage-after-done")) {
+      // [DONE] before the usage chunk: openai-node never reads it.
+      const usage = frames.pop();
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      for (const f of [...frames, "[DONE]", usage])
+        res.write(`data: ${typeof f === "string" ? f : JSON.stringify(f)}\n\n`);
+      return res.end();
     }
     if (!has("stream-chunked")) return sseWrite(res, frames, !has("stream-no-done"));
     // One frame every 20 ms, so timing metrics have something to measure.
@@ -225,14 +262,29 @@ export async function startFake(options: FakeOptions = {}): Promise<ScriptedServ
       );
     }
     if (req.stream) return chatStream(res, req);
+    if (has("choices-empty")) return json(res, 200, { ...completion({ content: TEXT }), choices: [] });
+    if (has("html-body")) {
+      res.writeHead(200, { "content-type": "text/html" });
+      return res.end("<html><body>Gateway says hello</body></html>");
+    }
+    if (has("reasoning-only")) {
+      return json(
+        res,
+        200,
+        completion({ content: null, reasoning_content: "Let me think about this" }, {}, "length"),
+      );
+    }
     const messages = req.messages as { role?: string }[];
     if (messages.some((m) => m.role === "tool")) {
       if (has("tool-result-500")) return json(res, 500, envelope("tool messages are not supported"));
       return json(res, 200, completion({ content: "It is 21 °C and clear in Paris." }));
     }
     if (req.tools) {
-      if (disobedient) return json(res, 200, completion({ content: "I would rather not use tools." }));
-      return json(res, 200, completion({ tool_calls: [toolCall()] }, {}, "stop"));
+      const named = req.tool_choice !== "required";
+      if (has("ignore-tool-choice") || (has("ignore-tool-choice-named") && named))
+        return json(res, 200, completion({ content: "I would rather not use tools." }));
+      const content = has("text-before-call") ? "Let me look that up." : null;
+      return json(res, 200, completion({ content, tool_calls: [toolCall()] }, {}, "stop"));
     }
     const format = (req.response_format as { type?: string } | undefined)?.type;
     if (format === "json_schema" && has("json-schema-400")) {
@@ -243,7 +295,16 @@ export async function startFake(options: FakeOptions = {}): Promise<ScriptedServ
       );
     }
     if (format === "json_object" || format === "json_schema") {
-      return json(res, 200, completion({ content: disobedient ? PROSE : '{"greeting":"hi"}' }));
+      if (has(format === "json_object" ? "ignore-json-object" : "ignore-json-schema"))
+        return json(res, 200, completion({ content: PROSE }));
+      if (has("json-cut-valid"))
+        return json(res, 200, completion({ content: '{"greeting": "hel' }, {}, "length"));
+      if (has("json-cut-invalid")) return json(res, 200, completion({ content: "Sure! {" }, {}, "length"));
+      if (format === "json_schema" && has("json-schema-mismatch"))
+        return json(res, 200, completion({ content: '{"message":"hi"}' }));
+      // A strict json_schema leaves the model no freedom; json_object leaves it the keys.
+      const free = disobedient && format === "json_object";
+      return json(res, 200, completion({ content: free ? '{"message":"hi"}' : '{"greeting":"hi"}' }));
     }
     const bound = (req.max_tokens ?? req.max_completion_tokens) as number | undefined;
     if (bound === 1) {
@@ -273,7 +334,10 @@ export async function startFake(options: FakeOptions = {}): Promise<ScriptedServ
       // Counts, and honours a stop sequence by cutting before its first occurrence (unless disobedient).
       const full = "1 2 3 4 5 6 7 8 9 10";
       const stop = Array.isArray(req.stop) && typeof req.stop[0] === "string" ? req.stop[0] : undefined;
-      const cut = stop && !disobedient && full.includes(stop) ? full.slice(0, full.indexOf(stop)) : full;
+      // The disobedient model words its second answer differently (no digits), so nothing is cut.
+      if (stop && disobedient) return json(res, 200, completion({ content: "one, two and so on" }));
+      const cut =
+        stop && !has("ignore-stop") && full.includes(stop) ? full.slice(0, full.indexOf(stop)) : full;
       return json(res, 200, completion({ content: cut }));
     }
     if (req.n === 2 && !has("ignore-n")) {
