@@ -200,7 +200,7 @@ test("a 404 counts as 'the route exists' only when it complains about the model"
   assert.ok(!says("Cannot POST /v1/models/aioc-chat"), "an echoed URL is not a complaint");
 });
 
-test("deep depth repeats a behaviour row: a model that calls the tool 2 of 3 times is WARN '2/3 runs passed'", async () => {
+test("deep depth repeats a behaviour row: a model that writes JSON arguments 2 of 3 times is WARN '2/3 runs passed'", async () => {
   let call = 0;
   const toolCall = {
     id: "call_1",
@@ -213,16 +213,16 @@ test("deep depth repeats a behaviour row: a model that calls the tool 2 of 3 tim
       const req = chatRequest(res, body);
       if (!req) return;
       if (!req.tools) return json(res, 200, completion());
-      const calls = call++ % 3 !== 1;
-      const message = calls
-        ? { role: "assistant", content: null, refusal: null, tool_calls: [toolCall] }
-        : { role: "assistant", content: "It is sunny.", refusal: null };
+      // The forced call always comes (the server enforces tool_choice); its arguments are the model's.
+      const good = call++ % 3 !== 1;
+      const tool_calls = [
+        good ? toolCall : { ...toolCall, function: { ...toolCall.function, arguments: "x" } },
+      ];
+      const message = { role: "assistant", content: null, refusal: null, tool_calls };
       return json(
         res,
         200,
-        completion({
-          choices: [{ index: 0, message, finish_reason: calls ? "tool_calls" : "stop", logprobs: null }],
-        }),
+        completion({ choices: [{ index: 0, message, finish_reason: "tool_calls", logprobs: null }] }),
       );
     },
   });

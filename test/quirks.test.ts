@@ -37,6 +37,7 @@ const CHAT_BODIES = chat(
   "",
   "tools",
   "tool-result",
+  "tools-required",
   "json_object",
   "json_schema",
   "max_tokens",
@@ -68,7 +69,7 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
   "stream-usage-every-chunk": { rows: [CHAT_STREAM, CHAT_FORENSICS] },
   "usage-chunk-with-choices": { rows: [CHAT_STREAM, CHAT_FORENSICS] },
   "no-finish-reason": {
-    rows: [CHAT_STREAM, CHAT_FORENSICS],
+    rows: [CHAT_STREAM, CHAT_FORENSICS, TOOLS_STREAM],
     consequences: {
       [OPENAI_STREAM]: ["FAIL", 'openai-node\'s stream helper throws "missing finish_reason" (catalog why)'],
       "client:ai-sdk/streamText": [
@@ -111,7 +112,7 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
       COMPLETIONS_STREAM,
     ],
   },
-  "tool-call-empty-id": { rows: chat("tools", "tools-stream") },
+  "tool-call-empty-id": { rows: chat("tools", "tools-stream", "tools-required") },
   "float-created": {
     rows: [...CHAT_BODIES, CHAT_STREAM, TOOLS_STREAM, "/v1/completions", COMPLETIONS_STREAM],
   },

@@ -4,6 +4,8 @@ import type { Check, Outcome } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 import { validateShape } from "../shapes/validate.js";
 import { expectJson, expectSse, fail, requireModel, warn } from "./expect.js";
+import { streamView } from "./stream-frames.js";
+import { streamUsageProblems, usageProblems } from "./usage.js";
 
 export const PROMPT = "Say hi.";
 
@@ -30,10 +32,22 @@ function chatStreamFindings(frames: unknown[]): Problem[] {
   return problems;
 }
 
+/** The base rows judge usage arithmetic once; the Phase C rows built on them do not repeat it. */
+function withUsage(outcome: Outcome): Outcome {
+  const obs = outcome.observation;
+  if (outcome.verdict || !obs) return outcome;
+  outcome.problems.push(
+    ...(obs.events ? streamUsageProblems(streamView(obs).frames) : usageProblems(obs.json)),
+  );
+  return outcome;
+}
+
 const chat: Check = async (ctx) => {
   const model = requireModel(ctx);
   if (typeof model !== "string") return model;
-  return expectJson(ctx, { method: "POST", path: ctx.row.path, json: chatBody(model) }, "ChatCompletion");
+  return withUsage(
+    await expectJson(ctx, { method: "POST", path: ctx.row.path, json: chatBody(model) }, "ChatCompletion"),
+  );
 };
 
 const chatStream: Check = async (ctx) => {
@@ -45,24 +59,26 @@ const chatStream: Check = async (ctx) => {
     { method: "POST", path: ctx.row.path, json },
     { frame: "ChatCompletionChunk", requireDone: true },
   );
-  return withStreamFindings(outcome, chatStreamFindings);
+  return withUsage(withStreamFindings(outcome, chatStreamFindings));
 };
 
 const completions: Check = async (ctx) => {
   const model = requireModel(ctx);
   if (typeof model !== "string") return model;
   const json = { model, prompt: PROMPT, max_tokens: 16 };
-  return expectJson(ctx, { method: "POST", path: ctx.row.path, json }, "TextCompletion");
+  return withUsage(await expectJson(ctx, { method: "POST", path: ctx.row.path, json }, "TextCompletion"));
 };
 
 const completionsStream: Check = async (ctx) => {
   const model = requireModel(ctx);
   if (typeof model !== "string") return model;
   const json = { model, prompt: PROMPT, max_tokens: 16, stream: true };
-  return expectSse(
-    ctx,
-    { method: "POST", path: ctx.row.path, json },
-    { frame: "TextCompletion", requireDone: true },
+  return withUsage(
+    await expectSse(
+      ctx,
+      { method: "POST", path: ctx.row.path, json },
+      { frame: "TextCompletion", requireDone: true },
+    ),
   );
 };
 
@@ -80,7 +96,7 @@ const responses: Check = async (ctx) => {
       }
     });
   }
-  return outcome;
+  return withUsage(outcome);
 };
 
 /** Responses streams are typed events in order with increasing sequence numbers, and no `[DONE]`. */
@@ -126,7 +142,7 @@ const responsesStream: Check = async (ctx) => {
     { method: "POST", path: ctx.row.path, json },
     { frame: "ResponseStreamEvent", requireDone: false },
   );
-  return withStreamFindings(outcome, responsesStreamFindings);
+  return withUsage(withStreamFindings(outcome, responsesStreamFindings));
 };
 
 function withStreamFindings(outcome: Outcome, findings: (frames: unknown[]) => Problem[]): Outcome {

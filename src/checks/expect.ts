@@ -10,7 +10,6 @@ import type { Problem } from "../report/types.js";
 import type { ShapeName } from "../shapes/schemas.js";
 import { validateShape } from "../shapes/validate.js";
 import { isDone, lostAfterDone, streamView } from "./stream-frames.js";
-import { streamUsageProblems, usageProblems } from "./usage.js";
 
 export function fail(pointer: string, expected: string, got: string, source?: string): Problem {
   return { pointer, expected, got, severity: "fail", ...(source ? { source } : {}) };
@@ -131,7 +130,7 @@ export async function expectJson(ctx: ProbeContext, req: HttpRequest, shape: Sha
   }
   sent.observation.json = parsed.value;
   const problems = contentTypeProblems(sent.res.contentType, ["application/json"]);
-  problems.push(...validateShape(shape, parsed.value), ...usageProblems(parsed.value));
+  problems.push(...validateShape(shape, parsed.value));
   return judged(sent, problems);
 }
 
@@ -208,7 +207,6 @@ export async function expectSse(
         : warn("stream", "nothing after [DONE]", `${afterDone} frame(s) after [DONE]`),
     );
   }
-  problems.push(...streamUsageProblems(view.frames));
   const first = events[0];
   return {
     ...judged(sent, problems),

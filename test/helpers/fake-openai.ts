@@ -189,7 +189,11 @@ export async function startFake(options: FakeOptions = {}): Promise<ScriptedServ
       frames.push(chunk({}, "stop", 3));
     }
     if ((req.stream_options as { include_usage?: boolean } | undefined)?.include_usage) {
-      const usage = { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 };
+      const usage = {
+        prompt_tokens: 5,
+        completion_tokens: 3,
+        total_tokens: has("usage-total-mismatch") ? 9 : 8,
+      };
       if (has("stream-usage-no-choices"))
         frames.push({ id, object: "chat.completion.chunk", created, model: CHAT_MODEL, usage });
       else if (has("stream-usage-with-choices")) frames.push({ ...chunk({}, null), usage });
