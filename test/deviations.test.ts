@@ -172,7 +172,11 @@ function toOutcome(req: HttpRequest, reply: Reply): HttpOutcome {
   };
 }
 
-async function runCheck(rowId: string, respond: (req: HttpRequest) => Reply): Promise<Outcome> {
+async function runCheck(
+  rowId: string,
+  respond: (req: HttpRequest) => Reply,
+  base?: Outcome,
+): Promise<Outcome> {
   const row = findEndpoint(rowId);
   assert.ok(row, `no catalog row ${rowId}`);
   const check = CHECKS[rowId];
@@ -184,13 +188,22 @@ async function runCheck(rowId: string, respond: (req: HttpRequest) => Reply): Pr
     depth: "quick",
     authenticated: false,
     http: { send: async (req: HttpRequest) => toOutcome(req, respond(req)) },
-    dependency: async () => undefined,
+    dependency: async () => base,
     fetchFn: fetch,
   } as unknown as ProbeContext;
   return check(ctx);
 }
 
 const reply = (r: Reply) => () => r;
+
+/** A usable base row for Phase C checks, with the enforcement a sibling row recorded. */
+const baseRow = (enforcement?: Outcome["enforcement"]): Outcome => ({
+  phase: "C",
+  httpStatus: 200,
+  latencyMs: 1,
+  problems: [],
+  ...(enforcement ? { enforcement } : {}),
+});
 
 function observation(partial: Partial<Observation>): Observation {
   return { status: 200, headers: {}, contentType: "application/json", facts: {}, ...partial };
@@ -398,6 +411,30 @@ const CASES: Case[] = [
     id: "tool-call-empty-id",
     row: "/v1/chat/completions",
     outcome: () => runCheck("/v1/chat/completions", reply({ json: toolCallCompletion("") })),
+  },
+  {
+    id: "json-object-not-enforced",
+    row: "/v1/chat/completions[json_object]",
+    outcome: () =>
+      runCheck(
+        "/v1/chat/completions[json_object]",
+        reply({ json: completion() }),
+        baseRow({ param: "response_format json_schema", state: "enforced" }),
+      ),
+  },
+  {
+    id: "tool-choice-named-ignored",
+    row: "/v1/chat/completions[tools]",
+    outcome: () => runCheck("/v1/chat/completions[tools]", reply({ json: completion() }), baseRow()),
+  },
+  {
+    id: "tool-call-after-text",
+    row: "/v1/chat/completions[tools]",
+    outcome: () => {
+      const body = toolCallCompletion("call_1");
+      body.choices[0]!.message.content = "Let me check." as never;
+      return runCheck("/v1/chat/completions[tools]", reply({ json: body }), baseRow());
+    },
   },
   {
     id: "float-created",

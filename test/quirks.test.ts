@@ -135,6 +135,19 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
   "error-not-envelope": { rows: chat("error-wrong-method") },
   "invalid-json-500": { rows: chat("error-invalid-json") },
   "error-with-200": { rows: chat("error-wrong-method") },
+  "json-object-not-enforced": { rows: chat("json_object") },
+  "tool-choice-named-ignored": {
+    rows: chat("tools", "tools-stream"),
+    consequences: {
+      "client:openai-node/tools": ["FAIL", "the SDK gets a text answer where the forced call should be"],
+    },
+  },
+  "tool-call-after-text": {
+    rows: chat("tools", "tools-stream", "tools-required"),
+    consequences: {
+      "client:openai-node/tools": ["WARN", "the SDK gets the call, and free text beside it"],
+    },
+  },
 };
 
 /** Quirks that are a route the server does not serve: the router answers 404 for the path. */

@@ -105,6 +105,7 @@ const jsonObject: Check = async (ctx) => {
           "warn",
         )
       : e;
+  if (outcome.observation) outcome.observation.facts.schemaEnforcement = start.base.enforcement?.state;
   return settleBehaviour(outcome, result, {
     note: siblingNote(start.base),
     passNote: `${outcome.httpStatus} · JSON object with keys ${Object.keys(object ?? {}).join(", ") || "(none)"}`,

@@ -65,7 +65,11 @@ export function attribute(
 }
 
 /** Enforcement as plain data, for sibling rows and deviation predicates (`observation.facts.enforcement`). */
-export const enforcementFact = (e: Enforcement) => ({ param: e.param, state: e.state });
+export const enforcementFact = (e: Enforcement) => ({
+  param: e.param,
+  state: e.state,
+  ...(e.evidence ? { severity: e.evidence.problem.severity } : {}),
+});
 
 export interface BehaviourFindings {
   /** What the model did with the freedom the mechanism leaves it (built with `modelBehaviour`). */

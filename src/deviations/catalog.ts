@@ -8,6 +8,7 @@
  */
 import type { Observation } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
+import { ENFORCEMENT_DEVIATIONS } from "./enforcement.js";
 import type { Deviation } from "./types.js";
 
 /**
@@ -789,6 +790,8 @@ export const DEVIATIONS: readonly Deviation[] = [
       "LM Studio bug tracker issue #2085",
     ],
   },
+  // Parameters accepted but not enforced (stop, JSON modes, forced tool_choice).
+  ...ENFORCEMENT_DEVIATIONS,
 ];
 
 export function findDeviation(id: string): Deviation | undefined {

@@ -41,7 +41,12 @@ export interface Outcome {
   observation?: Observation;
   metrics?: Metrics;
   /** Behaviour rows: did the server enforce the parameter whose effect OpenAI guarantees (checks/enforcement.ts)? */
-  enforcement?: { param: string; state: "enforced" | "ignored" | "unverified" };
+  enforcement?: {
+    param: string;
+    state: "enforced" | "ignored" | "unverified";
+    /** Of the evidence: an ignored parameter clients cope with is `warn`. */
+    severity?: "fail" | "warn";
+  };
 }
 
 /** HTTP scoped to one row: counts its requests and keeps its exchanges for the report. */

@@ -48,6 +48,10 @@ export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
     'router errors (unknown URL 404, wrong method 405) answer FastAPI-style {"detail": "Not Found"}',
   "invalid-json-500": "a malformed JSON body is a 500 server_error (llama.cpp's parse error)",
   "error-with-200": 'router errors (unknown URL, wrong method) answer 200 {"error": "<message>"}',
+  "json-object-not-enforced":
+    "chat response_format json_object is answered in plain text (json_schema still holds)",
+  "tool-choice-named-ignored": "a chat tool_choice naming a function is ignored: the answer is text",
+  "tool-call-after-text": "a forced chat tool call comes after free text in content",
 };
 
 /** Every quirk id the server implements (the catalog's deviation ids), with what it changes. */
@@ -73,6 +77,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
     past: {
       "stream-missing-role": "fixed by PR #13634 (May 2025)",
       "chunk-id-changes": "early 2024 (issue #5876); one completion id per stream since",
+      "tool-choice-named-ignored":
+        "the older of the two llama-server builds tried for issue #10; the current one enforces the named form and lets free text precede the call (tool-call-after-text)",
     },
     // llama.cpp tools/server/server.cpp route table: models, completions, chat, responses, transcriptions,
     // embeddings (plus its own /completion, /tokenize, /rerank …); no speech, images, videos, files, batches,

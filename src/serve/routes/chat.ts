@@ -42,6 +42,21 @@ interface ChatPlan {
   logprobs?: number;
   /** Usage on every chunk, not only the last (the stream-usage-every-chunk quirk). */
   usageEveryChunk: boolean;
+  /** Text before a forced tool call (the tool-call-after-text quirk). */
+  leadText?: string;
+}
+
+/** What the enforcement quirks leave of a request's format and tool choice (llama-server's gaps). */
+function unenforced(ctx: Ctx, format: ReturnType<typeof readReplyFormat>, tool: FunctionTool | undefined) {
+  const named = isObject(ctx.body.raw("tool_choice"));
+  return {
+    format:
+      format.type === "json_object" && ctx.quirks.has("json-object-not-enforced")
+        ? { type: "text" as const }
+        : format,
+    tool: named && ctx.quirks.has("tool-choice-named-ignored") ? undefined : tool,
+    leadText: tool && ctx.quirks.has("tool-call-after-text") ? "Let me check that." : undefined,
+  };
 }
 
 function readMessages(p: Params): Json[] {
@@ -101,10 +116,22 @@ function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
       1,
       messages.reduce((sum, m) => sum + countTokens(contentText(m.content)), 0),
     ),
-    shaped: shapeText(formattedReply(format), { maxTokens, stop: stopStrings(p) }),
-    tool: chooseTool(p, functionTools(p, "chat"), "chat", answersToolResult),
+    ...shapedAnswer(ctx, format, chooseTool(p, functionTools(p, "chat"), "chat", answersToolResult), {
+      maxTokens,
+      stop: stopStrings(p),
+    }),
     logprobs: logprobs ? (top ?? 0) : undefined,
   };
+}
+
+function shapedAnswer(
+  ctx: Ctx,
+  requested: ReturnType<typeof readReplyFormat>,
+  chosen: FunctionTool | undefined,
+  bounds: { maxTokens?: number; stop: string[] },
+) {
+  const { format, tool, leadText } = unenforced(ctx, requested, chosen);
+  return { shaped: shapeText(formattedReply(format), bounds), tool, leadText };
 }
 
 const toolTokens = (call: ToolCall) => countTokens(call.name) + countTokens(call.arguments);
@@ -125,7 +152,13 @@ function completion(plan: ChatPlan) {
       ];
       return {
         index,
-        message: { role: "assistant", content: null, refusal: null, tool_calls, annotations: [] },
+        message: {
+          role: "assistant",
+          content: plan.leadText ?? null,
+          refusal: null,
+          tool_calls,
+          annotations: [],
+        },
         logprobs: null,
         finish_reason: "tool_calls",
       };
@@ -171,6 +204,7 @@ function* chunks(plan: ChatPlan): Generator<SseMessage> {
       const call = callTool(plan.tool);
       completionTokens += toolTokens(call);
       const head = { index: 0, id: call.id, type: "function", function: { name: call.name, arguments: "" } };
+      if (plan.leadText) yield delta(index, { role: "assistant", content: plan.leadText, refusal: null });
       yield delta(index, { role: "assistant", content: null, refusal: null, tool_calls: [head] });
       for (const piece of argumentPieces(call.arguments)) {
         yield delta(index, { tool_calls: [{ index: 0, function: { arguments: piece } }] });
