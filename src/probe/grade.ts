@@ -124,6 +124,8 @@ export function grade(row: Endpoint, outcome: Outcome): Graded {
  */
 export function combineRuns(runs: readonly Graded[]): Graded {
   const n = runs.length;
+  // One run: a protocol verdict stopped the repeats, so there is nothing to count.
+  if (n === 1) return runs[0]!;
   const failed = runs.findIndex((r) => r.status === "FAIL");
   if (failed >= 0) return { ...runs[failed]!, detail: `${runs[failed]!.detail} (run ${failed + 1} of ${n})` };
   const skipped = runs.find((r) => r.status === "SKIP");
