@@ -387,4 +387,36 @@ describe("the headline is the most severe finding", () => {
     assert.match(g.detail, /role/);
     assert.match(g.detail, /\(\+1 more\)$/);
   });
+  test("a FAIL decided by a finding a WARN deviation explains is headed by the unexplained failure", () => {
+    const stream = ENDPOINTS.find((e) => e.id === `${CHAT}[tools-stream]`)!;
+    const outcome = base();
+    outcome.observation = {
+      ...outcome.observation!,
+      events: [{ data: "{}", atMs: 1 }] as never,
+      frames: [{ choices: [] }],
+    };
+    const contentType = {
+      pointer: "header:content-type",
+      expected: "text/event-stream",
+      got: "application/json",
+      severity: "fail" as const,
+    };
+    const noName = {
+      pointer: "stream/0/choices/0/delta/tool_calls/0/function/name",
+      expected: "a function name",
+      got: "missing",
+      severity: "fail" as const,
+    };
+    outcome.problems.push(contentType, noName);
+    outcome.details = new Map([[noName, "the streamed tool call has no function.name"]]);
+    outcome.verdict = { status: "FAIL", detail: "served as application/json (+1 more)" };
+    outcome.decisive = contentType;
+    const g = grade(stream, outcome);
+    assert.deepEqual(
+      g.deviations.map((d) => d.id),
+      ["sse-wrong-content-type"],
+    );
+    assert.equal(g.status, "FAIL");
+    assert.equal(g.detail, "the streamed tool call has no function.name");
+  });
 });
