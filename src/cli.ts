@@ -9,6 +9,7 @@ import { defineProbe } from "./commands/probe.js";
 import { defineRender } from "./commands/render.js";
 import { defineServe } from "./commands/serve.js";
 import { defineSpec } from "./commands/spec.js";
+import { headerSecrets } from "./http/credentials.js";
 import { VERSION } from "./version.js";
 
 // Command definitions import only light modules; each action loads what it needs, so `aioc spec` stays fast.
@@ -58,11 +59,21 @@ function oneLine(text: string): string {
   return line.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
-/** Every key the user could have handed aioc, wherever it came from. */
+/** Every key the user could have handed aioc, wherever it came from (credential headers too). */
 function givenSecrets(): string[] {
   const argv = process.argv;
-  const fromFlags = argv.flatMap((arg, i) =>
-    arg === "--api-key" ? [argv[i + 1] ?? ""] : arg.startsWith("--api-key=") ? [arg.slice(10)] : [],
-  );
-  return [...fromFlags, process.env.AIOC_API_KEY ?? "", process.env.OPENAI_API_KEY ?? ""];
+  const flagValues = (flag: string) =>
+    argv.flatMap((arg, i) =>
+      arg === flag ? [argv[i + 1] ?? ""] : arg.startsWith(`${flag}=`) ? [arg.slice(flag.length + 1)] : [],
+    );
+  const headers = [...flagValues("-H"), ...flagValues("--header")].flatMap((h) => {
+    const colon = h.indexOf(":");
+    return colon > 0 ? headerSecrets({ [h.slice(0, colon).trim()]: h.slice(colon + 1).trim() }) : [h];
+  });
+  return [
+    ...flagValues("--api-key"),
+    ...headers,
+    process.env.AIOC_API_KEY ?? "",
+    process.env.OPENAI_API_KEY ?? "",
+  ];
 }

@@ -1,17 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { type Command, Option } from "commander";
 import { FORMAT_NAMES } from "../render/formats.js";
+import { addHeaderOption } from "./connection-options.js";
 
 export interface DemoFlags {
   quirks?: string;
   depth: "quick" | "standard" | "deep";
   format?: string;
   outDir?: string;
+  header?: string[];
 }
 
 /** The main job: start the embedded reference server on a free port, probe it, print the table. */
 export function defineDemo(program: Command): void {
-  program
+  const demo = program
     .command("demo")
     .description("start the embedded reference server, probe it and print the table")
     .option("--quirks <list>", "serve with these implementation quirks (e.g. llama.cpp, vllm, dev:<id>)")
@@ -21,30 +23,31 @@ export function defineDemo(program: Command): void {
         .default("standard"),
     )
     .addOption(new Option("--format <format>", "stdout format").choices(FORMAT_NAMES).default("table"))
-    .option("--out-dir <dir>", "also write every report format into a folder")
-    .action(async (flags: DemoFlags) => {
-      const { startServer } = await import("../serve/server.js");
-      const { resolveQuirkList } = await import("../serve/quirks.js");
-      const { probeCommand } = await import("./probe-action.js");
-      const { quirks, missing } = resolveQuirkList((flags.quirks ?? "").split(","));
-      // A throwaway key, so the auth rows have something to check too; it is never printed.
-      const apiKey = `sk-aioc-demo-${randomBytes(12).toString("hex")}`;
-      const server = await startServer({ port: 0, host: "127.0.0.1", quirks, missing, apiKey });
-      try {
-        process.exitCode = await probeCommand(server.url, {
-          apiKey,
-          name: flags.quirks ? `aioc serve --quirks ${flags.quirks}` : "aioc serve",
-          depth: flags.depth,
-          format: flags.format,
-          outDir: flags.outDir,
-          timeout: "30",
-          concurrency: "4",
-          maxBody: "16",
-          failOn: "fail",
-          clients: true,
-        });
-      } finally {
-        await server.close();
-      }
-    });
+    .option("--out-dir <dir>", "also write every report format into a folder");
+  addHeaderOption(demo).action(async (flags: DemoFlags) => {
+    const { startServer } = await import("../serve/server.js");
+    const { resolveQuirkList } = await import("../serve/quirks.js");
+    const { probeCommand } = await import("./probe-action.js");
+    const { quirks, missing } = resolveQuirkList((flags.quirks ?? "").split(","));
+    // A throwaway key, so the auth rows have something to check too; it is never printed.
+    const apiKey = `sk-aioc-demo-${randomBytes(12).toString("hex")}`;
+    const server = await startServer({ port: 0, host: "127.0.0.1", quirks, missing, apiKey });
+    try {
+      process.exitCode = await probeCommand(server.url, {
+        apiKey,
+        name: flags.quirks ? `aioc serve --quirks ${flags.quirks}` : "aioc serve",
+        depth: flags.depth,
+        format: flags.format,
+        outDir: flags.outDir,
+        timeout: "30",
+        concurrency: "4",
+        maxBody: "16",
+        failOn: "fail",
+        clients: true,
+        header: flags.header,
+      });
+    } finally {
+      await server.close();
+    }
+  });
 }

@@ -1,68 +1,83 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { UsageError } from "../cli/errors.js";
+
 import { createIo, type Io } from "../cli/io.js";
 import { Redactor } from "../cli/redact.js";
-import { runProbe } from "../probe/run.js";
-import { normalizeTarget, resolveApiKey } from "../probe/target.js";
+import { type FlagSource, type Flags, type ProbePlan, resolvePlan } from "../config/resolve.js";
+import { headerSecrets, querySecrets } from "../http/credentials.js";
+import { parseShard } from "../probe/split.js";
+import { probeTarget } from "../probe/target-run.js";
 import { colorEnabled } from "../render/color.js";
 import { renderReport } from "../render/index.js";
 import { createProgress } from "../render/progress.js";
 import type { Exchange, Report } from "../report/types.js";
-import { exitCodeFor, type ProbeFlags, parseProbeFlags } from "./probe.js";
+import { exitCodeFor, type ProbeFlags } from "./probe.js";
 
-export async function probeCommand(url: string, flags: ProbeFlags): Promise<number> {
-  const target = normalizeTarget(url);
-  const parsed = parseProbeFlags(flags);
-  const { key, source } = resolveApiKey(target.baseUrl, flags.apiKey);
-  // A key with a stray newline (a quoted env var, a pasted file) cannot go in a header; say so once, up front.
-  if (key !== undefined && !/^[\x21-\x7e]+$/.test(key)) {
-    throw new UsageError(`the API key from ${source} contains spaces, control or non-ASCII characters`);
-  }
-  const redactor = new Redactor([key]);
+export async function probeCommand(
+  url: string | undefined,
+  flags: Flags,
+  source?: FlagSource,
+): Promise<number> {
+  const plan = await resolvePlan(url, flags, source);
+  const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
+  const redactor = new Redactor(planSecrets(plan));
   const io = createIo(redactor);
+  const single =
+    plan.specs.length === 1 && !plan.specs[0]!.allModels && plan.specs[0]!.chatModels.length <= 1;
+  if (!single) {
+    const { probeMany } = await import("./probe-many.js");
+    return probeMany(plan, flags, shard, io, redactor);
+  }
+  const spec = plan.specs[0]!;
   const progress =
     !flags.quiet && !flags.verbose && process.stderr.isTTY === true ? createProgress(io.err) : undefined;
-  // The banner is for a person at a terminal (or --verbose); piped stderr carries only errors, one line each.
-  if (!flags.quiet && (process.stderr.isTTY === true || flags.verbose)) {
-    io.err(`aioc: probing ${target.baseUrl}${target.note ? ` (${target.note})` : ""}\n`);
-  }
-
-  const report = await runProbe({
-    baseUrl: target.baseUrl,
-    name: flags.name,
-    apiKey: key,
-    models: {
-      chat: flags.model,
-      embedding: flags.embeddingModel,
-      tts: flags.ttsModel,
-      stt: flags.sttModel,
-      image: flags.imageModel,
-      video: flags.videoModel,
-      moderation: flags.moderationModel,
+  const [report] = await probeTarget({
+    spec,
+    index: 0,
+    shard,
+    hooks: {
+      onStart: progress ? (row) => progress.start(row.id) : undefined,
+      onResult: progress ? (r, done, total) => progress.finish(r.id, done, total) : undefined,
+      onExchange: flags.verbose ? (e) => io.err(exchangeLine(e)) : undefined,
     },
-    only: parsed.only,
-    group: parsed.group,
-    skipPhaseB: flags.skipPhaseB,
-    clients: flags.clients,
-    timeoutMs: parsed.timeoutMs,
-    concurrency: parsed.concurrency,
-    depth: flags.depth,
-    maxBodyBytes: parsed.maxBodyBytes,
-    onStart: progress ? (row) => progress.start(row.id) : undefined,
-    onResult: progress ? (r, done, total) => progress.finish(r.id, done, total) : undefined,
-    onExchange: flags.verbose ? (e) => io.err(exchangeLine(e)) : undefined,
+    // The banner is for a person at a terminal (or --verbose); piped stderr carries only errors, one line each.
+    onTarget: (baseUrl, note) => {
+      if (!flags.quiet && (process.stderr.isTTY === true || flags.verbose)) {
+        io.err(`aioc: probing ${baseUrl}${note ? ` (${note})` : ""}\n`);
+      }
+    },
   });
   progress?.clear();
 
-  const redacted = redactor.value(report);
+  const redacted = redactor.value(report!);
   writeReports(io, redacted, flags);
   const format = flags.format ?? (process.stdout.isTTY ? "table" : "json");
   io.out(renderReport(redacted, format, { color: format === "table" && colorEnabled(process.stdout) }));
-  return exitCodeFor(report.summary, flags.failOn);
+  return exitCodeFor(report!.summary, spec.failOn);
 }
 
-function writeReports(io: Io, report: Report, flags: ProbeFlags): void {
+/** Every secret the user handed over, from any target: keys, credential headers, query credentials, proxy passwords. */
+export function planSecrets(plan: ProbePlan): string[] {
+  return plan.specs.flatMap((s) => {
+    const proxy = s.net.proxy ? safeUrl(s.net.proxy) : undefined;
+    return [
+      s.key,
+      ...headerSecrets(s.headers),
+      ...(safeUrl(s.url) ? querySecrets(s.url) : []),
+      proxy ? decodeURIComponent(proxy.password) : undefined,
+    ].filter((x): x is string => !!x);
+  });
+}
+
+function safeUrl(s: string): URL | undefined {
+  try {
+    return new URL(s);
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeReports(io: Io, report: Report, flags: ProbeFlags): void {
   const files: [string | undefined, string][] = [
     [flags.report, "json"],
     [flags.reportMd, "markdown"],

@@ -2,6 +2,7 @@ import { type Command, Option } from "commander";
 import { GROUPS, type Group } from "../catalog/endpoints.js";
 import { EXIT, UsageError } from "../cli/errors.js";
 import { FORMAT_NAMES } from "../render/formats.js";
+import { addConnectionOptions, type ConnectionFlags } from "./connection-options.js";
 
 export interface ProbeFlags {
   name?: string;
@@ -33,10 +34,10 @@ export interface ProbeFlags {
 }
 
 export function defineProbe(program: Command): void {
-  program
+  const probe = program
     .command("probe")
     .description("probe a base URL: which OpenAI endpoints exist, and do they honour the contracts")
-    .argument("<url>", "base URL, with or without /v1 (e.g. http://127.0.0.1:8080)")
+    .argument("[url]", "base URL, with or without /v1 (default $AIOC_BASE_URL, or the config's targets)")
     .option("--name <label>", "name for the target in reports")
     .option("--api-key <key>", "API key (default $AIOC_API_KEY; $OPENAI_API_KEY only for api.openai.com)")
     .option("--model <id>", "chat model (default: sniffed from /v1/models)")
@@ -75,11 +76,11 @@ export function defineProbe(program: Command): void {
         .default("fail"),
     )
     .option("-q, --quiet", "no progress output")
-    .option("-v, --verbose", "print each request and response line (key redacted)")
-    .action(async (url: string, flags: ProbeFlags) => {
-      const { probeCommand } = await import("./probe-action.js");
-      process.exitCode = await probeCommand(url, flags);
-    });
+    .option("-v, --verbose", "print each request and response line (key redacted)");
+  addConnectionOptions(probe).action(async (url: string | undefined, flags: ProbeFlags & ConnectionFlags) => {
+    const { probeCommand } = await import("./probe-action.js");
+    process.exitCode = await probeCommand(url, flags, (name) => probe.getOptionValueSource(name));
+  });
 }
 
 export function parseProbeFlags(flags: ProbeFlags) {

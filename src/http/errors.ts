@@ -1,6 +1,7 @@
 /** Socket, TLS, DNS, parser and deadline failures, as one-line TransportErrors a person understands. */
 /** How much of the body had arrived when reading failed; absent when not even the headers had. */
 import { maxHeaderSize } from "node:http";
+import { connectionFailure } from "./connect-errors.js";
 import { formatBytes } from "./json.js";
 import type { TransportError } from "./types.js";
 
@@ -30,21 +31,8 @@ export function classify(
   if (/ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|ETIMEDOUT/.test(code) && !progress) {
     return { kind: "connect", message: `cannot connect (${code})` };
   }
-  if (/CERT|SSL|TLS|ERR_TLS/.test(code) || /certificate|SSL routines|wrong version number/i.test(detail)) {
-    // OpenSSL's reason ("wrong version number") says more than Node's generic EPROTO.
-    const reason = /SSL routines:(?:[^:]*:)?([^:]+)/.exec(detail)?.[1];
-    const why = reason && (!code || code === "EPROTO") ? reason : code || firstLine(detail);
-    if (/WRONG_VERSION_NUMBER|wrong version number|PACKET_LENGTH_TOO_LONG/i.test(why)) {
-      return { kind: "connect", message: `TLS failure (${why}); is the server plain http?` };
-    }
-    if (/SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY|CERT_UNTRUSTED/.test(why)) {
-      return {
-        kind: "connect",
-        message: `TLS failure: certificate not trusted (${why}); add its CA with NODE_EXTRA_CA_CERTS`,
-      };
-    }
-    return { kind: "connect", message: `TLS failure (${why})` };
-  }
+  const failure = connectionFailure(code, detail, inner ?? err);
+  if (failure) return failure;
   if (code === "HPE_HEADER_OVERFLOW") {
     return { kind: "too-large", message: `response headers exceed ${formatBytes(maxHeaderSize)}` };
   }

@@ -1,9 +1,15 @@
 /** What the report keeps of each exchange: the request and a preview of the response, key redacted. */
+import { isCredentialHeader } from "./credentials.js";
 import type { HttpRequest } from "./types.js";
 
+/** Every credential header's value replaced (the scheme word of `Authorization` kept: it is not secret). */
 export function redactAuth(headers: Record<string, string>): Record<string, string> {
   const copy = { ...headers };
-  if (copy.authorization) copy.authorization = "Bearer [REDACTED]";
+  for (const name of Object.keys(copy)) {
+    if (!isCredentialHeader(name)) continue;
+    const scheme = name === "authorization" ? /^[A-Za-z]+(?=\s)/.exec(copy[name]!)?.[0] : undefined;
+    copy[name] = scheme ? `${scheme} [REDACTED]` : "[REDACTED]";
+  }
   return copy;
 }
 

@@ -17,6 +17,7 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
 import type { Exchange } from "../report/types.js";
+import { applyAuth, withQuery } from "./connection.js";
 import { decode, decodeError, isDecodeError } from "./decode.js";
 import { classify, firstLine, type Progress, timeoutMessage } from "./errors.js";
 import { describeRequestBody, preview, redactAuth } from "./exchange.js";
@@ -59,19 +60,28 @@ export class Transport {
   /** One keep-alive pool per transport: only ever the target's origin. Idle sockets never hold the process. */
   private readonly agent: Agent;
   private prefix: string | undefined;
+  /** The base URL's query string (e.g. Azure's `?api-version=`), kept on every request. */
+  private readonly query: string;
 
   constructor(readonly options: TransportOptions) {
     const base = new URL(options.baseUrl);
     this.origin = base.origin;
-    this.secretForms = options.apiKey && options.apiKey.length >= 4 ? secretForms(options.apiKey) : [];
+    this.query = base.search;
+    const secrets = [options.apiKey, ...(options.secrets ?? [])].filter(
+      (s): s is string => !!s && s.length >= 4,
+    );
+    this.secretForms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
     this.agent =
-      base.protocol === "https:" ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+      options.agent ??
+      (base.protocol === "https:" ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true }));
   }
 
   /** Resolves a catalog path (`/v1/...`) against the base URL, keeping any path prefix before `/v1`. */
   url(path: string): string {
+    const route = this.options.connection?.routePath;
+    if (route) return withQuery(`${this.origin}${route(path)}`, this.query);
     this.prefix ??= new URL(this.options.baseUrl).pathname.replace(/\/v1\/?$/, "").replace(/\/$/, "");
-    return `${this.origin}${this.prefix}${path}`;
+    return withQuery(`${this.origin}${this.prefix}${path}`, this.query);
   }
 
   /** Closes idle keep-alive connections (in-flight requests finish first). */
@@ -98,11 +108,11 @@ export class Transport {
       "user-agent": this.options.userAgent ?? "aioc",
       accept: req.sse ? "text/event-stream" : "application/json, */*",
       "accept-encoding": "gzip, deflate, br",
+      ...this.options.connection?.headers,
       ...lowerCaseKeys(req.headers),
     };
-    const auth = req.auth ?? "key";
-    if (auth === "key" && this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
-    if (auth === "wrong") headers.authorization = `Bearer ${WRONG_KEY}`;
+    const scheme = this.options.connection?.auth ?? "bearer";
+    applyAuth(headers, req.auth ?? "key", scheme, this.options.apiKey, WRONG_KEY);
     let body: Buffer | undefined;
     if (req.json !== undefined) {
       body = Buffer.from(JSON.stringify(req.json));
@@ -229,7 +239,7 @@ export class Transport {
   ): Promise<{ request: ClientRequest; res: IncomingMessage }> {
     return new Promise((resolve, reject) => {
       const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-      const request = send(url, { method, headers, agent: this.agent, signal });
+      const request = send(url, { method, headers, agent: this.agent, signal, ...this.options.tls });
       const fail = (err: OpenError) => {
         err.reusedSocket = request.reusedSocket;
         reject(err);

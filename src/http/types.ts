@@ -1,5 +1,7 @@
 /** The transport's request, response and failure types, shared by checks, the runner and the SDK bridge. */
+import type { Agent } from "node:http";
 import type { Exchange } from "../report/types.js";
+import type { Connection } from "./connection.js";
 
 export type Auth = "key" | "none" | "wrong";
 
@@ -69,4 +71,12 @@ export interface TransportOptions {
   /** Bytes of each body kept for the report's request/response view. */
   keepBytes?: number;
   userAgent?: string;
+  /** Headers, auth scheme and route mapping (src/http/connection.ts). */
+  connection?: Connection;
+  /** More secrets to scrub from recorded exchanges (credential headers, query parameters, proxy password). */
+  secrets?: string[];
+  /** The connection pool to use (a proxy agent, src/http/agent.ts); default a plain keep-alive agent. */
+  agent?: Agent;
+  /** TLS options for the target: extra CAs, or verification off (--insecure). */
+  tls?: { ca?: string[]; rejectUnauthorized?: boolean };
 }

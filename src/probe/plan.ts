@@ -7,6 +7,8 @@ export interface PlanOptions {
   group?: Group;
   /** false skips the `client:` rows (real SDKs). */
   clients?: boolean;
+  /** A further row filter (one model's rows, one shard's rows: src/probe/split.ts). */
+  filter?: (row: Endpoint) => boolean;
 }
 
 const DEPTHS: Depth[] = ["quick", "standard", "deep"];
@@ -18,6 +20,7 @@ export function selectRows(opts: PlanOptions): Endpoint[] {
       DEPTHS.indexOf(e.depth) <= depth &&
       (opts.clients !== false || !e.id.startsWith("client:")) &&
       (!opts.group || e.group === opts.group) &&
+      (!opts.filter || opts.filter(e)) &&
       (!opts.only || opts.only.test(e.id) || opts.only.test(e.path)),
   );
 }

@@ -9,9 +9,19 @@ import { mayVary } from "../checks/depth.js";
 import { CHECKS } from "../checks/index.js";
 import { listedModelIds } from "../checks/models.js";
 import { UsageError } from "../cli/errors.js";
+import { createAgent, type NetOptions } from "../http/agent.js";
+import { refusePlainToTls } from "../http/connect-errors.js";
+import type { Connection } from "../http/connection.js";
+import { carriesKey } from "../http/credentials.js";
 import { Transport } from "../http/transport.js";
 import type { HttpOutcome } from "../http/types.js";
-import { type Exchange, type Report, type Result, summarize } from "../report/types.js";
+import {
+  type Exchange,
+  type Report,
+  type ReportConnection,
+  type Result,
+  summarize,
+} from "../report/types.js";
 import { SPEC_SOURCE } from "../shapes/schemas.js";
 import { VERSION } from "../version.js";
 import { ExistenceProbe, existenceOpen, existenceVerdict } from "./existence.js";
@@ -32,9 +42,19 @@ export interface ProbeOptions extends PlanOptions {
   timeoutMs: number;
   concurrency: number;
   maxBodyBytes: number;
+  /** Extra headers, auth scheme, Azure routes (src/http/connection.ts). */
+  connection?: Connection;
+  /** Proxy and TLS (src/http/agent.ts). */
+  net?: NetOptions;
+  /** More secrets to scrub from recorded exchanges (credential header values, query credentials). */
+  secrets?: string[];
+  /** What the report says about how it connected (set by the CLI). */
+  reportConnection?: ReportConnection;
   /** A row starts (for live progress). */
   onStart?: (row: Endpoint) => void;
   onResult?: (result: Result, done: number, total: number) => void;
+  /** The model ids `/v1/models` listed (for `--all-models`). */
+  onDiscovery?: (listed: string[]) => void;
   /** Called for every request/response (already key-redacted in its headers). */
   onExchange?: (exchange: Exchange) => void;
 }
@@ -49,14 +69,19 @@ function deferred<T>() {
 
 export async function runProbe(opts: ProbeOptions): Promise<Report> {
   const started = Date.now();
+  const net = await createAgent(opts.baseUrl, opts.net ?? {});
   const transport = new Transport({
     baseUrl: opts.baseUrl,
     apiKey: opts.apiKey,
+    connection: opts.connection,
+    agent: net.agent,
+    tls: net.tls,
+    secrets: [...(opts.secrets ?? []), ...net.secrets],
     timeoutMs: opts.timeoutMs,
     maxBodyBytes: opts.maxBodyBytes,
     userAgent: `aioc/${VERSION}`,
   });
-  const authenticated = !!opts.apiKey;
+  const authenticated = !!opts.apiKey || carriesKey(opts.connection?.headers);
   const selected = selectRows(opts);
   const reported = new Set(selected.map((r) => r.id));
   let done = 0;
@@ -90,7 +115,9 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   const modelsRow = ENDPOINTS.find((e) => e.id === "/v1/models")!;
   const discovery = await runRow(modelsRow, baseCtx, undefined, run);
   if (discovery.unreachable) throw new UsageError(`cannot reach ${opts.baseUrl}: ${discovery.unreachable}`);
+  await refusePlainToTls(opts.baseUrl, discovery.firstFailure);
   const listed = listedModelIds(discovery.outcome.observation?.json);
+  opts.onDiscovery?.(listed);
   const ctxBase = { ...baseCtx, listedModels: listed, models: chooseModels(listed, opts.models ?? {}) };
   record(modelsRow, discovery.result, discovery.outcome);
 
@@ -122,7 +149,12 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     summary: summarize(ordered),
     requests: transport.requests,
     results: ordered,
+    ...(opts.reportConnection ? { connection: withProxy(opts.reportConnection, net) } : {}),
   };
+}
+
+function withProxy(connection: ReportConnection, net: { proxy?: string; proxySource?: string }) {
+  return net.proxy ? { ...connection, proxy: net.proxy, proxySource: net.proxySource } : connection;
 }
 
 /**
@@ -155,7 +187,12 @@ async function runRow(
   base: Omit<ProbeContext, "http" | "row" | "dependency" | "fetchFn">,
   dependency: Promise<Outcome | undefined> | undefined,
   run: RunShared,
-): Promise<{ result: Result; outcome: Outcome; unreachable?: string }> {
+): Promise<{
+  result: Result;
+  outcome: Outcome;
+  unreachable?: string;
+  firstFailure?: Extract<HttpOutcome, { ok: false }>;
+}> {
   const { opts } = run;
   opts.onStart?.(row);
   const http = new CountingHttp(run.transport, run.limit, opts.onExchange, run.chains.get(row.id));
@@ -238,7 +275,7 @@ async function runRow(
     !first.ok &&
     (first.error.kind === "connect" || (first.error.kind === "timeout" && !first.partial));
   const unreachable = silent ? first.error.message : undefined;
-  return { result, outcome, unreachable };
+  return { result, outcome, unreachable, firstFailure: first && !first.ok ? first : undefined };
 }
 
 /** The first response, when its status (or failure) settles existence on its own. */

@@ -1,13 +1,19 @@
 import { UsageError } from "../cli/errors.js";
+import { type AzureDeployment, azureDeployment } from "./azure.js";
 
 export interface Target {
-  /** Normalised base URL ending in `/v1`. */
+  /** Normalised base URL ending in `/v1` (or an Azure deployment), with the query string the user gave. */
   baseUrl: string;
   /** What normalisation did, for the user. */
   note?: string;
+  /** Set for an Azure OpenAI deployment URL (src/probe/azure.ts). */
+  azure?: AzureDeployment;
 }
 
-/** Accepts a base URL with or without `/v1`; refuses anything that is not plain http(s). */
+/**
+ * Accepts a base URL with or without `/v1`; refuses anything that is not plain http(s). The query string is
+ * kept (gateways and Azure need it on every call); the fragment is dropped.
+ */
 export function normalizeTarget(input: string): Target {
   let url: URL;
   try {
@@ -22,11 +28,19 @@ export function normalizeTarget(input: string): Target {
   }
   if (url.username || url.password)
     throw new UsageError("credentials in the URL are not supported; use --api-key");
-  url.search = "";
   url.hash = "";
+  const search = url.search;
+  const azure = azureDeployment(url);
+  if (azure) {
+    return {
+      baseUrl: `${url.origin}${azure.path}${search}`,
+      note: `Azure OpenAI deployment "${azure.deployment.deployment}" (the deployment is the ${azure.deployment.kind} model)`,
+      azure: azure.deployment,
+    };
+  }
   const path = url.pathname.replace(/\/+$/, "");
-  if (/\/v1$/.test(path)) return { baseUrl: `${url.origin}${path}` };
-  return { baseUrl: `${url.origin}${path}/v1`, note: "added /v1 to the base URL" };
+  if (/\/v1$/.test(path)) return { baseUrl: `${url.origin}${path}${search}` };
+  return { baseUrl: `${url.origin}${path}/v1${search}`, note: "added /v1 to the base URL" };
 }
 
 export const OPENAI_API_HOST = "api.openai.com";

@@ -151,5 +151,19 @@ export const REPORT_SCHEMA = {
     },
     requests: { type: "integer", minimum: 0 },
     results: { type: "array", items: result },
+    connection: {
+      type: "object",
+      required: ["auth", "headers"],
+      properties: {
+        auth: { enum: ["bearer", "api-key", "none"] },
+        headers: { type: "array", items: { type: "string" } },
+        proxy: { type: "string" },
+        proxySource: { type: "string" },
+        insecure: { type: "boolean" },
+        caFile: { type: "string" },
+        azureDeployment: { type: "string" },
+        shard: { type: "string" },
+      },
+    },
   },
 } as const;

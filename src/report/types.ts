@@ -57,6 +57,25 @@ export interface Result {
 
 export type Summary = Record<Status, number>;
 
+/** How aioc reached the target, when it was more than a plain URL (never any secret value). */
+export interface ReportConnection {
+  /** Which header carried the key. */
+  auth: "bearer" | "api-key" | "none";
+  /** Names of the extra headers sent (`-H`, config); values are never recorded. */
+  headers: string[];
+  /** The proxy used, credentials removed, and where it came from (`--proxy`, `$HTTPS_PROXY`…). */
+  proxy?: string;
+  proxySource?: string;
+  /** TLS certificate verification was turned off (--insecure). */
+  insecure?: boolean;
+  /** Extra CA file trusted (--ca-file). */
+  caFile?: string;
+  /** Set for an Azure OpenAI deployment URL. */
+  azureDeployment?: string;
+  /** This report covers one shard of the work (`--shard i/n`); `aioc merge` joins them. */
+  shard?: string;
+}
+
 export interface Report {
   tool: "aioc";
   version: string;
@@ -70,6 +89,7 @@ export interface Report {
   summary: Summary;
   requests: number;
   results: Result[];
+  connection?: ReportConnection;
 }
 
 export function summarize(results: readonly Pick<Result, "status">[]): Summary {
