@@ -79,7 +79,7 @@ export async function resolvePlan(
   const many = config.targets.length > 1;
   if (many && flags.apiKey) {
     throw new UsageError(
-      '--api-key with several config targets: give each target its own apiKey (e.g. "${ENV_VAR}")',
+      "--api-key with several config targets: give each target its own apiKey (e.g. from an environment variable)",
     );
   }
   const specs = config.targets.map((t, i) => {
