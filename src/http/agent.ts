@@ -2,18 +2,18 @@
  * The connection pool for one target: direct, or through an HTTP(S) proxy (CONNECT for https targets, absolute-form
  * requests for http ones), with the TLS trust the user asked for.
  *
- * Proxy rules follow curl and the other tools users already configure: `--proxy URL` wins; otherwise
- * `https_proxy`/`HTTPS_PROXY` for https targets, `http_proxy`/`HTTP_PROXY` for http ones, `all_proxy` as a
- * fallback, and `no_proxy`/`NO_PROXY` exempts hosts (proxy-from-env implements exactly these rules). Like Go's
+ * `--proxy URL` wins; otherwise the environment, read as curl reads it (src/http/proxy-env.ts). Like Go's
  * net/http, a loopback target is never sent through an environment proxy (the proxy's 127.0.0.1 is not ours);
- * `--proxy` still applies to it. The proxy libraries load only when a proxy is in use.
+ * `--proxy` still applies to it. The proxy agents (https-proxy-agent, http-proxy-agent) load only when a proxy
+ * is in use.
  */
 import { readFileSync } from "node:fs";
 import { type Agent, type ClientRequest, Agent as HttpAgent, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { isIP } from "node:net";
-import { rootCertificates } from "node:tls";
+import { checkServerIdentity, type PeerCertificate, rootCertificates } from "node:tls";
 import { UsageError } from "../cli/errors.js";
+import { envProxy } from "./proxy-env.js";
 
 export interface NetOptions {
   /** `--proxy URL`; `""` (or `--no-proxy`) means never use a proxy, not even from the environment. */
@@ -24,9 +24,15 @@ export interface NetOptions {
   insecure?: boolean;
 }
 
+export type TlsOptions = {
+  ca?: string[];
+  rejectUnauthorized?: boolean;
+  checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined;
+};
+
 export interface NetPlan {
   agent: Agent;
-  tls?: { ca?: string[]; rejectUnauthorized?: boolean };
+  tls?: TlsOptions;
   /** The proxy in use, credentials removed (for the report). */
   proxy?: string;
   /** Where the proxy came from: `--proxy` or the environment variable's name. */
@@ -34,8 +40,6 @@ export interface NetPlan {
   /** The proxy's password, a secret for redaction. */
   secrets: string[];
 }
-
-const PROXY_VARS = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"];
 
 export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "");
@@ -45,21 +49,14 @@ export function isLoopback(hostname: string): boolean {
 }
 
 /** The proxy for this target, and where it came from; undefined for a direct connection. */
-export async function proxyFor(
+export function proxyFor(
   target: URL,
   flag: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ url: string; source: string } | undefined> {
+): { url: string; source: string } | undefined {
   if (flag !== undefined) return flag ? { url: flag, source: "--proxy" } : undefined;
-  if (isLoopback(target.hostname) || !PROXY_VARS.some((v) => env[v])) return undefined;
-  const { getProxyForUrl } = await import("proxy-from-env");
-  const url = getProxyForUrl(target.href);
-  if (!url) return undefined;
-  const scheme = target.protocol.replace(":", "");
-  const source = [`${scheme}_proxy`, `${scheme.toUpperCase()}_PROXY`, "all_proxy", "ALL_PROXY"].find(
-    (v) => env[v],
-  );
-  return { url, source: `$${source ?? "proxy"}` };
+  if (isLoopback(target.hostname)) return undefined;
+  return envProxy(target, env);
 }
 
 /** Builds the agent for one target. Bad options are UsageErrors (one line, exit 2). */
@@ -71,7 +68,7 @@ export async function createAgent(
   const target = new URL(baseUrl);
   const https = target.protocol === "https:";
   const tls = tlsOptions(net, env);
-  const proxy = await proxyFor(target, net.proxy, env);
+  const proxy = proxyFor(target, net.proxy, env);
   if (!proxy) {
     const agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     return { agent, tls, secrets: [] };
@@ -88,14 +85,16 @@ export async function createAgent(
     );
   }
   const secrets = [decodeURIComponent(proxyUrl.password)].filter((s) => s.length >= 4);
-  const shown = new URL(proxyUrl.href);
-  shown.username = shown.username ? "…" : "";
-  shown.password = "";
-  const agent = https
-    ? new (await import("https-proxy-agent")).HttpsProxyAgent(proxyUrl, { keepAlive: true })
-    : new (await import("http-proxy-agent")).HttpProxyAgent(proxyUrl, { keepAlive: true });
-  refuseFailedConnect(agent, shown.origin);
-  return { agent, tls, proxy: shown.href.replace(/\/$/, ""), proxySource: proxy.source, secrets };
+  const shown = `${proxyUrl.protocol}//${proxyUrl.username ? "…@" : ""}${proxyUrl.host}`;
+  const plan = { tls, proxy: shown, proxySource: proxy.source, secrets };
+  if (!https) {
+    const { HttpProxyAgent } = await import("http-proxy-agent");
+    return { ...plan, agent: new HttpProxyAgent(proxyUrl, { keepAlive: true }) };
+  }
+  const { HttpsProxyAgent } = await import("https-proxy-agent");
+  const agent = new HttpsProxyAgent(proxyUrl, { keepAlive: true });
+  refuseFailedConnect(agent, `${proxyUrl.protocol}//${proxyUrl.host}`);
+  return { ...plan, agent, tls: tunnelTls(target, tls) };
 }
 
 /**
@@ -103,11 +102,12 @@ export async function createAgent(
  * sent it; the request fails instead, with the proxy's status.
  */
 function refuseFailedConnect(agent: Agent, proxy: string): void {
-  agent.on("proxyConnect", (connect: IncomingMessage, req: ClientRequest) => {
+  // https-proxy-agent's event: the proxy's parsed answer ({ statusCode, statusText, headers }) and the request.
+  agent.on("proxyConnect", (connect: { statusCode?: number; statusText?: string }, req: ClientRequest) => {
     const status = connect.statusCode ?? 0;
     if (status === 200) return;
     const err = Object.assign(
-      new Error(`proxy ${proxy} refused CONNECT: ${status} ${connect.statusMessage ?? ""}`),
+      new Error(`proxy ${proxy} refused CONNECT: ${status} ${connect.statusText ?? ""}`.trim()),
       {
         code: "ERR_PROXY_CONNECT",
         status,
@@ -115,6 +115,19 @@ function refuseFailedConnect(agent: Agent, proxy: string): void {
     );
     req.destroy(err);
   });
+}
+
+/**
+ * https-proxy-agent opens the TLS session inside the tunnel without the target's host, so Node would check the
+ * certificate against "localhost"; the check is made against the real host instead (IP targets have no SNI).
+ */
+function tunnelTls(target: URL, tls: NetPlan["tls"]): NetPlan["tls"] {
+  if (target.protocol !== "https:" || tls?.rejectUnauthorized === false) return tls;
+  const host = target.hostname.replace(/^\[|\]$/g, "");
+  return {
+    ...tls,
+    checkServerIdentity: (_: string, cert: PeerCertificate) => checkServerIdentity(host, cert),
+  };
 }
 
 function tlsOptions(net: NetOptions, env: NodeJS.ProcessEnv): NetPlan["tls"] {

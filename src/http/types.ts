@@ -1,6 +1,7 @@
 /** The transport's request, response and failure types, shared by checks, the runner and the SDK bridge. */
 import type { Agent } from "node:http";
 import type { Exchange } from "../report/types.js";
+import type { TlsOptions } from "./agent.js";
 import type { Connection } from "./connection.js";
 
 export type Auth = "key" | "none" | "wrong";
@@ -78,5 +79,5 @@ export interface TransportOptions {
   /** The connection pool to use (a proxy agent, src/http/agent.ts); default a plain keep-alive agent. */
   agent?: Agent;
   /** TLS options for the target: extra CAs, or verification off (--insecure). */
-  tls?: { ca?: string[]; rejectUnauthorized?: boolean };
+  tls?: TlsOptions;
 }

@@ -1,5 +1,6 @@
 import type { Report, Result, Status } from "../report/types.js";
 import { STATUSES } from "../report/types.js";
+import { connectionLine, connectionWarnings } from "./connection-note.js";
 import { escapeHtml as esc, jsonForScript } from "./escape.js";
 import { chips, resultRow } from "./html-row.js";
 import { HTML_SCRIPT } from "./html-script.js";
@@ -108,6 +109,10 @@ export function renderHtml(report: Report): string {
 <p class="meta"><code id="target-url">${esc(report.target.url)}</code></p>
 <p class="meta">${meta.join(" · ")}</p>
 ${models.length > 0 ? `<p class="meta" id="models">Models: ${models.join(" · ")}</p>` : ""}
+${connectionLine(report) ? `<p class="meta" id="connection">${esc(connectionLine(report))}</p>` : ""}
+${connectionWarnings(report)
+  .map((w) => `<p class="meta" id="insecure"><strong>⚠ ${esc(w)}</strong></p>`)
+  .join("")}
 </header>
 ${summarySection(report)}
 ${filters(report)}

@@ -1,4 +1,5 @@
 import type { Report, Result } from "../report/types.js";
+import { connectionLine, connectionWarnings } from "./connection-note.js";
 import { escapeMarkdown, escapeMarkdownParagraph, markdownCode } from "./escape.js";
 import { statusLabel } from "./status.js";
 import {
@@ -95,6 +96,8 @@ export function renderMarkdown(report: Report): string {
     "",
     `Target ${markdownCode(report.target.url, false)} · aioc ${escapeMarkdown(report.version)} · depth ${escapeMarkdown(report.options.depth)} · ${escapeMarkdown(report.startedAt)}`,
     ...(models.length > 0 ? ["", `Models: ${models.join(" · ")}`] : []),
+    ...(connectionLine(report) ? ["", `Connection: ${escapeMarkdown(connectionLine(report))}`] : []),
+    ...connectionWarnings(report).flatMap((w) => ["", `> **⚠ ${escapeMarkdown(w)}**`]),
     "",
     `**${summaryLine(report.summary, report.durationMs)}**`,
     "",

@@ -1,5 +1,6 @@
 import pc from "picocolors";
 import type { Report, Status } from "../report/types.js";
+import { connectionLine, connectionWarnings } from "./connection-note.js";
 import { STATUS_SYMBOL } from "./status.js";
 import { alignColumns, escapeControl } from "./text-table.js";
 import { formatLatency, groupResults, modelPairs, summaryLine } from "./view.js";
@@ -46,6 +47,8 @@ export function renderTable(report: Report, options: TableOptions): string {
         models.length > 0 ? `models ${models.join(", ")}` : "no models",
       ].join(" · "),
     ),
+    ...(connectionLine(report) ? [c.dim(escapeControl(connectionLine(report)))] : []),
+    ...connectionWarnings(report).map((w) => c.bold(paint.FAIL(`⚠ ${w}`))),
     ...body,
     "",
     summaryLine(report.summary, report.durationMs, (s, text) =>

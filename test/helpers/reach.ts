@@ -123,6 +123,9 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
+/** Host names only the proxy can resolve (to 127.0.0.1): proof that a request went through it. */
+const viaProxy = (host: string) => (host.endsWith(".aioc.test") ? "127.0.0.1" : host);
+
 /** A forward proxy: CONNECT tunnels for https, absolute-form requests for http; optionally Basic auth. */
 export async function startProxy(auth?: { user: string; pass: string }): Promise<Proxy> {
   const connects: string[] = [];
@@ -141,7 +144,7 @@ export async function startProxy(auth?: { user: string; pass: string }): Promise
     delete headers["proxy-authorization"];
     const upstream = httpRequest(
       {
-        host: target.hostname,
+        host: viaProxy(target.hostname),
         port: target.port,
         method: req.method,
         path: target.pathname + target.search,
@@ -168,7 +171,7 @@ export async function startProxy(auth?: { user: string; pass: string }): Promise
     }
     connects.push(req.url ?? "");
     const [host, port] = (req.url ?? "").split(":");
-    const upstream = netConnect(Number(port), host, () => {
+    const upstream = netConnect(Number(port), viaProxy(host ?? ""), () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
       if (head.length) upstream.write(head);
       upstream.pipe(client);
@@ -199,7 +202,7 @@ export interface TestCa {
 export function makeCa(): TestCa | null {
   const dir = mkdtempSync(join(tmpdir(), "aioc-ca-"));
   const f = (name: string) => join(dir, name);
-  writeFileSync(f("ext.cnf"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
+  writeFileSync(f("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:gateway.aioc.test\nbasicConstraints=CA:FALSE\n");
   const steps = [
     ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"].concat([
       "-keyout",
