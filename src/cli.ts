@@ -5,6 +5,7 @@ import { defineDemo } from "./commands/demo.js";
 import { defineDeviations } from "./commands/deviations.js";
 import { defineGap } from "./commands/gap.js";
 import { defineMatrix } from "./commands/matrix.js";
+import { defineMerge } from "./commands/merge.js";
 import { defineProbe } from "./commands/probe.js";
 import { defineRender } from "./commands/render.js";
 import { defineServe } from "./commands/serve.js";
@@ -31,6 +32,7 @@ defineDemo(program);
 defineRender(program);
 defineGap(program);
 defineMatrix(program);
+defineMerge(program);
 
 const debug = process.argv.includes("--debug");
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;

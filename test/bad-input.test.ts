@@ -88,7 +88,7 @@ describe("https", () => {
     assert.equal(run.stdout, "");
     assert.match(
       run.stderr,
-      /^aioc: cannot reach https:\/\/127\.0\.0\.1:\d+\/v1: TLS failure: certificate not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\); add its CA with NODE_EXTRA_CA_CERTS\n$/,
+      /^aioc: cannot reach https:\/\/127\.0\.0\.1:\d+\/v1: TLS failure: certificate not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\); trust its CA with --ca-file PEM \(or NODE_EXTRA_CA_CERTS\), or --insecure\n$/,
     );
   });
 
@@ -142,7 +142,7 @@ const CASES: Case[] = [
     name: "TLS to a plain-HTTP server",
     args: () => ["probe", `https://127.0.0.1:${plainPort}/v1`, "--timeout", "5"],
     message:
-      /^aioc: cannot reach https:\/\/127\.0\.0\.1:\d+\/v1: TLS failure \(.+\); is the server plain http\?$/,
+      /^aioc: cannot reach https:\/\/127\.0\.0\.1:\d+\/v1: TLS failure \(.+\): the server speaks plain HTTP; use http:\/\/$/,
   },
   {
     name: "an API key with a stray newline",
@@ -170,9 +170,10 @@ const CASES: Case[] = [
     message: /^aioc: --max-body must be a number/,
   },
   {
-    name: "missing URL (a commander usage error)",
+    name: "missing URL (no argument, no $AIOC_BASE_URL, no config)",
     args: () => ["probe"],
-    message: /^aioc: missing required argument 'url' \(see --help\)$/,
+    message:
+      /^aioc: missing URL: aioc probe URL \(or \$AIOC_BASE_URL, --config FILE, \$AIOC_CONFIG, .\/aioc.config.json\)$/,
   },
   {
     name: "unknown option (a commander usage error)",

@@ -76,7 +76,7 @@ export async function probeMany(
 }
 
 /** One folder per report (named after it), plus matrix.md and matrix.html beside them. */
-function writeAll(io: Io, reports: readonly Report[], dir: string): void {
+export function writeAll(io: Io, reports: readonly Report[], dir: string): void {
   const used = new Set<string>();
   for (const r of reports) {
     let slug = slugify(r.target.name);

@@ -36,8 +36,10 @@ export async function loadConfig(path: string, env: NodeJS.ProcessEnv = process.
     const reason = (err as Error).message.replace(/,\s*".*" is not valid JSON$/s, "");
     throw new UsageError(`config ${path} is not valid JSON: ${reason.split("\n")[0]}`);
   }
-  const { Ajv2020 } = await import("ajv/dist/2020.js");
-  const validate = new Ajv2020({ allErrors: false, strict: false }).compile(CONFIG_SCHEMA);
+  // Loaded only when there is a config; ajv is CommonJS, so its class may sit on the interop default.
+  const mod = await import("ajv/dist/2020.js");
+  const Ajv = mod.Ajv2020 ?? (mod as unknown as { default: typeof mod }).default.Ajv2020;
+  const validate = new Ajv({ allErrors: false, strict: false }).compile(CONFIG_SCHEMA);
   if (!validate(data)) {
     const e = validate.errors![0]!;
     const where = e.instancePath || "/";

@@ -202,7 +202,10 @@ export interface TestCa {
 export function makeCa(): TestCa | null {
   const dir = mkdtempSync(join(tmpdir(), "aioc-ca-"));
   const f = (name: string) => join(dir, name);
-  writeFileSync(f("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:gateway.aioc.test\nbasicConstraints=CA:FALSE\n");
+  writeFileSync(
+    f("ext.cnf"),
+    "subjectAltName=IP:127.0.0.1,DNS:gateway.aioc.test\nbasicConstraints=CA:FALSE\n",
+  );
   const steps = [
     ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"].concat([
       "-keyout",
