@@ -40,7 +40,7 @@ async function aioc(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string) {
 describe("config file", () => {
   test("two targets (a plain server, a gateway needing headers): both probed, a matrix side by side", async () => {
     const config = writeConfig("two.json", {
-      defaults: { depth: "quick", apiKey: "${REACH_KEY}", scope: { group: "chat" } },
+      defaults: { depth: "quick", apiKey: `${"$"}{REACH_KEY}`, scope: { group: "chat" } },
       targets: [
         { url: backend.url, name: "direct" },
         { url: gw.url, name: "gateway", headers: { "x-portkey-provider": "openai" } },
@@ -116,7 +116,7 @@ describe("config file", () => {
       [{ targets: [{ url: "x", timeout: "30" }] }, /: \/targets\/0\/timeout must be number$/],
       [{ targets: [] }, /: \/targets must NOT have fewer than 1 items$/],
       [
-        { targets: [{ url: "x", apiKey: "${UNSET_REACH_VAR}" }] },
+        { targets: [{ url: "x", apiKey: `${"$"}{UNSET_REACH_VAR}` }] },
         /: \/targets\/0\/apiKey uses \$\{UNSET_REACH_VAR\}, which is not set$/,
       ],
       [

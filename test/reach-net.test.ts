@@ -10,7 +10,14 @@ import { exempt } from "../src/http/proxy-env.js";
 import type { Report } from "../src/report/types.js";
 import { type RunningServer, startServer } from "../src/serve/server.js";
 import { runAiocChild } from "./helpers/hostile-server.js";
-import { type Front, makeCa, type Proxy, startFront, startProxy, type TestCa } from "./helpers/reach.js";
+import {
+  type ForwardProxy,
+  type Front,
+  makeCa,
+  startFront,
+  startProxy,
+  type TestCa,
+} from "./helpers/reach.js";
 
 const KEY = "sk-reach-net-0123456789abcdef";
 const NO_PROXY_ENV = {
@@ -29,7 +36,7 @@ let backend: RunningServer;
 let ca: TestCa | null;
 let tlsFront: Front | undefined;
 let plainFront: Front;
-let proxy: Proxy;
+let proxy: ForwardProxy;
 
 before(async () => {
   backend = await startServer({ port: 0, host: "127.0.0.1", apiKey: KEY });

@@ -8,7 +8,7 @@
  * is in use.
  */
 import { readFileSync } from "node:fs";
-import { type Agent, type ClientRequest, Agent as HttpAgent, type IncomingMessage } from "node:http";
+import { type Agent, type ClientRequest, Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { isIP } from "node:net";
 import { checkServerIdentity, type PeerCertificate, rootCertificates } from "node:tls";

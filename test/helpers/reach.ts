@@ -114,7 +114,7 @@ export function azureGuard(deployment: string, key: string): Guard {
   };
 }
 
-export interface Proxy {
+export interface ForwardProxy {
   url: string;
   /** `CONNECT host:port` lines received. */
   connects: string[];
@@ -127,7 +127,7 @@ export interface Proxy {
 const viaProxy = (host: string) => (host.endsWith(".aioc.test") ? "127.0.0.1" : host);
 
 /** A forward proxy: CONNECT tunnels for https, absolute-form requests for http; optionally Basic auth. */
-export async function startProxy(auth?: { user: string; pass: string }): Promise<Proxy> {
+export async function startProxy(auth?: { user: string; pass: string }): Promise<ForwardProxy> {
   const connects: string[] = [];
   const forwarded: string[] = [];
   const expected = auth ? `Basic ${Buffer.from(`${auth.user}:${auth.pass}`).toString("base64")}` : undefined;
