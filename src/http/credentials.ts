@@ -7,7 +7,9 @@ import { UsageError } from "../cli/errors.js";
 
 /** Header names whose values are credentials (case-insensitive). */
 export function isCredentialHeader(name: string): boolean {
-  return /^(authorization|proxy-authorization|api-key|x-api-key|cookie)$|-(key|token|secret|authorization)$/i.test(name);
+  return /^(authorization|proxy-authorization|api-key|x-api-key|cookie)$|-(key|token|secret|authorization)$/i.test(
+    name,
+  );
 }
 
 /** The headers that carry the target's own key: dropped for the no-key and wrong-key rows. */
