@@ -20,7 +20,9 @@ export async function probeCommand(url: string, flags: ProbeFlags): Promise<numb
     throw new UsageError(`the API key from ${source} contains spaces, control or non-ASCII characters`);
   }
   const redactor = new Redactor([key]);
-  const io = createIo(redactor);
+  const io = createIo();
+  const warning = redactor.warning();
+  if (warning && !flags.quiet) io.err(warning);
   const progress =
     !flags.quiet && !flags.verbose && process.stderr.isTTY === true ? createProgress(io.err) : undefined;
   // The banner is for a person at a terminal (or --verbose); piped stderr carries only errors, one line each.
@@ -55,7 +57,7 @@ export async function probeCommand(url: string, flags: ProbeFlags): Promise<numb
   });
   progress?.clear();
 
-  const redacted = redactor.value(report);
+  const redacted = redactor.report(report);
   writeReports(io, redacted, flags);
   const format = flags.format ?? (process.stdout.isTTY ? "table" : "json");
   io.out(renderReport(redacted, format, { color: format === "table" && colorEnabled(process.stdout) }));

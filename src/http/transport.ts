@@ -17,12 +17,13 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
 import type { Exchange } from "../report/types.js";
+import { Scrubber } from "../secrets/scrubber.js";
+import { scrubStream } from "../secrets/stream.js";
 import { decode, decodeError, isDecodeError } from "./decode.js";
 import { classify, firstLine, type Progress, timeoutMessage } from "./errors.js";
 import { describeRequestBody, preview, redactAuth } from "./exchange.js";
 import { formatBytes } from "./json.js";
 import { encodeMultipart } from "./multipart.js";
-import { scrubSecrets, secretForms } from "./secret-forms.js";
 import type {
   HttpOutcome,
   HttpRequest,
@@ -54,8 +55,8 @@ interface BodyRead {
 export class Transport {
   readonly origin: string;
   requests = 0;
-  /** Spellings of the key a server could echo back; scrubbed from the recorded exchanges. */
-  private readonly secretForms: string[];
+  /** Finds the key (and any other secret input) in whatever the server sends, before anything reads it. */
+  readonly scrubber: Scrubber;
   /** One keep-alive pool per transport: only ever the target's origin. Idle sockets never hold the process. */
   private readonly agent: Agent;
   private prefix: string | undefined;
@@ -63,7 +64,7 @@ export class Transport {
   constructor(readonly options: TransportOptions) {
     const base = new URL(options.baseUrl);
     this.origin = base.origin;
-    this.secretForms = options.apiKey && options.apiKey.length >= 4 ? secretForms(options.apiKey) : [];
+    this.scrubber = new Scrubber([options.apiKey, ...(options.secrets ?? [])]);
     this.agent =
       base.protocol === "https:" ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
   }
@@ -119,7 +120,12 @@ export class Transport {
 
     let url = this.url(req.path);
     const exchange: Exchange = {
-      request: { method: req.method, url, headers: redactAuth(headers), body: describeRequestBody(req) },
+      request: {
+        method: req.method,
+        url: this.scrubber.text(url),
+        headers: this.scrubHeaders(redactAuth(headers)),
+        body: describeRequestBody(req),
+      },
     };
     const started = performance.now();
     const controller = new AbortController();
@@ -151,7 +157,7 @@ export class Transport {
         }
         const { request, res } = sent;
         const status = res.statusCode ?? 0;
-        const location = res.headers.location;
+        const location = res.headers.location && this.scrubber.text(res.headers.location);
         if (status >= 300 && status < 400 && location) {
           // Whatever the redirect's body is (it could be endless), it is not read.
           request.destroy();
@@ -183,7 +189,7 @@ export class Transport {
               ok: false,
               error: {
                 kind: "redirect-loop",
-                message: `more than ${MAX_REDIRECTS} redirects (redirect loop?); last to ${next.pathname}`,
+                message: `more than ${MAX_REDIRECTS} redirects (redirect loop?); last to ${this.scrubber.text(next.pathname)}`,
               },
               exchange,
             };
@@ -192,8 +198,9 @@ export class Transport {
           continue;
         }
         const ttfbMs = performance.now() - started;
-        const responseHeaders = flattenHeaders(res.headers);
-        const read = await this.readBody(request, res, req.sse, started, controller.signal);
+        const responseHeaders = this.scrubHeaders(flattenHeaders(res.headers));
+        // Scrubbed whole, before any check reads, quotes or clips it.
+        const read = this.scrub(await this.readBody(request, res, req.sse, started, controller.signal));
         const response: HttpResponse = {
           status,
           headers: responseHeaders,
@@ -207,8 +214,8 @@ export class Transport {
         const keep = this.options.keepBytes ?? 4096;
         exchange.response = {
           status: response.status,
-          headers: this.scrubHeaders(response.headers),
-          body: scrubSecrets(preview(response.body, keep), this.secretForms),
+          headers: response.headers,
+          body: preview(response.body, keep),
           truncated: response.truncated || response.body.length > keep,
         };
         if (read.error) return { ok: false, error: read.error, partial: response, exchange };
@@ -254,10 +261,16 @@ export class Transport {
   }
 
   private scrubHeaders(headers: Record<string, string>): Record<string, string> {
-    if (this.secretForms.length === 0) return headers;
+    if (!this.scrubber.active) return headers;
     return Object.fromEntries(
-      Object.entries(headers).map(([name, value]) => [name, scrubSecrets(value, this.secretForms)]),
+      Object.entries(headers).map(([name, value]) => [name, this.scrubber.text(value)]),
     );
+  }
+
+  private scrub(read: BodyRead): BodyRead {
+    if (!this.scrubber.active) return read;
+    if (read.events) return { ...read, ...scrubStream(this.scrubber, read.events, read.body) };
+    return { ...read, body: this.scrubber.bytes(read.body) };
   }
 
   /**

@@ -64,6 +64,8 @@ export interface TransportOptions {
   /** Base URL including `/v1` (no trailing slash). */
   baseUrl: string;
   apiKey?: string;
+  /** More secret inputs (credential headers, say) that must never appear in any output, like the key. */
+  secrets?: readonly string[];
   timeoutMs: number;
   maxBodyBytes: number;
   /** Bytes of each body kept for the report's request/response view. */
