@@ -113,7 +113,10 @@ export class Scrubber {
           const gram = folded.slice(i, i + k);
           if (this.needles.some((n) => n.k === k && n.grams.has(gram))) {
             if (run && run[1] >= i) run[1] = i + k;
-            else spans.push((run = [i, i + k]));
+            else {
+              run = [i, i + k];
+              spans.push(run);
+            }
           }
         }
         if (i + k >= folded.length) break;

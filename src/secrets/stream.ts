@@ -29,8 +29,8 @@ export function scrubStream(scrubber: Scrubber, events: SseEvent[], body: Uint8A
   const parsed: (Parsed | undefined)[] = [];
   const groups = new Map<string, { leaf: Leaf; event: number }[]>();
   const add = (group: string, leaf: Leaf, event: number) => {
-    let list = groups.get(group);
-    if (!list) groups.set(group, (list = []));
+    const list = groups.get(group) ?? [];
+    groups.set(group, list);
     list.push({ leaf, event });
   };
   events.forEach((e, i) => {
