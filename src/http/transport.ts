@@ -362,7 +362,13 @@ export class Transport {
           });
         }
       });
-      stream.on("end", () => finish());
+      stream.on("end", () => {
+        if (parser && !settled) {
+          parser.feed(decoder.decode());
+          parser.end();
+        }
+        finish();
+      });
       stream.on("error", onError);
       if (stream !== res) res.on("error", onError);
       if (signal.aborted) onAbort();
@@ -393,10 +399,20 @@ async function sseParser(events: SseEvent[], started: number, options: SseOption
       if (options.onEvent?.(event) === false) keepGoing = false;
     },
   });
+  let endsInCr = false;
   return {
     feed(text: string): boolean {
+      if (text === "") return keepGoing;
       parser.feed(text);
+      endsInCr = text.endsWith("\r");
       return keepGoing;
+    },
+    /**
+     * At the end of the body. A bare CR is a whole line ending (SSE allows CR, LF and CRLF), but the parser
+     * waits for a possible LF after it; without this the last event of a CR-only stream is never dispatched.
+     */
+    end(): void {
+      if (endsInCr) parser.feed("\n");
     },
   };
 }
