@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../cli/errors.js";
+import { guardExit } from "../cli/exit-guard.js";
 import { createIo, type Io } from "../cli/io.js";
 import { Redactor } from "../cli/redact.js";
 import { runProbe } from "../probe/run.js";
@@ -12,6 +13,15 @@ import type { Exchange, Report } from "../report/types.js";
 import { exitCodeFor, type ProbeFlags, parseProbeFlags } from "./probe.js";
 
 export async function probeCommand(url: string, flags: ProbeFlags): Promise<number> {
+  const written = guardExit("the probe");
+  try {
+    return await probe(url, flags);
+  } finally {
+    written();
+  }
+}
+
+async function probe(url: string, flags: ProbeFlags): Promise<number> {
   const target = normalizeTarget(url);
   const parsed = parseProbeFlags(flags);
   const { key, source } = resolveApiKey(target.baseUrl, flags.apiKey);

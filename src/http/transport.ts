@@ -242,6 +242,13 @@ export class Transport {
         reject(err);
       };
       request.on("error", fail);
+      // A 101 to a plain request (a WebSocket server, say), or a socket closed with neither a response nor an
+      // error: either would leave this promise pending forever and the process with nothing left to wait for.
+      request.on("upgrade", (res, socket) => {
+        socket.destroy();
+        fail(upgradeError(res.statusCode, this.scrubber.text(String(res.headers.upgrade ?? ""))));
+      });
+      request.on("close", () => fail(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })));
       request.on("response", (res) => {
         request.off("error", fail);
         // A status that cannot have a body, sent with one: whatever follows on this connection is suspect
@@ -377,6 +384,14 @@ export class Transport {
 }
 
 type OpenError = Error & { code?: string; reusedSocket?: boolean };
+
+function upgradeError(status: number | undefined, upgrade: string): OpenError {
+  const to = upgrade.slice(0, 40) || "another protocol";
+  return Object.assign(
+    new Error(`answered ${status} Switching Protocols (upgrade: ${to}) to a plain HTTP request`),
+    { code: "AIOC_UPGRADE" },
+  );
+}
 
 /** The failure of a request on a kept-alive connection that the server had closed meanwhile. */
 function isStaleSocket(err: unknown): boolean {
