@@ -5,6 +5,7 @@
  * such concatenation is scanned, and every piece of a match is redacted in the event it came from; the raw
  * body is then rewritten to carry the scrubbed events, so the SDKs (which re-read it) see the same.
  */
+import { parseBounded } from "../http/json.js";
 import type { SseEvent } from "../http/types.js";
 import { REDACTED, type Scrubber } from "./scrubber.js";
 
@@ -36,11 +37,7 @@ export function scrubStream(scrubber: Scrubber, events: SseEvent[], body: Uint8A
   events.forEach((e, i) => {
     const data = e.data.trimStart();
     let root: unknown;
-    if (data.startsWith("{") || data.startsWith("[")) {
-      try {
-        root = JSON.parse(e.data);
-      } catch {}
-    }
+    if (data.startsWith("{") || data.startsWith("[")) root = parseBounded(e.data)?.value;
     const type = e.event ?? "message";
     if (root !== undefined && typeof root === "object" && root !== null) {
       parsed[i] = { root, changed: false };

@@ -70,7 +70,17 @@ export type Mode =
    */
   | "drop-reused"
   /** Echoes the Authorization header and request body back (raw, base64, URL-encoded; body and headers). */
-  | "echo";
+  | "echo"
+  /** `101 Switching Protocols` (upgrade: websocket) to a plain request, then holds the socket open. */
+  | "upgrade-101"
+  /** TLS bytes (a TLS alert record) in answer to a plain HTTP request: an https server on an http:// URL. */
+  | "tls-bytes"
+  /** A correct stream whose lines end in a bare CR (allowed by the SSE spec). */
+  | "sse-bare-cr"
+  /** An 11 MB JSON body: a completion carrying an object with 1,000,000 keys. */
+  | "million-keys"
+  /** A 15 MB valid completion (one long content string), below the default 16 MB cap. */
+  | "body-15mb";
 
 /** Which request the mode applies to. */
 export type Target = "models" | "retrieve" | "chat" | "stream" | "all";
@@ -501,6 +511,36 @@ export async function startHostile(options: HostileOptions): Promise<HostileServ
           ),
         ).then(() => true);
       }
+      case "upgrade-101":
+        await write(
+          socket,
+          head("101 Switching Protocols", ["upgrade: websocket", "connection: Upgrade", "sec-websocket-accept: x"]),
+        );
+        await sleep(60_000);
+        return false;
+      case "tls-bytes":
+        // An alert record (level fatal, protocol_version), as an OpenSSL-based server sends to plaintext.
+        await write(socket, Uint8Array.of(0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46));
+        socket.end();
+        return false;
+      case "sse-bare-cr": {
+        await write(socket, sseHead());
+        for (const frame of streamFrames()) await write(socket, chunk(`data: ${JSON.stringify(frame)}\r\r`));
+        await write(socket, chunk("data: [DONE]\r\r"));
+        await write(socket, "0\r\n\r\n");
+        return true;
+      }
+      case "million-keys": {
+        const keys: string[] = [];
+        for (let i = 0; i < 1_000_000; i++) keys.push(`"k${i}":${i % 10}`);
+        const body = JSON.stringify(completion()).replace(/\}$/, `,"extra":{${keys.join(",")}}}`);
+        return write(socket, json("200 OK", [], body)).then(() => true);
+      }
+      case "body-15mb": {
+        const body = completion();
+        body.choices[0]!.message.content = "lorem ipsum ".repeat(1_300_000);
+        return write(socket, json("200 OK", [], JSON.stringify(body))).then(() => true);
+      }
       default:
         return normal(socket, req, which);
     }
@@ -546,6 +586,9 @@ export async function startHostile(options: HostileOptions): Promise<HostileServ
     },
   };
 }
+
+/** Right-to-left override, isolates, and the implicit marks: text that displays as something it is not. */
+export const BIDI_SAMPLE = "evil\u202etxt.exe\u2066iso\u2069 \u200e\u200f\u061c \u202a\u202b\u202c\u202d\u2067\u2068";
 
 function head(status: string, headers: string[]): string {
   return `HTTP/1.1 ${status}\r\n${headers.map((h) => `${h}\r\n`).join("")}\r\n`;
