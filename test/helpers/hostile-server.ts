@@ -514,7 +514,11 @@ export async function startHostile(options: HostileOptions): Promise<HostileServ
       case "upgrade-101":
         await write(
           socket,
-          head("101 Switching Protocols", ["upgrade: websocket", "connection: Upgrade", "sec-websocket-accept: x"]),
+          head("101 Switching Protocols", [
+            "upgrade: websocket",
+            "connection: Upgrade",
+            "sec-websocket-accept: x",
+          ]),
         );
         await sleep(60_000);
         return false;
@@ -588,7 +592,8 @@ export async function startHostile(options: HostileOptions): Promise<HostileServ
 }
 
 /** Right-to-left override, isolates, and the implicit marks: text that displays as something it is not. */
-export const BIDI_SAMPLE = "evil\u202etxt.exe\u2066iso\u2069 \u200e\u200f\u061c \u202a\u202b\u202c\u202d\u2067\u2068";
+export const BIDI_SAMPLE =
+  "evil\u202etxt.exe\u2066iso\u2069 \u200e\u200f\u061c \u202a\u202b\u202c\u202d\u2067\u2068";
 
 function head(status: string, headers: string[]): string {
   return `HTTP/1.1 ${status}\r\n${headers.map((h) => `${h}\r\n`).join("")}\r\n`;
