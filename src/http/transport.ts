@@ -122,7 +122,7 @@ export class Transport {
     const exchange: Exchange = {
       request: {
         method: req.method,
-        url: this.scrubber.text(url),
+        url: scrubQuery(url, this.scrubber),
         headers: this.scrubHeaders(redactAuth(headers)),
         body: describeRequestBody(req),
       },
@@ -454,6 +454,12 @@ function head(chunks: Uint8Array[], n: number): Uint8Array {
     offset += part.length;
   }
   return out.subarray(0, offset);
+}
+
+/** The path is aioc's own (catalog path under the user's base URL); only a query can carry a secret. */
+function scrubQuery(url: string, scrubber: Scrubber): string {
+  const q = url.indexOf("?");
+  return q < 0 ? url : url.slice(0, q + 1) + scrubber.text(url.slice(q + 1));
 }
 
 function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {

@@ -41,13 +41,15 @@ export function escapeHtml(s: string): string {
   return visibleControls(s).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
 }
 
+const SCRIPT_UNSAFE = new RegExp(`[<>&\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]`, "g");
+
 /**
  * A value inside `<script type="application/json">`: `<` `>` `&` can never close the element or open a
- * comment, U+2028/U+2029 are escaped for pre-ES2019 parsers, and DEL/C1 controls (which JSON allows) too.
+ * comment, U+2028/U+2029 are escaped for pre-ES2019 parsers, and DEL/C1 and bidi controls (which JSON allows) too.
  */
 export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(
-    /[<>&\u007f-\u009f\u2028\u2029]/g,
+    SCRIPT_UNSAFE,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }

@@ -534,17 +534,10 @@ export async function startHostile(options: HostileOptions): Promise<HostileServ
         await write(socket, "0\r\n\r\n");
         return true;
       }
-      case "million-keys": {
-        const keys: string[] = [];
-        for (let i = 0; i < 1_000_000; i++) keys.push(`"k${i}":${i % 10}`);
-        const body = JSON.stringify(completion()).replace(/\}$/, `,"extra":{${keys.join(",")}}}`);
-        return write(socket, json("200 OK", [], body)).then(() => true);
-      }
-      case "body-15mb": {
-        const body = completion();
-        body.choices[0]!.message.content = "lorem ipsum ".repeat(1_300_000);
-        return write(socket, json("200 OK", [], JSON.stringify(body))).then(() => true);
-      }
+      case "million-keys":
+        return write(socket, json("200 OK", [], millionKeysBody())).then(() => true);
+      case "body-15mb":
+        return write(socket, json("200 OK", [], body15mb())).then(() => true);
       default:
         return normal(socket, req, which);
     }
@@ -664,10 +657,36 @@ function streamFrames(): object[] {
   ];
 }
 
-/** Builds the compression bombs ahead of time (a second or two), so no test waits for them mid-request. */
+/** Builds the bombs and big bodies ahead of time (a second or two), so no test waits for them mid-request. */
 export async function prepareBombs(): Promise<void> {
   gzipBomb();
+  millionKeysBody();
+  body15mb();
   await brBomb();
+}
+
+let millionKeys: Buffer | undefined;
+
+/** A completion with an `extra` object of 1,000,000 keys: 11 MB. */
+export function millionKeysBody(): Buffer {
+  if (!millionKeys) {
+    const keys: string[] = [];
+    for (let i = 0; i < 1_000_000; i++) keys.push(`"k${i}":${i % 10}`);
+    millionKeys = Buffer.from(JSON.stringify(completion()).replace(/\}$/, `,"extra":{${keys.join(",")}}}`));
+  }
+  return millionKeys;
+}
+
+let big15: Buffer | undefined;
+
+/** A valid completion of 15.6 MB (one long content string): just under the default 16 MB cap. */
+export function body15mb(): Buffer {
+  if (!big15) {
+    const body = completion();
+    body.choices[0]!.message.content = "lorem ipsum ".repeat(1_300_000);
+    big15 = Buffer.from(JSON.stringify(body));
+  }
+  return big15;
 }
 
 let gzipCache: Buffer | undefined;
