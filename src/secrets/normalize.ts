@@ -15,7 +15,8 @@ export interface Layer {
 /** Layers decoded beyond the original text (enough for double URL-encoding inside a JSON string). */
 export const MAX_LAYERS = 3;
 
-const ESCAPE_START = /[%&\\]/;
+/** A character that can start an escape some layer decodes. */
+export const ESCAPE_START = /[%&\\]/;
 
 const NAMED_ENTITIES: Record<string, string> = {
   amp: "&",

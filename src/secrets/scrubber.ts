@@ -11,9 +11,10 @@
  * Secrets shorter than 8 characters cannot be told from ordinary words (`EMPTY`, `ollama`, `wrong`), so they
  * are not matched at all; callers say so once (`unreliable`).
  */
-import { decodeLayer, identityLayer, type Layer, MAX_LAYERS } from "./normalize.js";
+import { decodeLayer, ESCAPE_START, identityLayer, type Layer, MAX_LAYERS } from "./normalize.js";
 
 export const REDACTED = "[REDACTED]";
+const REDACTED_BYTES = Buffer.from(REDACTED);
 /** Shortest secret, and shortest fragment of one, that is redacted. */
 export const MIN_SECRET = 8;
 /** Longer texts are scanned in windows of this size, overlapping by OVERLAP (far more than an encoded key). */
@@ -27,6 +28,12 @@ interface Needle {
   /** Fragment length: this many contiguous characters of the needle are a match. */
   k: number;
   grams: Set<string>;
+  /** The first 8 characters of each gram: what the rolling scan looks for. */
+  heads: Set<string>;
+}
+
+function needle(k: number, grams: Set<string>): Needle {
+  return { k, grams, heads: new Set([...grams].map((g) => g.slice(0, MIN_SECRET))) };
 }
 
 export class Scrubber {
@@ -34,24 +41,20 @@ export class Scrubber {
   /** Secrets too short to be redacted reliably. */
   readonly unreliable: readonly string[];
   private readonly needles: Needle[];
-  /** Per fragment length, a bit filter of the needles' gram hashes. */
-  private readonly filters: [number, Uint8Array][];
+  /** A bit filter of the hashes of the needles' 8-character heads. */
+  private readonly filter = new Uint8Array(FILTER_MASK + 1);
 
   constructor(secrets: readonly (string | undefined)[]) {
     const given = [...new Set(secrets.filter((s): s is string => !!s))];
     this.secrets = given.filter((s) => s.length >= MIN_SECRET);
     this.unreliable = given.filter((s) => s.length < MIN_SECRET);
     this.needles = this.secrets.flatMap(needlesFor);
-    const filters = new Map<number, Uint8Array>();
     for (const n of this.needles) {
-      const filter = filters.get(n.k) ?? new Uint8Array(FILTER_MASK + 1);
-      filters.set(n.k, filter);
-      for (const g of n.grams) {
-        const h = hash(g, 0, n.k);
-        filter[(h >>> 3) & FILTER_MASK]! |= 1 << (h & 7);
+      for (const head of n.heads) {
+        const h = hash(head, 0, MIN_SECRET);
+        this.filter[(h >>> 3) & FILTER_MASK]! |= 1 << (h & 7);
       }
     }
-    this.filters = [...filters];
   }
 
   get active(): boolean {
@@ -64,23 +67,37 @@ export class Scrubber {
     return applySpans(text, this.spans(text));
   }
 
-  /** Bytes (any encoding; scanned as Latin-1, which keeps every byte) with every secret replaced. */
+  /**
+   * Bytes (any encoding; scanned as Latin-1, which keeps every byte) with every secret replaced. Scanned a
+   * window at a time, so a clean body costs no copy of itself.
+   */
   bytes(body: Uint8Array): Uint8Array {
     if (!this.active || body.length < MIN_SECRET) return body;
-    const view = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("latin1");
-    const spans = this.spans(view);
-    return spans.length === 0 ? body : Buffer.from(applySpans(view, spans), "latin1");
+    const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const spans = this.windowed(buf.length, (a, b) => buf.toString("latin1", a, b));
+    if (spans.length === 0) return body;
+    const parts: Buffer[] = [];
+    let at = 0;
+    for (const [a, b] of spans) {
+      parts.push(buf.subarray(at, a), REDACTED_BYTES);
+      at = b;
+    }
+    parts.push(buf.subarray(at));
+    return Buffer.concat(parts);
   }
 
   /** Sorted, merged `[start, end)` spans of `text` that are (spellings of) a secret. */
   spans(text: string): [number, number][] {
     if (!this.active) return [];
+    return this.windowed(text.length, (a, b) => (a === 0 && b >= text.length ? text : text.slice(a, b)));
+  }
+
+  private windowed(length: number, slice: (from: number, to: number) => string): [number, number][] {
     const found: [number, number][] = [];
-    for (let from = 0; from < text.length; from += WINDOW) {
-      const window =
-        from === 0 && text.length <= WINDOW + OVERLAP ? text : text.slice(from, from + WINDOW + OVERLAP);
-      for (const [a, b] of this.windowSpans(window)) found.push([a + from, b + from]);
-      if (from + WINDOW + OVERLAP >= text.length) break;
+    for (let from = 0; from < length; from += WINDOW) {
+      const to = Math.min(length, from + WINDOW + OVERLAP);
+      for (const [a, b] of this.windowSpans(slice(from, to))) found.push([a + from, b + from]);
+      if (to >= length) break;
     }
     return merge(found);
   }
@@ -89,39 +106,43 @@ export class Scrubber {
     const out: [number, number][] = [];
     // Layer 0 needs no maps; later layers exist only when there is something to decode.
     for (const [a, b] of this.match(text)) out.push([a, b]);
-    let layer: Layer | undefined;
+    if (!ESCAPE_START.test(text)) return out;
+    let layer: Layer | undefined = identityLayer(text);
     for (let depth = 0; depth < MAX_LAYERS; depth++) {
-      layer = decodeLayer(layer ?? identityLayer(text));
+      layer = decodeLayer(layer);
       if (!layer) break;
       for (const [a, b] of this.match(layer.text)) out.push([layer.start[a]!, layer.end[b - 1]!]);
     }
     return out;
   }
 
-  /** Spans of `text` covered by a fragment of some needle (case-folded). */
+  /**
+   * Spans of `text` covered by a fragment of some needle (case-folded). One rolling hash of 8 characters runs
+   * over the text; a bit filter of the needles' 8-character heads lets only rare positions build a string.
+   */
   private match(text: string): [number, number][] {
     const spans: [number, number][] = [];
     const folded = foldAscii(text);
-    for (const [k, filter] of this.filters) {
-      if (folded.length < k) continue;
-      const pow = powMod(k);
-      let h = hash(folded, 0, k);
-      let run: [number, number] | undefined;
-      for (let i = 0; ; i++) {
-        // A bit filter on the rolling hash; only its rare hits build a string to check.
-        if ((filter[(h >>> 3) & FILTER_MASK]! & (1 << (h & 7))) !== 0) {
-          const gram = folded.slice(i, i + k);
-          if (this.needles.some((n) => n.k === k && n.grams.has(gram))) {
-            if (run && run[1] >= i) run[1] = i + k;
-            else {
-              run = [i, i + k];
-              spans.push(run);
-            }
+    const k = MIN_SECRET;
+    if (folded.length < k) return spans;
+    const filter = this.filter;
+    const pow = powMod(k);
+    let h = hash(folded, 0, k);
+    let run: [number, number] | undefined;
+    for (let i = 0; ; i++) {
+      if ((filter[(h >>> 3) & FILTER_MASK]! & (1 << (h & 7))) !== 0) {
+        const head = folded.slice(i, i + k);
+        for (const n of this.needles) {
+          if (!n.heads.has(head) || (n.k > k && !n.grams.has(folded.slice(i, i + n.k)))) continue;
+          if (run && run[1] >= i) run[1] = Math.max(run[1], i + n.k);
+          else {
+            run = [i, i + n.k];
+            spans.push(run);
           }
         }
-        if (i + k >= folded.length) break;
-        h = (Math.imul((h - Math.imul(folded.charCodeAt(i), pow)) | 0, BASE) + folded.charCodeAt(i + k)) | 0;
       }
+      if (i + k >= folded.length) break;
+      h = (Math.imul((h - Math.imul(folded.charCodeAt(i), pow)) | 0, BASE) + folded.charCodeAt(i + k)) | 0;
     }
     return spans;
   }
@@ -142,7 +163,7 @@ export class Scrubber {
 }
 
 const BASE = 31;
-/** 2^20 bits per fragment length: a false hit for about one text position in 10,000. */
+/** 2^20 bits: a false hit for about one text position in 10,000. */
 const FILTER_MASK = (1 << 17) - 1;
 
 /** BASE^(k-1): the weight of the character leaving the rolling window. */
@@ -175,11 +196,11 @@ function needlesFor(secret: string): Needle[] {
   const needles: Needle[] = [];
   // Fragments of the secret part; the public prefix is redacted only together with 8 secret characters.
   const skip = secret.length - prefix >= MIN_SECRET ? prefix : 0;
-  needles.push({ k: MIN_SECRET, grams: gramsOf(folded.slice(skip), MIN_SECRET) });
-  if (skip > 0) needles.push({ k: skip + MIN_SECRET, grams: new Set([folded.slice(0, skip + MIN_SECRET)]) });
+  needles.push(needle(MIN_SECRET, gramsOf(folded.slice(skip), MIN_SECRET)));
+  if (skip > 0) needles.push(needle(skip + MIN_SECRET, new Set([folded.slice(0, skip + MIN_SECRET)])));
   const bytes = Buffer.from(secret, "utf8");
   // Hex: 8 secret bytes are 16 hex digits.
-  needles.push({ k: 2 * MIN_SECRET, grams: gramsOf(bytes.toString("hex"), 2 * MIN_SECRET) });
+  needles.push(needle(2 * MIN_SECRET, gramsOf(bytes.toString("hex"), 2 * MIN_SECRET)));
   // Base64 and base64url at each of the three alignments a secret can have inside a longer encoded string; only
   // characters determined by the secret's bits alone. 11 characters carry 8 bytes.
   const b64: string[] = [];
@@ -192,7 +213,7 @@ function needlesFor(secret: string): Needle[] {
   const k64 = Math.ceil((8 * MIN_SECRET) / 6);
   const grams = new Set<string>();
   for (const core of b64) for (const g of gramsOf(foldAscii(core), k64)) grams.add(g);
-  needles.push({ k: k64, grams });
+  needles.push(needle(k64, grams));
   return needles.filter((n) => n.grams.size > 0);
 }
 
