@@ -200,7 +200,7 @@ export class Transport {
         const ttfbMs = performance.now() - started;
         const responseHeaders = this.scrubHeaders(flattenHeaders(res.headers));
         // Scrubbed whole, before any check reads, quotes or clips it.
-        const read = this.scrub(await this.readBody(request, res, req.sse, started, controller.signal));
+        const read = await this.scrub(await this.readBody(request, res, req.sse, started, controller.signal));
         const response: HttpResponse = {
           status,
           headers: responseHeaders,
@@ -274,10 +274,10 @@ export class Transport {
     );
   }
 
-  private scrub(read: BodyRead): BodyRead {
+  private async scrub(read: BodyRead): Promise<BodyRead> {
     if (!this.scrubber.active) return read;
     if (read.events) return { ...read, ...scrubStream(this.scrubber, read.events, read.body) };
-    return { ...read, body: this.scrubber.bytes(read.body) };
+    return { ...read, body: await this.scrubber.bytesAsync(read.body) };
   }
 
   /**
