@@ -6,6 +6,7 @@
  *   2. Zero latency: a full probe, whole process, median of 5; `aioc spec`, median of 10.
  *   3. Peak RSS: during the 1 GiB-body hostile case, and during a normal full probe.
  *   4. Scaling: 20 probes of 20 reference servers at once (20 processes each side) against 1.
+ *   5. Hostile bodies after arrival (bench-hostile.ts): 1,000,000 keys, a 15 MB body, a 200 MB report.
  *
  * Every probe runs as its own process (`node bin/aioc.js …`), so start-up is part of every figure.
  */
@@ -19,6 +20,7 @@ import { ENDPOINTS } from "../src/catalog/endpoints.js";
 import type { Report } from "../src/report/types.js";
 import { startServer } from "../src/serve/server.js";
 import { type ChildRun, runAiocChild, startHostile } from "../test/helpers/hostile-server.js";
+import { hostileBodyFigures } from "./bench-hostile.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "aioc.js");
@@ -339,6 +341,7 @@ async function main(): Promise<void> {
     await bigBodyRss();
     await scaling(0);
     await scaling(LATENCY_MS);
+    figures.push(...(await hostileBodyFigures(log)));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

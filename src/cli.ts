@@ -11,6 +11,7 @@ import { defineRender } from "./commands/render.js";
 import { defineServe } from "./commands/serve.js";
 import { defineSpec } from "./commands/spec.js";
 import { headerSecrets } from "./http/credentials.js";
+import { BIDI_CONTROLS } from "./render/text-table.js";
 import { VERSION } from "./version.js";
 
 // Command definitions import only light modules; each action loads what it needs, so `aioc spec` stays fast.
@@ -35,7 +36,7 @@ defineMatrix(program);
 defineMerge(program);
 
 const debug = process.argv.includes("--debug");
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+const CONTROL = new RegExp(`[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f${BIDI_CONTROLS}]`, "g");
 
 try {
   await program.parseAsync(process.argv);
@@ -58,7 +59,11 @@ try {
 /** The first line, control characters shown as `\xNN`. */
 function oneLine(text: string): string {
   const line = text.trim().split("\n")[0] ?? "";
-  return line.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return line.replace(CONTROL, (c) =>
+    c.charCodeAt(0) > 0xff
+      ? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+      : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
 }
 
 /** Every key the user could have handed aioc, wherever it came from (credential headers too). */

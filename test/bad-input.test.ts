@@ -157,12 +157,33 @@ const CASES: Case[] = [
   {
     name: "negative --timeout",
     args: () => ["probe", "http://127.0.0.1:9/v1", "--timeout", "-1"],
-    message: /^aioc: --timeout must be a number ≥ 0\.001, got "-1"$/,
+    message: /^aioc: --timeout must be a number from 0\.001 to 86400 s, got "-1"$/,
+  },
+  {
+    // Above 2^31-1 ms Node would clamp the timer to 1 ms, and a healthy server would look unreachable.
+    name: "--timeout beyond what a timer can hold",
+    args: () => ["probe", "http://127.0.0.1:9/v1", "--timeout", "2147484"],
+    message: /^aioc: --timeout must be a number from 0\.001 to 86400 s, got "2147484"$/,
+  },
+  {
+    name: "--timeout Infinity",
+    args: () => ["probe", "http://127.0.0.1:9/v1", "--timeout", "Infinity"],
+    message: /^aioc: --timeout must be a number from 0\.001 to 86400 s, got "Infinity"$/,
+  },
+  {
+    name: "--max-body beyond 1 GiB",
+    args: () => ["probe", "http://127.0.0.1:9/v1", "--max-body", "4097"],
+    message: /^aioc: --max-body must be a number from 0\.001 to 1024 MB, got "4097"$/,
+  },
+  {
+    name: "--concurrency beyond 256",
+    args: () => ["probe", "http://127.0.0.1:9/v1", "--concurrency", "100000"],
+    message: /^aioc: --concurrency must be a number from 1 to 256, got "100000"$/,
   },
   {
     name: "--concurrency 0",
     args: () => ["probe", "http://127.0.0.1:9/v1", "--concurrency", "0"],
-    message: /^aioc: --concurrency must be a number ≥ 1, got "0"$/,
+    message: /^aioc: --concurrency must be a number from 1 to 256, got "0"$/,
   },
   {
     name: "--max-body not a number",

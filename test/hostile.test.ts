@@ -158,6 +158,22 @@ const CASES: Case[] = [
   // One request at a time, so the connection that carried the 204 is the one the next request would reuse.
   { mode: "204-body", target: "retrieve", status: "FAIL", detail: /^empty body$/, concurrency: 1 },
   { mode: "echo", target: "chat", status: "FAIL", detail: /^400 — echo: / },
+  // Issue #13: a 101 to a plain request used to leave the probe with nothing to wait for (exit 13, no output).
+  {
+    mode: "upgrade-101",
+    target: "chat",
+    status: "FAIL",
+    detail: /^answered 101 Switching Protocols \(upgrade: websocket\) to a plain HTTP request$/,
+  },
+  { mode: "tls-bytes", target: "chat", status: "FAIL", detail: /^the server speaks TLS: use https:\/\/$/ },
+  // Bare-CR line ends (SSE allows them): the last event, [DONE], used to be lost.
+  { mode: "sse-bare-cr", target: "stream", status: "PASS", detail: /^200 · 5 events$/ },
+  {
+    mode: "million-keys",
+    target: "chat",
+    status: "FAIL",
+    detail: /^body too complex to analyse \(an object with more than 10000 keys\)$/,
+  },
 ];
 
 async function probe(server: HostileServer, c: Pick<Case, "concurrency" | "only">, apiKey?: string) {

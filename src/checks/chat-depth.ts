@@ -1,4 +1,5 @@
 /** Shared pieces of the chat Phase C rows: the request helper, the probe tool and loose views of the answer. */
+import { parseBounded } from "../http/json.js";
 import type { Outcome, ProbeContext } from "../probe/types.js";
 import { expectJson, fail } from "./expect.js";
 
@@ -96,10 +97,5 @@ export function excerpt(value: unknown, max = 40): string {
 
 /** Parses JSON text; undefined when it is not JSON. */
 export function tryJson(text: unknown): { value: unknown } | undefined {
-  if (typeof text !== "string") return undefined;
-  try {
-    return { value: JSON.parse(text) };
-  } catch {
-    return undefined;
-  }
+  return typeof text === "string" ? parseBounded(text) : undefined;
 }

@@ -1,38 +1,73 @@
 /**
- * Secrets never reach any output. Every writer (stdout, stderr, report files) goes through `redact`,
- * so even a server that echoes the Authorization header back cannot make aioc print the key.
+ * Secrets never reach any output, and aioc's own text is never rewritten. The transport scrubs what the server
+ * sends before any check reads it (so every detail, preview and quote is clipped from already-scrubbed text);
+ * this pass covers a report as a whole: the fields that hold server text or the user's secret inputs (details,
+ * findings, exchanges, model ids, the target URL), never row ids, paths, groups or other structural fields, so
+ * a report still lines up with `gap` and `matrix` whatever the key is.
  */
-import { scrubSecrets, secretForms } from "../http/secret-forms.js";
-
-const REDACTED = "[REDACTED]";
+import type { Exchange, Report, Result } from "../report/types.js";
+import { MIN_SECRET, Scrubber } from "../secrets/scrubber.js";
 
 export class Redactor {
-  private readonly secrets: string[];
-  /** Every spelling of every secret (raw, JSON-escaped, URL-encoded, hex, base64 at any alignment). */
-  private readonly forms: string[];
+  private readonly scrubber: Scrubber;
 
   constructor(secrets: readonly (string | undefined)[]) {
-    // Short strings would redact ordinary words; keys are long.
-    this.secrets = [...new Set(secrets.filter((s): s is string => !!s && s.length >= 4))];
-    this.forms = [...new Set(this.secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    this.scrubber = new Scrubber(secrets);
   }
 
   text(s: string): string {
-    return scrubSecrets(s, this.forms, REDACTED);
+    return this.scrubber.text(s);
   }
 
-  /** Deep-redacts every string (values and property names) in a JSON-like value; returns a copy. */
-  value<T>(v: T): T {
-    if (this.secrets.length === 0) return v;
-    // Through JSON first: drops undefined and functions exactly as the report file would, and makes a copy.
-    const walk = (x: unknown): unknown => {
-      if (typeof x === "string") return this.text(x);
-      if (Array.isArray(x)) return x.map(walk);
-      if (x && typeof x === "object") {
-        return Object.fromEntries(Object.entries(x).map(([k, val]) => [this.text(k), walk(val)]));
-      }
-      return x;
+  /** One line for each secret too short to be told from ordinary text, or undefined. */
+  warning(): string | undefined {
+    if (this.scrubber.unreliable.length === 0) return undefined;
+    return `aioc: warning: a secret shorter than ${MIN_SECRET} characters (such as the API key) cannot be redacted reliably; outputs may show it\n`;
+  }
+
+  /** A copy of `report` with its server-text fields scrubbed. */
+  report(report: Report): Report {
+    if (!this.scrubber.active) return report;
+    const t = (s: string) => this.scrubber.text(s);
+    return {
+      ...report,
+      target: { ...report.target, url: t(report.target.url) },
+      models: Object.fromEntries(
+        Object.entries(report.models).map(([role, id]) => [role, id === undefined ? id : t(id)]),
+      ),
+      results: report.results.map((r) => this.result(r)),
     };
-    return walk(JSON.parse(JSON.stringify(v))) as T;
+  }
+
+  private result(r: Result): Result {
+    const t = (s: string) => this.scrubber.text(s);
+    const out: Result = {
+      ...r,
+      detail: t(r.detail),
+      problems: r.problems.map((p) => ({ ...p, expected: t(p.expected), got: t(p.got) })),
+    };
+    if (r.exchanges) out.exchanges = r.exchanges.map((e) => this.exchange(e));
+    return out;
+  }
+
+  /**
+   * Header names are protocol vocabulary or the user's own `-H` names, never secrets: only values are scrubbed,
+   * so a key that shares 8 characters with a header name (`pk-portkey-…`, `x-portkey-api-key`) leaves it readable.
+   */
+  private exchange(e: Exchange): Exchange {
+    const t = (s: string) => this.scrubber.text(s);
+    const headers = (h: Record<string, string>) =>
+      Object.fromEntries(Object.entries(h).map(([name, value]) => [name, t(value)]));
+    const { request, response } = e;
+    const out: Exchange = {
+      request: {
+        ...request,
+        url: t(request.url),
+        headers: headers(request.headers),
+        ...(request.body === undefined ? {} : { body: t(request.body) }),
+      },
+    };
+    if (response) out.response = { ...response, headers: headers(response.headers), body: t(response.body) };
+    return out;
   }
 }

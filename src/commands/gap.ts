@@ -19,11 +19,10 @@ export function defineGap(program: Command): void {
     )
     .option("--fail-on-regression", "exit 1 when any row is worse in B than in A")
     .action(async (fileA: string, fileB: string, flags: GapFlags) => {
-      const { loadReport } = await import("../report/load.js");
       const { diffReports } = await import("../gap/diff.js");
       const { GAP_FORMATS } = await import("../gap/render.js");
-      const { reportIo } = await import("./report-output.js");
-      const diff = diffReports(loadReport(fileA), loadReport(fileB));
+      const { reportIo, loadRedactedReport } = await import("./report-output.js");
+      const diff = diffReports(loadRedactedReport(fileA), loadRedactedReport(fileB));
       reportIo().out(GAP_FORMATS[flags.format](diff));
       if (flags.failOnRegression && diff.counts.regression > 0) process.exitCode = EXIT.failed;
     });

@@ -15,10 +15,9 @@ export function defineMatrix(program: Command): void {
     )
     .option("-o, --output <file>", "write to a file instead of stdout")
     .action(async (files: string[], flags: MatrixFlags) => {
-      const { loadReport } = await import("../report/load.js");
       const { renderMatrix } = await import("../render/matrix.js");
-      const { reportIo, emit } = await import("./report-output.js");
-      const reports = files.map(loadReport);
+      const { reportIo, emit, loadRedactedReport } = await import("./report-output.js");
+      const reports = files.map((f) => loadRedactedReport(f));
       emit(reportIo(), renderMatrix(reports, flags.format), flags.output);
     });
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-
+import { guardExit } from "../cli/exit-guard.js";
 import { createIo, type Io } from "../cli/io.js";
 import { Redactor } from "../cli/redact.js";
 import { type FlagSource, type Flags, type ProbePlan, resolvePlan } from "../config/resolve.js";
@@ -18,10 +18,21 @@ export async function probeCommand(
   flags: Flags,
   source?: FlagSource,
 ): Promise<number> {
+  const written = guardExit("the probe");
+  try {
+    return await probe(url, flags, source);
+  } finally {
+    written();
+  }
+}
+
+async function probe(url: string | undefined, flags: Flags, source?: FlagSource): Promise<number> {
   const plan = await resolvePlan(url, flags, source);
   const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
   const redactor = new Redactor(planSecrets(plan));
-  const io = createIo(redactor);
+  const io = createIo();
+  const warning = redactor.warning();
+  if (warning && !flags.quiet) io.err(warning);
   const single =
     plan.specs.length === 1 && !plan.specs[0]!.allModels && plan.specs[0]!.chatModels.length <= 1;
   if (!single) {
@@ -49,7 +60,7 @@ export async function probeCommand(
   });
   progress?.clear();
 
-  const redacted = redactor.value(report!);
+  const redacted = redactor.report(report!);
   writeReports(io, redacted, flags);
   const format = flags.format ?? (process.stdout.isTTY ? "table" : "json");
   io.out(renderReport(redacted, format, { color: format === "table" && colorEnabled(process.stdout) }));

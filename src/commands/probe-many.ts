@@ -45,7 +45,7 @@ export async function probeMany(
     plan.specs.map((spec, index) =>
       limit(async () => {
         try {
-          const reports = (await probeTarget({ spec, index, shard })).map((r) => redactor.value(r));
+          const reports = (await probeTarget({ spec, index, shard })).map((r) => redactor.report(r));
           for (const r of reports) {
             code = Math.max(code, exitCodeFor(r.summary, spec.failOn));
             if (!flags.quiet) io.err(`aioc: ${r.target.name}: ${summaryLine(r.summary, r.durationMs)}\n`);
@@ -54,7 +54,7 @@ export async function probeMany(
         } catch (err) {
           if (!(err instanceof UsageError)) throw err;
           code = EXIT.usage;
-          io.err(`aioc: ${spec.name ?? spec.url}: ${err.message}\n`);
+          io.err(`aioc: ${redactor.text(spec.name ?? spec.url)}: ${redactor.text(err.message)}\n`);
           return [];
         }
       }),

@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { GROUPS, type Group } from "../catalog/endpoints.js";
+import { BOUNDS, boundedNumber } from "../cli/bounds.js";
 import { EXIT, UsageError } from "../cli/errors.js";
 import { FORMAT_NAMES } from "../render/formats.js";
 import { addConnectionOptions, type ConnectionFlags } from "./connection-options.js";
@@ -84,12 +85,6 @@ export function defineProbe(program: Command): void {
 }
 
 export function parseProbeFlags(flags: ProbeFlags) {
-  const positive = (name: string, value: string, min: number) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min)
-      throw new UsageError(`${name} must be a number ≥ ${min}, got "${value}"`);
-    return n;
-  };
   let only: RegExp | undefined;
   if (flags.only !== undefined) {
     try {
@@ -101,9 +96,9 @@ export function parseProbeFlags(flags: ProbeFlags) {
   if (flags.group && !GROUPS.includes(flags.group as Group)) {
     throw new UsageError(`unknown group "${flags.group}"; expected one of ${GROUPS.join(", ")}`);
   }
-  const timeoutMs = positive("--timeout", flags.timeout, 0.001) * 1000;
-  const concurrency = Math.floor(positive("--concurrency", flags.concurrency, 1));
-  const maxBodyBytes = Math.floor(positive("--max-body", flags.maxBody, 0.001) * 1024 * 1024);
+  const timeoutMs = boundedNumber("--timeout", flags.timeout, BOUNDS.timeout) * 1000;
+  const concurrency = Math.floor(boundedNumber("--concurrency", flags.concurrency, BOUNDS.concurrency));
+  const maxBodyBytes = Math.floor(boundedNumber("--max-body", flags.maxBody, BOUNDS.maxBody) * 1024 * 1024);
   return { only, group: flags.group as Group | undefined, timeoutMs, concurrency, maxBodyBytes };
 }
 

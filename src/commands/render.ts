@@ -14,11 +14,10 @@ export function defineRender(program: Command): void {
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMAT_NAMES).default("table"))
     .option("-o, --output <file>", "write to a file instead of stdout")
     .action(async (file: string, flags: RenderFlags) => {
-      const { loadReport } = await import("../report/load.js");
       const { renderReport } = await import("../render/index.js");
       const { colorEnabled } = await import("../render/color.js");
-      const { reportIo, emit } = await import("./report-output.js");
-      const report = loadReport(file);
+      const { reportIo, emit, loadRedactedReport } = await import("./report-output.js");
+      const report = loadRedactedReport(file);
       const color = flags.format === "table" && !flags.output && colorEnabled(process.stdout);
       emit(reportIo(), renderReport(report, flags.format, { color }), flags.output);
     });

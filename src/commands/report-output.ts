@@ -1,12 +1,19 @@
 import { createIo, type Io } from "../cli/io.js";
 import { Redactor } from "../cli/redact.js";
+import { loadReport } from "../report/load.js";
+import type { Report } from "../report/types.js";
+
+/** Output for the commands that read saved reports (render, gap, matrix). */
+export function reportIo(): Io {
+  return createIo();
+}
 
 /**
- * Output for the commands that read saved reports (render, gap, matrix). Reports are redacted when written;
- * the keys aioc knows from the environment are redacted again, in case a file came from elsewhere.
+ * A saved report, its server-text fields redacted again with the keys aioc knows from the environment (reports
+ * are redacted when written; this covers a file that came from elsewhere). Structural fields stay as they are.
  */
-export function reportIo(env: NodeJS.ProcessEnv = process.env): Io {
-  return createIo(new Redactor([env.AIOC_API_KEY, env.OPENAI_API_KEY]));
+export function loadRedactedReport(path: string, env: NodeJS.ProcessEnv = process.env): Report {
+  return new Redactor([env.AIOC_API_KEY, env.OPENAI_API_KEY]).report(loadReport(path));
 }
 
 /** Writes `text` to `file` when one is given, else to stdout. */

@@ -6,6 +6,7 @@
  * page or the implementation's own route table). Where no source confirms an implementation, the list is
  * empty rather than guessed.
  */
+import { parseBounded } from "../http/json.js";
 import type { Observation } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 import { ENFORCEMENT_DEVIATIONS } from "./enforcement.js";
@@ -55,11 +56,7 @@ function field(pointer: string): string {
 function bodyJson(obs: Observation): unknown {
   if (obs.json !== undefined) return obs.json;
   if (!obs.body || obs.body.length === 0 || obs.body.length > 1 << 20) return undefined;
-  try {
-    return JSON.parse(new TextDecoder().decode(obs.body));
-  } catch {
-    return undefined;
-  }
+  return parseBounded(new TextDecoder().decode(obs.body))?.value;
 }
 
 /** Parsed SSE data frames that are JSON objects. */

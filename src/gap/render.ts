@@ -1,4 +1,4 @@
-import { escapeMarkdown, markdownCode } from "../render/escape.js";
+import { escapeMarkdown, markdownCode, terminalSafeJson } from "../render/escape.js";
 import { statusLabel } from "../render/status.js";
 import { alignColumns, escapeControl } from "../render/text-table.js";
 import type { Status } from "../report/types.js";
@@ -66,7 +66,7 @@ export function renderDiffMarkdown(diff: ReportDiff): string {
 }
 
 export function renderDiffJson(diff: ReportDiff): string {
-  return `${JSON.stringify(diff, null, 2)}\n`;
+  return `${terminalSafeJson(diff)}\n`;
 }
 
 export const GAP_FORMATS = {

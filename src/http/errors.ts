@@ -25,6 +25,7 @@ export function classify(
       : ((err as { cause?: unknown })?.cause ?? err);
   const code = (inner as { code?: string })?.code ?? (err as { code?: string })?.code ?? "";
   const detail = (inner as Error)?.message ?? String(err);
+  if (code === "AIOC_UPGRADE") return { kind: "protocol", message: detail };
   if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL/.test(code)) {
     return { kind: "connect", message: `cannot resolve host name (${code})` };
   }
@@ -44,6 +45,9 @@ export function classify(
         : "connection closed without a response",
     };
   }
+  if (/^HPE_/.test(code) && speaksTls(inner) && !progress) {
+    return { kind: "connect", message: "the server speaks TLS: use https://" };
+  }
   if (/^HPE_/.test(code)) {
     return { kind: "protocol", message: `malformed HTTP response (${firstLine(detail)})` };
   }
@@ -61,4 +65,15 @@ export function timeoutMessage(seconds: number, progress: Progress | undefined):
 
 export function firstLine(s: string): string {
   return s.split("\n")[0]!.slice(0, 200);
+}
+
+/**
+ * The bytes the HTTP parser choked on begin a TLS record (alert 0x15 or handshake 0x16, version 3.x): an https
+ * server on the port of an http:// URL.
+ */
+function speaksTls(err: unknown): boolean {
+  const raw = (err as { rawPacket?: Uint8Array })?.rawPacket;
+  return (
+    !!raw && raw.length >= 3 && (raw[0] === 0x15 || raw[0] === 0x16) && raw[1] === 0x03 && raw[2]! <= 0x04
+  );
 }

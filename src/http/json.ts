@@ -15,10 +15,58 @@ export function parseJson(body: Uint8Array): { ok: true; value: unknown } | { ok
     return { ok: false, reason: "body is not valid UTF-8" };
   }
   if (text.trim() === "") return { ok: false, reason: "empty body" };
+  const tooComplex = jsonTooComplex(text);
+  if (tooComplex) return { ok: false, reason: `body too complex to analyse (${tooComplex})` };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
     const head = text.trimStart().slice(0, 1);
     return { ok: false, reason: head === "<" ? "body is HTML, not JSON" : "body is not valid JSON" };
+  }
+}
+
+/**
+ * Parse work is bounded like bytes are: V8 builds an object with many keys in quadratic time (1,000,000 keys in
+ * one object: seconds of CPU and a gigabyte), and every later walk of a deep value recurses. Real responses have
+ * objects with tens of keys (a listing of 100,000 models is 100,000 small objects).
+ */
+export const JSON_BUDGET = { keysPerObject: 10_000, keys: 1_000_000, depth: 256 } as const;
+
+/** Why `text` exceeds the parse budget, found by a scan that costs far less than parsing; undefined if it does not. */
+export function jsonTooComplex(text: string): string | undefined {
+  const keys: number[] = [];
+  let total = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // Skip the string: to the next quote not escaped by an odd run of backslashes.
+      for (;;) {
+        const end = text.indexOf('"', i + 1);
+        if (end < 0) return undefined;
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 92) slashes++;
+        i = end;
+        if (slashes % 2 === 0) break;
+      }
+    } else if (c === 123 || c === 91) {
+      keys.push(c === 123 ? 0 : -1);
+      if (keys.length > JSON_BUDGET.depth) return `nested deeper than ${JSON_BUDGET.depth} levels`;
+    } else if (c === 125 || c === 93) keys.pop();
+    else if (c === 58 && keys.length > 0 && keys[keys.length - 1]! >= 0) {
+      const n = ++keys[keys.length - 1]!;
+      if (n > JSON_BUDGET.keysPerObject) return `an object with more than ${JSON_BUDGET.keysPerObject} keys`;
+      if (++total > JSON_BUDGET.keys) return `more than ${JSON_BUDGET.keys} keys`;
+    }
+  }
+  return undefined;
+}
+
+/** `JSON.parse` under the budget: undefined when the text is not JSON or exceeds it. */
+export function parseBounded(text: string): { value: unknown } | undefined {
+  if (jsonTooComplex(text)) return undefined;
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
   }
 }

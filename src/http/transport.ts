@@ -17,13 +17,14 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
 import type { Exchange } from "../report/types.js";
+import { Scrubber } from "../secrets/scrubber.js";
+import { scrubStream } from "../secrets/stream.js";
 import { applyAuth, withQuery } from "./connection.js";
 import { decode, decodeError, isDecodeError } from "./decode.js";
 import { classify, firstLine, type Progress, timeoutMessage } from "./errors.js";
 import { describeRequestBody, preview, redactAuth } from "./exchange.js";
 import { formatBytes } from "./json.js";
 import { encodeMultipart } from "./multipart.js";
-import { scrubSecrets, secretForms } from "./secret-forms.js";
 import type {
   HttpOutcome,
   HttpRequest,
@@ -55,8 +56,8 @@ interface BodyRead {
 export class Transport {
   readonly origin: string;
   requests = 0;
-  /** Spellings of the key a server could echo back; scrubbed from the recorded exchanges. */
-  private readonly secretForms: string[];
+  /** Finds the key (and any other secret input) in whatever the server sends, before anything reads it. */
+  readonly scrubber: Scrubber;
   /** One keep-alive pool per transport: only ever the target's origin. Idle sockets never hold the process. */
   private readonly agent: Agent;
   private prefix: string | undefined;
@@ -67,10 +68,7 @@ export class Transport {
     const base = new URL(options.baseUrl);
     this.origin = base.origin;
     this.query = base.search;
-    const secrets = [options.apiKey, ...(options.secrets ?? [])].filter(
-      (s): s is string => !!s && s.length >= 4,
-    );
-    this.secretForms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    this.scrubber = new Scrubber([options.apiKey, ...(options.secrets ?? [])]);
     this.agent =
       options.agent ??
       (base.protocol === "https:" ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true }));
@@ -129,7 +127,12 @@ export class Transport {
 
     let url = this.url(req.path);
     const exchange: Exchange = {
-      request: { method: req.method, url, headers: redactAuth(headers), body: describeRequestBody(req) },
+      request: {
+        method: req.method,
+        url: scrubQuery(url, this.scrubber),
+        headers: this.scrubHeaders(redactAuth(headers)),
+        body: describeRequestBody(req),
+      },
     };
     const started = performance.now();
     const controller = new AbortController();
@@ -161,7 +164,7 @@ export class Transport {
         }
         const { request, res } = sent;
         const status = res.statusCode ?? 0;
-        const location = res.headers.location;
+        const location = res.headers.location && this.scrubber.text(res.headers.location);
         if (status >= 300 && status < 400 && location) {
           // Whatever the redirect's body is (it could be endless), it is not read.
           request.destroy();
@@ -193,7 +196,7 @@ export class Transport {
               ok: false,
               error: {
                 kind: "redirect-loop",
-                message: `more than ${MAX_REDIRECTS} redirects (redirect loop?); last to ${next.pathname}`,
+                message: `more than ${MAX_REDIRECTS} redirects (redirect loop?); last to ${this.scrubber.text(next.pathname)}`,
               },
               exchange,
             };
@@ -202,8 +205,9 @@ export class Transport {
           continue;
         }
         const ttfbMs = performance.now() - started;
-        const responseHeaders = flattenHeaders(res.headers);
-        const read = await this.readBody(request, res, req.sse, started, controller.signal);
+        const responseHeaders = this.scrubHeaders(flattenHeaders(res.headers));
+        // Scrubbed whole, before any check reads, quotes or clips it.
+        const read = await this.scrub(await this.readBody(request, res, req.sse, started, controller.signal));
         const response: HttpResponse = {
           status,
           headers: responseHeaders,
@@ -217,8 +221,8 @@ export class Transport {
         const keep = this.options.keepBytes ?? 4096;
         exchange.response = {
           status: response.status,
-          headers: this.scrubHeaders(response.headers),
-          body: scrubSecrets(preview(response.body, keep), this.secretForms),
+          headers: response.headers,
+          body: preview(response.body, keep),
           truncated: response.truncated || response.body.length > keep,
         };
         if (read.error) return { ok: false, error: read.error, partial: response, exchange };
@@ -245,6 +249,13 @@ export class Transport {
         reject(err);
       };
       request.on("error", fail);
+      // A 101 to a plain request (a WebSocket server, say), or a socket closed with neither a response nor an
+      // error: either would leave this promise pending forever and the process with nothing left to wait for.
+      request.on("upgrade", (res, socket) => {
+        socket.destroy();
+        fail(upgradeError(res.statusCode, this.scrubber.text(String(res.headers.upgrade ?? ""))));
+      });
+      request.on("close", () => fail(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })));
       request.on("response", (res) => {
         request.off("error", fail);
         // A status that cannot have a body, sent with one: whatever follows on this connection is suspect
@@ -264,10 +275,16 @@ export class Transport {
   }
 
   private scrubHeaders(headers: Record<string, string>): Record<string, string> {
-    if (this.secretForms.length === 0) return headers;
+    if (!this.scrubber.active) return headers;
     return Object.fromEntries(
-      Object.entries(headers).map(([name, value]) => [name, scrubSecrets(value, this.secretForms)]),
+      Object.entries(headers).map(([name, value]) => [name, this.scrubber.text(value)]),
     );
+  }
+
+  private async scrub(read: BodyRead): Promise<BodyRead> {
+    if (!this.scrubber.active) return read;
+    if (read.events) return { ...read, ...scrubStream(this.scrubber, read.events, read.body) };
+    return { ...read, body: await this.scrubber.bytesAsync(read.body) };
   }
 
   /**
@@ -359,7 +376,13 @@ export class Transport {
           });
         }
       });
-      stream.on("end", () => finish());
+      stream.on("end", () => {
+        if (parser && !settled) {
+          parser.feed(decoder.decode());
+          parser.end();
+        }
+        finish();
+      });
       stream.on("error", onError);
       if (stream !== res) res.on("error", onError);
       if (signal.aborted) onAbort();
@@ -368,6 +391,14 @@ export class Transport {
 }
 
 type OpenError = Error & { code?: string; reusedSocket?: boolean };
+
+function upgradeError(status: number | undefined, upgrade: string): OpenError {
+  const to = upgrade.slice(0, 40) || "another protocol";
+  return Object.assign(
+    new Error(`answered ${status} Switching Protocols (upgrade: ${to}) to a plain HTTP request`),
+    { code: "AIOC_UPGRADE" },
+  );
+}
 
 /** The failure of a request on a kept-alive connection that the server had closed meanwhile. */
 function isStaleSocket(err: unknown): boolean {
@@ -390,10 +421,20 @@ async function sseParser(events: SseEvent[], started: number, options: SseOption
       if (options.onEvent?.(event) === false) keepGoing = false;
     },
   });
+  let endsInCr = false;
   return {
     feed(text: string): boolean {
+      if (text === "") return keepGoing;
       parser.feed(text);
+      endsInCr = text.endsWith("\r");
       return keepGoing;
+    },
+    /**
+     * At the end of the body. A bare CR is a whole line ending (SSE allows CR, LF and CRLF), but the parser
+     * waits for a possible LF after it; without this the last event of a CR-only stream is never dispatched.
+     */
+    end(): void {
+      if (endsInCr) parser.feed("\n");
     },
   };
 }
@@ -420,6 +461,12 @@ function head(chunks: Uint8Array[], n: number): Uint8Array {
     offset += part.length;
   }
   return out.subarray(0, offset);
+}
+
+/** The path is aioc's own (catalog path under the user's base URL); only a query can carry a secret. */
+function scrubQuery(url: string, scrubber: Scrubber): string {
+  const q = url.indexOf("?");
+  return q < 0 ? url : url.slice(0, q + 1) + scrubber.text(url.slice(q + 1));
 }
 
 function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {

@@ -67,6 +67,8 @@ export interface TransportOptions {
   /** Base URL including `/v1` (no trailing slash). */
   baseUrl: string;
   apiKey?: string;
+  /** More secret inputs (credential headers, query parameters, proxy password) that must never appear in any output. */
+  secrets?: readonly string[];
   timeoutMs: number;
   maxBodyBytes: number;
   /** Bytes of each body kept for the report's request/response view. */
@@ -74,8 +76,6 @@ export interface TransportOptions {
   userAgent?: string;
   /** Headers, auth scheme and route mapping (src/http/connection.ts). */
   connection?: Connection;
-  /** More secrets to scrub from recorded exchanges (credential headers, query parameters, proxy password). */
-  secrets?: string[];
   /** The connection pool to use (a proxy agent, src/http/agent.ts); default a plain keep-alive agent. */
   agent?: Agent;
   /** TLS options for the target: extra CAs, or verification off (--insecure). */

@@ -3,6 +3,7 @@ import type { HttpOutcome, HttpRequest } from "../http/types.js";
 import type { Exchange } from "../report/types.js";
 import type { Limit } from "./schedule.js";
 import type { RowHttp } from "./types.js";
+import type { Watchdog } from "./watchdog.js";
 
 /**
  * HTTP for one row: every request goes through the run's shared concurrency cap, is counted and recorded.
@@ -18,14 +19,34 @@ export class CountingHttp implements RowHttp {
     private readonly limit: Limit,
     private readonly onExchange?: (exchange: Exchange) => void,
     private readonly chain = 0,
+    private readonly watchdog?: Watchdog,
   ) {}
 
   async send(req: HttpRequest): Promise<HttpOutcome> {
-    const out = await this.limit(() => this.transport.send(req), this.chain - this.requests);
+    const dog = this.watchdog;
+    dog?.enqueue();
+    const out = await this.limit(async () => {
+      if (!dog) return this.transport.send(req);
+      dog.start();
+      try {
+        // A request that outlives the row's watchdog gives its slot in the cap back.
+        return await Promise.race([this.transport.send(req), dog.expired.then(() => this.stuck(req))]);
+      } finally {
+        dog.finish();
+      }
+    }, this.chain - this.requests);
     this.requests++;
     this.first ??= out;
     this.exchanges.push(out.exchange);
     this.onExchange?.(out.exchange);
     return out;
+  }
+
+  private stuck(req: HttpRequest): HttpOutcome {
+    return {
+      ok: false,
+      error: { kind: "timeout", message: "the request never settled (row watchdog)" },
+      exchange: { request: { method: req.method, url: this.transport.url(req.path), headers: {} } },
+    };
   }
 }

@@ -32,6 +32,7 @@ import { chainLengths, type PlanOptions, selectRows, withDependencies } from "./
 import { CountingHttp } from "./row-http.js";
 import { type Limit, priorityLimit } from "./schedule.js";
 import type { Outcome, ProbeContext } from "./types.js";
+import { Watchdog, watchdogLimit } from "./watchdog.js";
 
 export interface ProbeOptions extends PlanOptions {
   baseUrl: string;
@@ -113,7 +114,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   preloadClients(toRun);
   // Discovery first: its answer picks the models every other row uses.
   const modelsRow = ENDPOINTS.find((e) => e.id === "/v1/models")!;
-  const discovery = await runRow(modelsRow, baseCtx, undefined, run);
+  const discovery = await watchedRow(modelsRow, baseCtx, undefined, run);
   if (discovery.unreachable) throw new UsageError(`cannot reach ${opts.baseUrl}: ${discovery.unreachable}`);
   await refusePlainToTls(opts.baseUrl, discovery.firstFailure);
   const listed = listedModelIds(discovery.outcome.observation?.json);
@@ -127,7 +128,9 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       .map(async (row) => {
         const dependency = row.needs ? outcomes.get(row.needs)?.promise : undefined;
         try {
-          const { result, outcome } = await runRow(row, ctxBase, dependency, run);
+          // Waiting for the base row is not this row's time: its watchdog starts once that has settled.
+          await dependency;
+          const { result, outcome } = await watchedRow(row, ctxBase, dependency, run);
           record(row, result, outcome);
         } finally {
           outcomes.get(row.id)?.resolve(undefined);
@@ -182,20 +185,67 @@ interface RunShared {
   opts: ProbeOptions;
 }
 
+type RowRun = {
+  result: Result;
+  outcome: Outcome;
+  unreachable?: string;
+  firstFailure?: Extract<HttpOutcome, { ok: false }>;
+};
+
+/** `runRow` under a watchdog (watchdog.ts): a row that hangs settles as FAIL instead of holding the probe. */
+async function watchedRow(
+  row: Endpoint,
+  base: Omit<ProbeContext, "http" | "row" | "dependency" | "fetchFn">,
+  dependency: Promise<Outcome | undefined> | undefined,
+  run: RunShared,
+): Promise<RowRun> {
+  const watchdog = new Watchdog(watchdogLimit(run.opts.timeoutMs));
+  const http = new CountingHttp(
+    run.transport,
+    run.limit,
+    run.opts.onExchange,
+    run.chains.get(row.id),
+    watchdog,
+  );
+  try {
+    const settled = await Promise.race([runRow(row, base, dependency, run, http), watchdog.expired]);
+    if (settled) return settled;
+  } finally {
+    watchdog.stop();
+  }
+  const seconds = Math.round(watchdog.limitMs / 1000);
+  const detail = `no result ${seconds} s after the row's last request (row watchdog): the server or a check hung`;
+  const phase = row.phase === "C" ? "C" : "B";
+  const outcome: Outcome = { phase, httpStatus: null, latencyMs: null, problems: [] };
+  const result: Result = {
+    id: row.id,
+    path: row.path,
+    method: row.method,
+    group: row.group,
+    kind: row.kind,
+    label: row.label,
+    status: "FAIL",
+    detail,
+    httpStatus: null,
+    latencyMs: null,
+    phase,
+    problems: [],
+    deviations: [],
+    requests: http.requests,
+    exchanges: http.exchanges,
+  };
+  return { result, outcome };
+}
+
 async function runRow(
   row: Endpoint,
   base: Omit<ProbeContext, "http" | "row" | "dependency" | "fetchFn">,
   dependency: Promise<Outcome | undefined> | undefined,
   run: RunShared,
-): Promise<{
-  result: Result;
-  outcome: Outcome;
-  unreachable?: string;
-  firstFailure?: Extract<HttpOutcome, { ok: false }>;
-}> {
+  http: CountingHttp,
+): Promise<RowRun> {
   const { opts } = run;
   opts.onStart?.(row);
-  const http = new CountingHttp(run.transport, run.limit, opts.onExchange, run.chains.get(row.id));
   const ctx: ProbeContext = {
     ...base,
     http,

@@ -2,15 +2,30 @@
  * One escape helper per output language. Every string in a report may come from a hostile server, so each
  * renderer passes untrusted text through the helper for its language and nothing else.
  */
-import { escapeControl } from "./text-table.js";
+import { BIDI_CONTROLS, escapeControl } from "./text-table.js";
 
-/** C0/C1 control characters other than tab, newline and carriage return; bidi overrides. */
-const CONTROL_EXCEPT_WHITESPACE =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** C0/C1 control characters other than tab, newline and carriage return; bidi controls. */
+const CONTROL_EXCEPT_WHITESPACE = new RegExp(
+  `[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f${BIDI_CONTROLS}]`,
+  "g",
+);
 
 /** Control characters (ESC, BEL, NUL…) and bidi overrides become visible `\xNN`/`\uNNNN`; tab and newlines stay. */
 export function visibleControls(s: string): string {
   return s.replace(CONTROL_EXCEPT_WHITESPACE, escapeControl);
+}
+
+const JSON_INVISIBLE = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]`, "g");
+
+/**
+ * Pretty JSON for a terminal or a file: also DEL, C1 controls, line separators and bidi controls as `\uNNNN`
+ * (JSON.stringify escapes only C0), so the same value parses back and nothing drives the display.
+ */
+export function terminalSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    JSON_INVISIBLE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 const HTML_ENTITIES: Record<string, string> = {
@@ -26,13 +41,15 @@ export function escapeHtml(s: string): string {
   return visibleControls(s).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
 }
 
+const SCRIPT_UNSAFE = new RegExp(`[<>&\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]`, "g");
+
 /**
  * A value inside `<script type="application/json">`: `<` `>` `&` can never close the element or open a
- * comment, U+2028/U+2029 are escaped for pre-ES2019 parsers, and DEL/C1 controls (which JSON allows) too.
+ * comment, U+2028/U+2029 are escaped for pre-ES2019 parsers, and DEL/C1 and bidi controls (which JSON allows) too.
  */
 export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(
-    /[<>&\u007f-\u009f\u2028\u2029]/g,
+    SCRIPT_UNSAFE,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }

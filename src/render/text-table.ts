@@ -21,8 +21,15 @@ export function alignColumns(rows: readonly (readonly string[])[]): string[] {
   );
 }
 
-/** Line/paragraph separators and bidi overrides, which can make text display as something it is not. */
-const INVISIBLE_FORMATTING = /[\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Bidirectional formatting characters: embeddings and overrides (U+202A–202E), isolates (U+2066–2069) and the
+ * implicit marks (LRM U+200E, RLM U+200F, ALM U+061C). Any of them can make text display as something it is not
+ * ("Trojan Source"), so server text never carries them to an output raw. A character class body.
+ */
+export const BIDI_CONTROLS = "\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069";
+
+/** Line/paragraph separators and bidi controls. */
+const INVISIBLE_FORMATTING = new RegExp(`[\\u2028\\u2029${BIDI_CONTROLS}]`, "g");
 
 /**
  * Makes untrusted text safe for a terminal: control characters and escape sequences become visible escapes
@@ -31,5 +38,5 @@ const INVISIBLE_FORMATTING = /[\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 export function escapeControl(s: string): string {
   return s
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
-    .replace(INVISIBLE_FORMATTING, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+    .replace(INVISIBLE_FORMATTING, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

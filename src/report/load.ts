@@ -1,8 +1,12 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { UsageError } from "../cli/errors.js";
+import { formatBytes, jsonTooComplex } from "../http/json.js";
 import { type Report, type Result, STATUSES, type Status, type Summary, summarize } from "./types.js";
 
 type Json = Record<string, unknown>;
+
+/** The largest report `render`, `gap` and `matrix` read (a full probe's report is under 1 MB). */
+export const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown, fallback = "") =>
@@ -106,11 +110,27 @@ function whyNotReport(data: unknown): string | undefined {
 export function loadReport(path: string): Report {
   let text: string;
   try {
+    // Checked before reading: rendering a 200 MB report would take gigabytes. Real reports are a few MB at most.
+    const stat = statSync(path);
+    const size = stat.isFile() ? stat.size : 0;
+    if (size > MAX_REPORT_BYTES) {
+      throw new UsageError(
+        `report ${path} is ${formatBytes(size)}; aioc reads reports up to ${formatBytes(MAX_REPORT_BYTES)}`,
+      );
+    }
     text = readFileSync(path, "utf8");
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read report ${path}: ${code ?? oneLine(String(err))}`);
   }
+  if (text.length > MAX_REPORT_BYTES) {
+    throw new UsageError(
+      `report ${path} is larger than ${formatBytes(MAX_REPORT_BYTES)}, the most aioc reads`,
+    );
+  }
+  const tooComplex = jsonTooComplex(text);
+  if (tooComplex) throw new UsageError(`report ${path} is too complex to read (${tooComplex})`);
   let data: unknown;
   try {
     data = JSON.parse(text);

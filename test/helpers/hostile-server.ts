@@ -70,7 +70,17 @@ export type Mode =
    */
   | "drop-reused"
   /** Echoes the Authorization header and request body back (raw, base64, URL-encoded; body and headers). */
-  | "echo";
+  | "echo"
+  /** `101 Switching Protocols` (upgrade: websocket) to a plain request, then holds the socket open. */
+  | "upgrade-101"
+  /** TLS bytes (a TLS alert record) in answer to a plain HTTP request: an https server on an http:// URL. */
+  | "tls-bytes"
+  /** A correct stream whose lines end in a bare CR (allowed by the SSE spec). */
+  | "sse-bare-cr"
+  /** An 11 MB JSON body: a completion carrying an object with 1,000,000 keys. */
+  | "million-keys"
+  /** A 15 MB valid completion (one long content string), below the default 16 MB cap. */
+  | "body-15mb";
 
 /** Which request the mode applies to. */
 export type Target = "models" | "retrieve" | "chat" | "stream" | "all";
@@ -501,6 +511,33 @@ export async function startHostile(options: HostileOptions): Promise<HostileServ
           ),
         ).then(() => true);
       }
+      case "upgrade-101":
+        await write(
+          socket,
+          head("101 Switching Protocols", [
+            "upgrade: websocket",
+            "connection: Upgrade",
+            "sec-websocket-accept: x",
+          ]),
+        );
+        await sleep(60_000);
+        return false;
+      case "tls-bytes":
+        // An alert record (level fatal, protocol_version), as an OpenSSL-based server sends to plaintext.
+        await write(socket, Uint8Array.of(0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46));
+        socket.end();
+        return false;
+      case "sse-bare-cr": {
+        await write(socket, sseHead());
+        for (const frame of streamFrames()) await write(socket, chunk(`data: ${JSON.stringify(frame)}\r\r`));
+        await write(socket, chunk("data: [DONE]\r\r"));
+        await write(socket, "0\r\n\r\n");
+        return true;
+      }
+      case "million-keys":
+        return write(socket, json("200 OK", [], millionKeysBody())).then(() => true);
+      case "body-15mb":
+        return write(socket, json("200 OK", [], body15mb())).then(() => true);
       default:
         return normal(socket, req, which);
     }
@@ -546,6 +583,10 @@ export async function startHostile(options: HostileOptions): Promise<HostileServ
     },
   };
 }
+
+/** Right-to-left override, isolates, and the implicit marks: text that displays as something it is not. */
+export const BIDI_SAMPLE =
+  "evil\u202etxt.exe\u2066iso\u2069 \u200e\u200f\u061c \u202a\u202b\u202c\u202d\u2067\u2068";
 
 function head(status: string, headers: string[]): string {
   return `HTTP/1.1 ${status}\r\n${headers.map((h) => `${h}\r\n`).join("")}\r\n`;
@@ -616,10 +657,36 @@ function streamFrames(): object[] {
   ];
 }
 
-/** Builds the compression bombs ahead of time (a second or two), so no test waits for them mid-request. */
+/** Builds the bombs and big bodies ahead of time (a second or two), so no test waits for them mid-request. */
 export async function prepareBombs(): Promise<void> {
   gzipBomb();
+  millionKeysBody();
+  body15mb();
   await brBomb();
+}
+
+let millionKeys: Buffer | undefined;
+
+/** A completion with an `extra` object of 1,000,000 keys: 11 MB. */
+export function millionKeysBody(): Buffer {
+  if (!millionKeys) {
+    const keys: string[] = [];
+    for (let i = 0; i < 1_000_000; i++) keys.push(`"k${i}":${i % 10}`);
+    millionKeys = Buffer.from(JSON.stringify(completion()).replace(/\}$/, `,"extra":{${keys.join(",")}}}`));
+  }
+  return millionKeys;
+}
+
+let big15: Buffer | undefined;
+
+/** A valid completion of 15.6 MB (one long content string): just under the default 16 MB cap. */
+export function body15mb(): Buffer {
+  if (!big15) {
+    const body = completion();
+    body.choices[0]!.message.content = "lorem ipsum ".repeat(1_300_000);
+    big15 = Buffer.from(JSON.stringify(body));
+  }
+  return big15;
 }
 
 let gzipCache: Buffer | undefined;
