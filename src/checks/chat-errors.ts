@@ -60,6 +60,7 @@ const unknownModel: Check = async (ctx) => {
   const json = { model, messages: userMessage("Say hi."), max_tokens: 1 };
   const r = await sendForRefusal(ctx, { method: "POST", path: ctx.row.path, json });
   if (r.status === undefined) return r.outcome;
+  if (r.outcome.observation) r.outcome.observation.facts.unknownModel = model;
   const findings = refusalFindings(
     r,
     404,

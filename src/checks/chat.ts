@@ -110,7 +110,9 @@ function responsesStreamFindings(frames: unknown[]): Problem[] {
     problems.push(fail("stream/0/type", "response.created first", String(types[0] ?? "no events")));
   } else if (!Array.isArray((events[0] as { response?: { output?: unknown } }).response?.output)) {
     // openai-node's responses.stream() builds its snapshot from this response and iterates its output.
-    problems.push(fail("stream/0/response/output", "an array (the snapshot openai-node's helper extends)", "missing"));
+    problems.push(
+      fail("stream/0/response/output", "an array (the snapshot openai-node's helper extends)", "missing"),
+    );
   }
   const terminal = ["response.completed", "response.incomplete", "response.failed"];
   if (!terminal.includes(String(types.at(-1)))) {

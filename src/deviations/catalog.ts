@@ -25,6 +25,8 @@ export const FACTS = {
   audioFormat: "audioFormat",
   /** `true` when image edits refused multipart but took JSON (set by src/checks/images.ts). */
   jsonAccepted: "jsonAccepted",
+  /** The made-up model id the unknown-model row asked for (set by src/checks/chat-errors.ts). */
+  unknownModel: "unknownModel",
 } as const;
 
 /** Every chat row: plain, streamed and the Phase C variants (`[tools]`, `[stream-forensics]`, …). */
@@ -166,7 +168,8 @@ function integerErrorCode(obs: Observation): boolean {
 const errorCodeNumber = (p: Problem) => p.pointer === "/error/code" && p.got.startsWith("number");
 
 /** The Responses stream finding for a response.created without `output` (src/checks/chat.ts, forensics-responses.ts). */
-const responseCreatedOutput = (p: Problem) => /^stream\/\d+\/response\/output$/.test(p.pointer) && p.got === "missing";
+const responseCreatedOutput = (p: Problem) =>
+  /^stream\/\d+\/response\/output$/.test(p.pointer) && p.got === "missing";
 
 /** Tool calls whose id is `""`: in a JSON body directly, in a stream once every delta for the call is seen. */
 function hasEmptyToolCallId(obs: Observation): boolean {
@@ -687,15 +690,13 @@ export const DEVIATIONS: readonly Deviation[] = [
       const max = sentMaxOutputTokens(obs);
       const response = finalResponse(obs);
       const used = isObject(response?.usage) ? response.usage.output_tokens : undefined;
-      return (
-        max !== undefined && response?.status === "completed" && typeof used === "number" && used >= max
-      );
+      return max !== undefined && response?.status === "completed" && typeof used === "number" && used >= max;
     },
     why: 'Nothing throws: the SDKs return the text. But the cut is hidden: OpenAI marks a response stopped by the token limit `status: "incomplete"` with `incomplete_details: {reason: "max_output_tokens"}` (the Responses counterpart of finish_reason "length"), and clients that continue or warn on truncation (agents that ask for more, UIs that flag a cut answer) read this one as finished.',
     detection:
       'The request set max_output_tokens N, and the Response (the body, or the stream\'s final response) says status "completed" with usage.output_tokens ≥ N.',
     sources: [
-      "llama.cpp tools/server/server-task.cpp (to_json_oaicompat_resp and to_json_oaicompat_resp_stream: status \"completed\")",
+      'llama.cpp tools/server/server-task.cpp (to_json_oaicompat_resp and to_json_oaicompat_resp_stream: status "completed")',
       "OpenAI API reference: The response object (status, incomplete_details)",
     ],
   },
@@ -882,8 +883,7 @@ export const DEVIATIONS: readonly Deviation[] = [
       },
       {
         name: "vLLM",
-        versions:
-          "since the envelope of v0.10.1 (PR #22099): ErrorInfo.code is the HTTP status",
+        versions: "since the envelope of v0.10.1 (PR #22099): ErrorInfo.code is the HTTP status",
       },
     ],
     docs: "docs/deviations.md#error-code-integer",
@@ -914,10 +914,15 @@ export const DEVIATIONS: readonly Deviation[] = [
       },
     ],
     docs: "docs/deviations.md#model-fallback",
-    detect: (obs) => obs.status !== null && obs.status >= 200 && obs.status < 300,
+    detect: (obs) =>
+      typeof obs.facts[FACTS.unknownModel] === "string" &&
+      obs.status !== null &&
+      obs.status >= 200 &&
+      obs.status < 300,
     explains: isStatus,
     why: "Nothing breaks in the client: the SDK gets a normal completion. But the caller asked for one model and got another without being told (the reply's `model` names the one that answered), so a typo in a model id or a missing model goes unnoticed; OpenAI answers 404 model_not_found. A single-model server does this by design.",
-    detection: "The unknown-model row (a random model id) was answered with a 2xx instead of 404.",
+    detection:
+      "The unknown-model row asked for a random model id (the unknownModel fact) and got a 2xx instead of 404.",
     sources: [
       "llama.cpp tools/server/server-context.cpp (oaicompat_model is the loaded model's name)",
       "llama.cpp tools/server/README.md (`model`: required in router mode, ignored in single model mode)",

@@ -53,7 +53,8 @@ export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
   "error-not-envelope":
     'router errors (unknown URL 404, wrong method 405) answer FastAPI-style {"detail": "Not Found"}',
   "error-code-integer": "every error envelope's `code` is the HTTP status as an integer (400, 401, 404 …)",
-  "model-fallback": "chat, completions and Responses answer an unknown model id with aioc-chat instead of 404",
+  "model-fallback":
+    "chat, completions and Responses answer an unknown model id with aioc-chat instead of 404",
   "invalid-json-500": "a malformed JSON body is a 500 server_error (llama.cpp's parse error)",
   "error-with-200": 'router errors (unknown URL, wrong method) answer 200 {"error": "<message>"}',
   "json-object-not-enforced":

@@ -92,7 +92,12 @@ function completions(res: ServerResponse, body: Json): void {
   const t = now();
   const base = { created: t, model: LLAMA_ALIAS, system_fingerprint: FINGERPRINT, object: "text_completion" };
   const id = "cmpl-llamaLikeCompletionId01";
-  const choice = (text: string, finish: string | null) => ({ text, index: 0, logprobs: null, finish_reason: finish });
+  const choice = (text: string, finish: string | null) => ({
+    text,
+    index: 0,
+    logprobs: null,
+    finish_reason: finish,
+  });
   if (body.stream !== true) {
     json(res, 200, { choices: [choice(WORD.repeat(n), "length")], ...base, usage: usage(3, n), id });
     return;
@@ -142,7 +147,8 @@ function responses(res: ServerResponse, body: Json): void {
     }),
     event({ type: "response.content_part.added", item_id: msgId, part: { type: "output_text", text: "" } }),
   ];
-  for (let i = 0; i < n; i++) lines.push(event({ type: "response.output_text.delta", item_id: msgId, delta: WORD }));
+  for (let i = 0; i < n; i++)
+    lines.push(event({ type: "response.output_text.delta", item_id: msgId, delta: WORD }));
   lines.push(
     event({ type: "response.output_text.done", item_id: msgId, text }),
     event({ type: "response.content_part.done", item_id: msgId, part }),
