@@ -83,7 +83,7 @@ const unknownModel: Check = async (ctx) => {
       "warn",
       "status",
       "404",
-      String(r.status),
+      `${r.status}${by}`,
       `${r.status} for unknown model ${JSON.stringify(model)}: silent fallback${by}; users cannot tell the model they asked for was not used`,
     ),
   ]);
