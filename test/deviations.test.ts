@@ -546,6 +546,14 @@ const CASES: Case[] = [
     },
   },
   {
+    id: "responses-events-no-index",
+    row: "/v1/responses[stream]",
+    outcome: () => {
+      const events = responsesStream().map((e) => without(without(e, "output_index"), "content_index"));
+      return runCheck("/v1/responses[stream]", reply({ sse: events, done: false }));
+    },
+  },
+  {
     id: "responses-completed-when-cut",
     row: "/v1/responses",
     outcome: () => {

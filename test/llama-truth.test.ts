@@ -96,7 +96,11 @@ describe("against llama-server's bytes (purpose-built loopback server)", () => {
   test("response.created without output: FAIL on the stream rows, and the real helper throws", () => {
     const stream = byId(report, "/v1/responses[stream]");
     assert.equal(stream.status, "FAIL");
-    assert.deepEqual(ids(stream), ["responses-completed-when-cut", "responses-created-no-output"]);
+    assert.deepEqual(ids(stream), [
+      "responses-completed-when-cut",
+      "responses-created-no-output",
+      "responses-events-no-index",
+    ]);
     assert.ok(stream.detail.startsWith(summary("responses-created-no-output")), stream.detail);
 
     const client = byId(report, "client:openai-node/responses.stream");
@@ -107,7 +111,14 @@ describe("against llama-server's bytes (purpose-built loopback server)", () => {
   test("stream forensics copes without output_index: the real causes, no phantom /output/-1 text", () => {
     const r = byId(report, "/v1/responses[stream-forensics]");
     assert.equal(r.status, "FAIL");
-    assert.match(r.detail, /^response\.created carries no output array .*rsp\.output is not iterable/);
+    assert.ok(r.detail.startsWith(`${summary("responses-created-no-output")} — known: llama.cpp`), r.detail);
+    assert.deepEqual(ids(r), [
+      "responses-completed-when-cut",
+      "responses-created-no-output",
+      "responses-events-no-index",
+    ]);
+    const created = r.problems.find((p) => p.pointer === "stream/0/response/output");
+    assert.equal(created?.severity, "fail", "the forensics finding names response.created's missing output");
     const pointers = r.problems.map((p) => p.pointer);
     assert.ok(pointers.includes("stream/0/response/output"), pointers.join(" "));
     assert.ok(pointers.includes("stream/2/output_index"), "output_item.added has no output_index");
@@ -164,14 +175,17 @@ describe("Responses events without output_index (purpose-built server)", () => {
   test("forensics places events by item_id: one FAIL naming output_index, the texts agree", () => {
     const r = byId(report, "/v1/responses[stream-forensics]");
     assert.equal(r.status, "FAIL");
-    assert.equal(
-      r.detail,
-      'response.output_item.added at event 1 has no output_index (openai-node\'s responses.stream() throws "missing output at index undefined")',
-    );
+    assert.equal(r.detail, `${summary("responses-events-no-index")} — known: llama.cpp`);
     assert.deepEqual(
-      r.problems.map((p) => p.pointer),
-      ["stream/1/output_index"],
+      r.problems.map((p) => [p.pointer, p.severity]),
+      [["stream/1/output_index", "fail"]],
     );
+  });
+
+  test("the base stream row FAILs too: the spec-required indexes are what the SDK helper needs", () => {
+    const r = byId(report, "/v1/responses[stream]");
+    assert.equal(r.status, "FAIL");
+    assert.deepEqual(ids(r), ["responses-events-no-index"]);
   });
 
   test("and the SDK's stream helper does throw so", () => {

@@ -139,6 +139,15 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
       ],
     },
   },
+  "responses-events-no-index": {
+    rows: ["/v1/responses[stream]", "/v1/responses[stream-forensics]"],
+    consequences: {
+      "client:openai-node/responses.stream": [
+        "FAIL",
+        'openai-node\'s responses.stream() throws "missing output at index undefined" (catalog why)',
+      ],
+    },
+  },
   "responses-completed-when-cut": {
     rows: ["/v1/responses", "/v1/responses[stream]", "/v1/responses[stream-forensics]"],
   },

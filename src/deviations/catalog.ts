@@ -171,6 +171,18 @@ const errorCodeNumber = (p: Problem) => p.pointer === "/error/code" && p.got.sta
 const responseCreatedOutput = (p: Problem) =>
   /^stream\/\d+\/response\/output$/.test(p.pointer) && p.got === "missing";
 
+/** Responses events that place what they carry by output item (and content part) index. */
+const INDEXED_EVENT = /^response\.(output_item|content_part|output_text|function_call_arguments|refusal)\./;
+const PART_EVENT = /^response\.(content_part|output_text|refusal)\./;
+/** An indexed Responses event without its `output_index` (or, for a content event, `content_index`). */
+const lacksIndex = (e: Json) =>
+  typeof e.type === "string" &&
+  INDEXED_EVENT.test(e.type) &&
+  (typeof e.output_index !== "number" || (PART_EVENT.test(e.type) && typeof e.content_index !== "number"));
+/** The shape's spec-required finding, or the forensics' fail, on a stream event's missing index. */
+const eventIndexMissing = (p: Problem) =>
+  /^stream\/\d+\/(output_index|content_index)$/.test(p.pointer) && p.got === "missing";
+
 /** Tool calls whose id is `""`: in a JSON body directly, in a stream once every delta for the call is seen. */
 function hasEmptyToolCallId(obs: Observation): boolean {
   const json = bodyJson(obs);
@@ -670,6 +682,30 @@ export const DEVIATIONS: readonly Deviation[] = [
       "llama.cpp tools/server/server-task.cpp (server_task_result_cmpl_partial::to_json_oaicompat_resp)",
       "openai-node src/lib/responses/ResponseAccumulator.ts",
       "OpenAI API reference: Responses streaming events (response.created)",
+    ],
+  },
+  {
+    id: "responses-events-no-index",
+    rows: RESPONSES_STREAMS,
+    verdict: "FAIL",
+    summary: "Responses stream events carry no `output_index` / `content_index`",
+    implementations: [
+      {
+        name: "llama.cpp",
+        versions:
+          "current llama-server: output_item, content_part and output_text events name only item_id (and no sequence_number)",
+      },
+    ],
+    docs: "docs/deviations.md#responses-events-no-index",
+    detect: (obs) => chunks(obs).some(lacksIndex),
+    explains: eventIndexMissing,
+    why: 'openai-node\'s `responses.stream()` helper files every event under `snapshot.output[event.output_index]` and `content[event.content_index]`, and throws "missing output at index undefined" on the first one without (lib/responses/ResponseAccumulator.ts getOutput; measured with openai 6.49.0, the client:openai-node/responses.stream row fails). Clients that read only the deltas of `responses.create({stream: true})` cope.',
+    detection:
+      "An output_item.*, content_part.*, output_text.*, refusal.* or function_call_arguments.* event has no numeric `output_index`, or a content event no `content_index` (the spec requires both).",
+    sources: [
+      "llama.cpp tools/server/server-task.cpp (server_task_result_cmpl_partial::to_json_oaicompat_resp)",
+      "openai-node src/lib/responses/ResponseAccumulator.ts",
+      "OpenAI API reference: Responses streaming events",
     ],
   },
   {

@@ -52,8 +52,9 @@ export const IMPLEMENTATION_NOTES: readonly ImplementationNotes[] = [
     notModelled: [
       "Error envelopes carry no `param` (format_error_response builds `{code, message, type}`); the profile " +
         "keeps `param: null`, so no spec-required finding appears for it.",
-      "Responses stream events carry no `sequence_number`, `output_index` or `content_index`, and the snapshots " +
-        "only `{id, object, status}`; the profile drops only `output` (responses-created-no-output).",
+      "Responses stream events carry no `sequence_number`, and the snapshots only `{id, object, status}`; the " +
+        "profile drops `output` from them (responses-created-no-output) and the indexes from the events " +
+        "(responses-events-no-index), and keeps the rest.",
     ],
     sources: [
       "llama.cpp tools/server/server.cpp (route table, ex_wrapper)",

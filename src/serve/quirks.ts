@@ -44,6 +44,8 @@ export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
   "responses-stream-done": "Responses streams end with `data: [DONE]`",
   "responses-created-no-output":
     "Responses stream snapshots (response.created, response.in_progress) carry no `output` array",
+  "responses-events-no-index":
+    "Responses stream events carry no output_index or content_index (they name the item by item_id)",
   "responses-completed-when-cut":
     'Responses replies run on to max_output_tokens (a model that does not stop) and still say status "completed"',
   "speech-octet-stream": "speech audio is served as application/octet-stream",

@@ -198,10 +198,15 @@ function responseObject(plan: Plan, final: boolean) {
 
 function* events(plan: Plan, quirks: ReadonlySet<string>): Generator<SseMessage> {
   let seq = 0;
-  const ev = (type: string, fields: Json): SseMessage => ({
-    event: type,
-    data: { type, ...fields, sequence_number: seq++ },
-  });
+  const ev = (type: string, fields: Json): SseMessage => {
+    const data: Json = { type, ...fields, sequence_number: seq++ };
+    // llama-server names the item by item_id only (responses-events-no-index).
+    if (quirks.has("responses-events-no-index")) {
+      delete data.output_index;
+      delete data.content_index;
+    }
+    return { event: type, data };
+  };
   const item = plan.item;
   const at = { item_id: item.id, output_index: 0 };
   // llama-server's snapshots are {id, object, status}: no output array (responses-created-no-output).
