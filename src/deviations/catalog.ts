@@ -925,7 +925,7 @@ export const DEVIATIONS: readonly Deviation[] = [
     docs: "docs/deviations.md#error-code-integer",
     detect: integerErrorCode,
     explains: errorCodeNumber,
-    why: "The SDKs cope: openai-node raises the error class from the HTTP status and copies error.code into APIError.code as it came (src/core/error.ts; typed string | null, it holds the number; measured with openai 6.49.0: BadRequestError with the server's message and code 400), and openai-python does the same. Only code that compares the code with OpenAI's strings (`model_not_found`, `invalid_api_key`, `context_length_exceeded`) never matches.",
+    why: "The SDKs cope: openai-node raises the error class from the HTTP status and copies error.code into APIError.code as it came (src/core/error.ts; typed string | null, it holds the number; measured with openai 6.49.0: BadRequestError with the server's message and code 400), and openai-python reads it through its lenient construct_type, which converts nothing and raises nothing (_exceptions.py). Only code that compares the code with OpenAI's strings (`model_not_found`, `invalid_api_key`, `context_length_exceeded`) never matches.",
     detection:
       "An error body that is the envelope ({error: {message: string, …}}) has a number in `error.code`; the Error shape's type finding on /error/code is what it accounts for.",
     sources: [
@@ -935,6 +935,7 @@ export const DEVIATIONS: readonly Deviation[] = [
       "vLLM vllm/entrypoints/openai/server_utils.py (code=status)",
       "vLLM PR #22099",
       "openai-node src/core/error.ts",
+      "openai-python src/openai/_exceptions.py (APIError)",
     ],
   },
   {
