@@ -503,6 +503,67 @@ const CASES: Case[] = [
         reply({ json: { error: "Unexpected endpoint or method. (POST /v1/chat/completions)" } }),
       ),
   },
+  {
+    id: "error-code-integer",
+    row: "/v1/chat/completions[error-missing-field]",
+    // llama-server's envelope (format_error_response) with the param the spec requires, so only the code differs.
+    outcome: async () =>
+      refusal(400, {
+        error: { code: 400, message: "'messages' is required", type: "invalid_request_error", param: null },
+      }),
+  },
+  {
+    id: "model-fallback",
+    row: "/v1/chat/completions[error-unknown-model]",
+    outcome: async () => {
+      const json = completion();
+      const obs = observation({ json, body: new TextEncoder().encode(JSON.stringify(json)) });
+      obs.facts[FACTS.unknownModel] = "aioc-no-such-model-0000";
+      const problem: Problem = { pointer: "status", expected: "404", got: "200", severity: "warn" };
+      return { phase: "C", httpStatus: 200, latencyMs: 5, problems: [problem], observation: obs };
+    },
+  },
+  {
+    id: "usage-on-final-choice-chunk",
+    row: "/v1/completions[stream]",
+    // llama-server's completions stream: usage on the finish_reason chunk, without include_usage.
+    outcome: () =>
+      runCheck(
+        "/v1/completions[stream]",
+        reply({ sse: [textChunk("hi", null), { ...textChunk("", "length"), usage }] }),
+      ),
+  },
+  {
+    id: "responses-created-no-output",
+    row: "/v1/responses[stream]",
+    outcome: () => {
+      const [created, ...rest] = responsesStream();
+      const response = without(created!.response as Record<string, unknown>, "output");
+      return runCheck(
+        "/v1/responses[stream]",
+        reply({ sse: [{ ...created, response }, ...rest], done: false }),
+      );
+    },
+  },
+  {
+    id: "responses-events-no-index",
+    row: "/v1/responses[stream]",
+    outcome: () => {
+      const events = responsesStream().map((e) => without(without(e, "output_index"), "content_index"));
+      return runCheck("/v1/responses[stream]", reply({ sse: events, done: false }));
+    },
+  },
+  {
+    id: "responses-completed-when-cut",
+    row: "/v1/responses",
+    outcome: () => {
+      const response = responseObject("completed");
+      return runCheck(
+        "/v1/responses",
+        reply({ json: { ...response, usage: { ...response.usage, output_tokens: 16, total_tokens: 19 } } }),
+      );
+    },
+  },
 ];
 
 // ── Canonical cases: what OpenAI sends; no deviation may fire ────────────────────────────────────────
@@ -740,8 +801,10 @@ describe("grading with the catalog", () => {
     const at = (frames: object[]) => observation({ frames, events: [] });
     const placeholder = usageChunk({ choices: chunk({}).choices });
     assert.equal(d.detect(at([...chatStream().slice(0, 3), placeholder]), []), true);
-    // Usage merged into the finish chunk (no separate usage chunk) is the same defect.
-    assert.equal(d.detect(at([...chatStream().slice(0, 2), chunk({}, "stop", { usage })]), []), true);
+    // Usage merged into the finish chunk (no separate usage chunk) is llama-server's, a deviation of its own.
+    const merged = at([...chatStream().slice(0, 2), chunk({}, "stop", { usage })]);
+    assert.equal(d.detect(merged, []), false);
+    assert.equal(findDeviation("usage-on-final-choice-chunk")!.detect(merged, []), true);
     assert.equal(d.detect(at(chatStream()), []), false);
     const everyChunk = chatStream().map((c) => ({ ...c, usage }));
     assert.equal(d.detect(at(everyChunk), []), false, "stream-usage-every-chunk's business");

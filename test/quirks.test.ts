@@ -32,6 +32,7 @@ const TOOLS_STREAM = "/v1/chat/completions[tools-stream]";
 const CHAT_FORENSICS = "/v1/chat/completions[stream-forensics]";
 const COMPLETIONS_FORENSICS = "/v1/completions[stream-forensics]";
 const OPENAI_STREAM = "client:openai-node/chat.stream";
+const UNKNOWN_MODEL = "/v1/chat/completions[error-unknown-model]";
 /** Chat rows whose (non-streamed) body the shapes validate. */
 const CHAT_BODIES = chat(
   "",
@@ -68,6 +69,7 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
   "stream-no-usage": { rows: [CHAT_STREAM, CHAT_FORENSICS] },
   "stream-usage-every-chunk": { rows: [CHAT_STREAM, CHAT_FORENSICS] },
   "usage-chunk-with-choices": { rows: [CHAT_STREAM, CHAT_FORENSICS] },
+  "usage-on-final-choice-chunk": { rows: [COMPLETIONS_STREAM, COMPLETIONS_FORENSICS] },
   "no-finish-reason": {
     rows: [CHAT_STREAM, CHAT_FORENSICS, TOOLS_STREAM],
     consequences: {
@@ -128,11 +130,40 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
     ],
   },
   "responses-stream-done": { rows: ["/v1/responses[stream]", "/v1/responses[stream-forensics]"] },
+  "responses-created-no-output": {
+    rows: ["/v1/responses[stream]", "/v1/responses[stream-forensics]"],
+    consequences: {
+      "client:openai-node/responses.stream": [
+        "FAIL",
+        'openai-node\'s responses.stream() throws "rsp.output is not iterable" (catalog why)',
+      ],
+    },
+  },
+  "responses-events-no-index": {
+    rows: ["/v1/responses[stream]", "/v1/responses[stream-forensics]"],
+    consequences: {
+      "client:openai-node/responses.stream": [
+        "FAIL",
+        'openai-node\'s responses.stream() throws "missing output at index undefined" (catalog why)',
+      ],
+    },
+  },
+  "responses-completed-when-cut": {
+    rows: ["/v1/responses", "/v1/responses[stream]", "/v1/responses[stream-forensics]"],
+  },
   "speech-octet-stream": { rows: ["/v1/audio/speech"] },
   "speech-wrong-audio-type": { rows: ["/v1/audio/speech"] },
   "translations-folded": { rows: ["/v1/audio/translations"] },
   "images-edits-json": { rows: ["/v1/images/edits"] },
   "error-not-envelope": { rows: chat("error-wrong-method") },
+  "error-code-integer": {
+    rows: [
+      ...chat("error-invalid-json", "error-missing-field", "error-unknown-model", "error-wrong-method"),
+      "/v1/models[auth-no-key]",
+      "/v1/models[auth-wrong-key]",
+    ],
+  },
+  "model-fallback": { rows: [UNKNOWN_MODEL] },
   "invalid-json-500": { rows: chat("error-invalid-json") },
   "error-with-200": { rows: chat("error-wrong-method") },
   "json-object-not-enforced": { rows: chat("json_object") },
@@ -157,7 +188,12 @@ const ROUTE_404: Readonly<Record<string, string>> = {
 };
 
 /** Quirks that change the body of every router 404 (a missing route included). */
-const ROUTER_BODY = ["error-not-envelope"];
+const ROUTER_BODY = ["error-not-envelope", "error-code-integer"];
+
+/** Rows where one quirk takes away what another shows: a fallback model answers 200, so there is no error body. */
+const MASKED: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  "model-fallback": { [UNKNOWN_MODEL]: ["error-code-integer"] },
+};
 
 /** The quirk that answers every router error (a missing route included) 200 with an error body instead of 404. */
 const ROUTER_200 = "error-with-200";
@@ -237,7 +273,8 @@ function expectedForProfile(profile: string): string[] {
       const status = asDeviation.length > 0 || row.kind !== "core" ? "WARN" : "FAIL";
       return line(row.id, status, deviations);
     }
-    const deviations = quirks.filter((q) => EXPECT[q]!.rows.includes(row.id));
+    const masked = new Set(quirks.flatMap((q) => MASKED[q]?.[row.id] ?? []));
+    const deviations = quirks.filter((q) => EXPECT[q]!.rows.includes(row.id) && !masked.has(q));
     const statuses = [
       ...deviations.map((q) => findDeviation(q)!.verdict),
       ...quirks.flatMap((q) => EXPECT[q]!.consequences?.[row.id]?.[0] ?? []),

@@ -409,6 +409,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     ["chat.stream", "/v1/chat/completions[stream]", "chat", "core", "chat"],
     ["tools", "/v1/chat/completions", "chat", "core", "chat"],
     ["responses", "/v1/responses", "chat", "ext", "chat"],
+    ["responses.stream", "/v1/responses[stream]", "chat", "ext", "chat"],
     ["embeddings", "/v1/embeddings", "embeddings", "core", "embedding"],
     ["audio.speech", "/v1/audio/speech", "audio", "core", "tts"],
     ["audio.transcriptions", "/v1/audio/transcriptions", "audio", "core", "stt"],

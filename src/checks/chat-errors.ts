@@ -60,6 +60,7 @@ const unknownModel: Check = async (ctx) => {
   const json = { model, messages: userMessage("Say hi."), max_tokens: 1 };
   const r = await sendForRefusal(ctx, { method: "POST", path: ctx.row.path, json });
   if (r.status === undefined) return r.outcome;
+  if (r.outcome.observation) r.outcome.observation.facts.unknownModel = model;
   const findings = refusalFindings(
     r,
     404,
@@ -82,7 +83,7 @@ const unknownModel: Check = async (ctx) => {
       "warn",
       "status",
       "404",
-      String(r.status),
+      `${r.status}${by}`,
       `${r.status} for unknown model ${JSON.stringify(model)}: silent fallback${by}; users cannot tell the model they asked for was not used`,
     ),
   ]);

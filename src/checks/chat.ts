@@ -108,6 +108,11 @@ function responsesStreamFindings(frames: unknown[]): Problem[] {
   const types = events.map((e) => e.type);
   if (types[0] !== "response.created") {
     problems.push(fail("stream/0/type", "response.created first", String(types[0] ?? "no events")));
+  } else if (!Array.isArray((events[0] as { response?: { output?: unknown } }).response?.output)) {
+    // openai-node's responses.stream() builds its snapshot from this response and iterates its output.
+    problems.push(
+      fail("stream/0/response/output", "an array (the snapshot openai-node's helper extends)", "missing"),
+    );
   }
   const terminal = ["response.completed", "response.incomplete", "response.failed"];
   if (!terminal.includes(String(types.at(-1)))) {

@@ -31,6 +31,17 @@ function orderFindings(events: Event[]): Finding[] {
       ),
     );
   }
+  if (first?.type === "response.created" && !Array.isArray(asRecord(first.data.response)?.output)) {
+    findings.push(
+      finding(
+        "fail",
+        `stream/${first.i}/response/output`,
+        "an array",
+        "missing",
+        'response.created carries no output array (openai-node\'s responses.stream() throws "rsp.output is not iterable")',
+      ),
+    );
+  }
   const last = events.at(-1);
   if (last && !TERMINAL.has(String(last.type))) {
     findings.push(
@@ -78,6 +89,36 @@ function sequenceFindings(events: Event[]): Finding[] {
   return [];
 }
 
+/** Events that name an output item (and a content part) by index; openai-node's accumulator looks them up so. */
+const ITEM_EVENTS = /^response\.(output_item|content_part|output_text|function_call_arguments|refusal)\./;
+const PART_EVENTS = /^response\.(content_part|output_text|refusal)\./;
+
+/** The first event that lacks `output_index` (or, for a content event, `content_index`). */
+function indexFindings(events: Event[]): Finding[] {
+  for (const e of events) {
+    const type = String(e.type);
+    const field = !ITEM_EVENTS.test(type)
+      ? undefined
+      : typeof e.data.output_index !== "number"
+        ? "output_index"
+        : PART_EVENTS.test(type) && typeof e.data.content_index !== "number"
+          ? "content_index"
+          : undefined;
+    if (!field) continue;
+    const what = field === "output_index" ? "output" : "content";
+    return [
+      finding(
+        "fail",
+        `stream/${e.i}/${field}`,
+        "an integer",
+        "missing",
+        `${type} at event ${e.i} has no ${field} (openai-node's responses.stream() throws "missing ${what} at index undefined")`,
+      ),
+    ];
+  }
+  return [];
+}
+
 interface TextPart {
   deltas: string;
   done?: string;
@@ -94,13 +135,26 @@ function textFindings(events: Event[]): { findings: Finding[]; firstDeltaMs?: nu
   const items = new Map<number, unknown>();
   const parts = new Map<string, unknown>();
   const texts = new Map<string, TextPart>();
+  /** Output positions by item id: events without output_index are placed by their item_id instead. */
+  const byItemId = new Map<string, number>();
   let firstDeltaMs: number | undefined;
   let deltas = 0;
   for (const e of events) {
     const d = e.data;
-    const oi = typeof d.output_index === "number" ? d.output_index : -1;
-    const key = `${oi}/${String(d.content_index)}`;
-    if (e.type === "response.output_item.added") items.set(oi, asRecord(d.item)?.type);
+    const itemId = typeof d.item_id === "string" ? d.item_id : asRecord(d.item)?.id;
+    const oi =
+      typeof d.output_index === "number"
+        ? d.output_index
+        : e.type === "response.output_item.added"
+          ? items.size
+          : (byItemId.get(String(itemId)) ?? -1);
+    // A message's one text part is part 0 when the server does not say.
+    const ci = typeof d.content_index === "number" ? d.content_index : 0;
+    const key = `${oi}/${ci}`;
+    if (e.type === "response.output_item.added") {
+      items.set(oi, asRecord(d.item)?.type);
+      if (typeof itemId === "string") byItemId.set(itemId, oi);
+    }
     if (e.type === "response.content_part.added") parts.set(key, asRecord(d.part)?.type);
     if (e.type === "response.output_text.delta") {
       deltas++;
@@ -111,8 +165,8 @@ function textFindings(events: Event[]): { findings: Finding[]; firstDeltaMs?: nu
             "fail",
             `stream/${e.i}/output_index`,
             "an output item added before",
-            String(d.output_index),
-            `a text delta refers to output ${String(d.output_index)} before response.output_item.added (openai-node's stream helper throws)`,
+            String(d.output_index ?? d.item_id),
+            `a text delta refers to output ${String(d.output_index ?? d.item_id)} before response.output_item.added (openai-node's stream helper throws)`,
           ),
         );
       } else if (!findings.length && items.get(oi) === "message" && parts.get(key) !== "output_text") {
@@ -172,6 +226,8 @@ function finalTextFindings(events: Event[], texts: Map<string, TextPart>): Findi
   if (!completed || !Array.isArray(output)) return [];
   for (const [key, part] of texts) {
     const [oi, ci] = key.split("/").map(Number) as [number, number];
+    // A delta no output item can be found for is reported where it arrives (textFindings).
+    if (oi < 0) continue;
     const text = asRecord((asRecord(output[oi])?.content as unknown[] | undefined)?.[ci])?.text;
     if (text !== part.deltas) {
       return [
@@ -201,6 +257,7 @@ const responsesForensics: Check = async (ctx) => {
     ...framingFindings(f, false),
     ...orderFindings(events),
     ...sequenceFindings(events),
+    ...indexFindings(events),
     ...text.findings,
   ];
   const completed = events.findLast((e) => TERMINAL.has(String(e.type)));

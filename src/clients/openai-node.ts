@@ -164,6 +164,23 @@ const responses: ClientCall = async (env) => {
   return pass(`output_text ${excerpt(r.output_text)}`);
 };
 
+/** The stream helper: it assembles the Response from the events, so it needs their structure, not just deltas. */
+const responsesStream: ClientCall = async (env) => {
+  const stream = client(env).responses.stream({ model: env.model, input: PROMPT, max_output_tokens: 16 });
+  let deltas = "";
+  stream.on("response.output_text.delta", (e) => {
+    deltas += e.delta;
+  });
+  const r = await stream.finalResponse();
+  if (!Array.isArray(r.output)) return fail("the stream helper's final response has no output array");
+  if (typeof r.output_text !== "string") return fail("the stream helper's final response has no output_text");
+  if (!r.output_text && !deltas) return warn("streamed empty text (model behaviour)");
+  if (r.output_text !== deltas) {
+    return fail(`output_text ${excerpt(r.output_text)} differs from the streamed deltas ${excerpt(deltas)}`);
+  }
+  return pass(`stream helper assembled output_text ${excerpt(r.output_text)}`);
+};
+
 /** The SDK's default call: it asks for base64 and decodes it, so a server that ignores that breaks here. */
 const embeddings: ClientCall = async (env) => {
   const r = await client(env).embeddings.create({ model: env.model, input: "hello" });
@@ -215,6 +232,7 @@ export const OPENAI_NODE_CALLS: Record<string, ClientCall> = {
   "chat.stream": chatStream,
   tools,
   responses,
+  "responses.stream": responsesStream,
   embeddings,
   "audio.speech": speech,
   "audio.transcriptions": transcriptions,

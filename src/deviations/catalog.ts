@@ -26,6 +26,8 @@ export const FACTS = {
   audioFormat: "audioFormat",
   /** `true` when image edits refused multipart but took JSON (set by src/checks/images.ts). */
   jsonAccepted: "jsonAccepted",
+  /** The made-up model id the unknown-model row asked for (set by src/checks/chat-errors.ts). */
+  unknownModel: "unknownModel",
 } as const;
 
 /** Every chat row: plain, streamed and the Phase C variants (`[tools]`, `[stream-forensics]`, …). */
@@ -128,6 +130,55 @@ const nullChunkField = (p: Problem) =>
 /** The error checks' finding for a body that is not the envelope (src/checks/error-response.ts). */
 const envelopeFinding = (p: Problem) =>
   p.pointer === "body" && p.severity === "warn" && p.expected.includes("error envelope");
+
+/** The one chunk of a stream that carries a `usage` object, if exactly one does. */
+function onlyUsageChunk(obs: Observation): Json | undefined {
+  const withUsage = chunks(obs).filter((c) => isObject(c.usage));
+  return withUsage.length === 1 ? withUsage[0]! : undefined;
+}
+
+/** A chunk whose choices carry a finish_reason: the final choice chunk. */
+const carriesFinish = (chunk: Json) =>
+  choicesOf(chunk).some((c) => c.finish_reason !== null && c.finish_reason !== undefined);
+
+/** The Response object a Responses row saw: the JSON body, or the terminal event's `response` in a stream. */
+function finalResponse(obs: Observation): Json | undefined {
+  if (isObject(obs.json) && obs.json.object === "response") return obs.json;
+  const terminal = chunks(obs).findLast(
+    (e) => e.type === "response.completed" || e.type === "response.incomplete",
+  );
+  return terminal && isObject(terminal.response) ? terminal.response : undefined;
+}
+
+/** The request's `max_output_tokens`, when the check sent one. */
+const sentMaxOutputTokens = (obs: Observation): number | undefined => {
+  const max = isObject(obs.sent) ? obs.sent.max_output_tokens : undefined;
+  return typeof max === "number" ? max : undefined;
+};
+
+/** The `error.code` of an error envelope is a number (llama-server and vLLM send the HTTP status there). */
+function integerErrorCode(obs: Observation): boolean {
+  const json = bodyJson(obs);
+  const err = isObject(json) ? json.error : undefined;
+  return isObject(err) && typeof err.message === "string" && typeof err.code === "number";
+}
+const errorCodeNumber = (p: Problem) => p.pointer === "/error/code" && p.got.startsWith("number");
+
+/** The Responses stream finding for a response.created without `output` (src/checks/chat.ts, forensics-responses.ts). */
+const responseCreatedOutput = (p: Problem) =>
+  /^stream\/\d+\/response\/output$/.test(p.pointer) && p.got === "missing";
+
+/** Responses events that place what they carry by output item (and content part) index. */
+const INDEXED_EVENT = /^response\.(output_item|content_part|output_text|function_call_arguments|refusal)\./;
+const PART_EVENT = /^response\.(content_part|output_text|refusal)\./;
+/** An indexed Responses event without its `output_index` (or, for a content event, `content_index`). */
+const lacksIndex = (e: Json) =>
+  typeof e.type === "string" &&
+  INDEXED_EVENT.test(e.type) &&
+  (typeof e.output_index !== "number" || (PART_EVENT.test(e.type) && typeof e.content_index !== "number"));
+/** The shape's spec-required finding, or the forensics' fail, on a stream event's missing index. */
+const eventIndexMissing = (p: Problem) =>
+  /^stream\/\d+\/(output_index|content_index)$/.test(p.pointer) && p.got === "missing";
 
 /** Tool calls whose id is `""`: in a JSON body directly, in a stream once every delta for the call is seen. */
 function hasEmptyToolCallId(obs: Observation): boolean {
@@ -315,14 +366,14 @@ export const DEVIATIONS: readonly Deviation[] = [
     ],
     docs: "docs/deviations.md#usage-chunk-with-choices",
     detect: (obs) => {
-      const withUsage = chunks(obs).filter((c) => isObject(c.usage));
-      const only = withUsage.length === 1 ? withUsage[0]! : undefined;
-      return !!only && Array.isArray(only.choices) && only.choices.length > 0;
+      const only = onlyUsageChunk(obs);
+      // Usage on the final choice chunk itself is usage-on-final-choice-chunk, not a placeholder choice.
+      return !!only && Array.isArray(only.choices) && only.choices.length > 0 && !carriesFinish(only);
     },
     explains: usageChunkChoices,
     why: "The text is intact and the official SDKs cope: openai-node's ChatCompletionStream merges the placeholder into the choice it already has (empty delta, finish_reason null change nothing; measured with openai 6.49.0, the client:openai-node/chat.stream row passes against dev:usage-chunk-with-choices), and openai-java's ChatCompletionAccumulator returns on a chunk with usage before reading its choices. Clients that recognise the usage chunk by `choices: []` mis-handle it: LiteLLM PR #28736 reports LangChain.js and Dify treating it as both a content and a usage event (tokens double-counted), OpenLIT issue #878 an OpenTelemetry export error on its null finish_reason, and mlx-dspark issue #37 a LiteLLM proxy that no longer sees the usage chunk and recomputes usage itself.",
     detection:
-      "Exactly one stream chunk carries a `usage` object and its `choices` array is non-empty (OpenAI's include_usage chunk has choices: []; usage on many chunks is stream-usage-every-chunk).",
+      "Exactly one stream chunk carries a `usage` object and its `choices` array is non-empty but carries no finish_reason (OpenAI's include_usage chunk has choices: []; usage on many chunks is stream-usage-every-chunk, usage on the finish_reason chunk is usage-on-final-choice-chunk).",
     sources: [
       "LiteLLM issue #8450",
       "LiteLLM issue #28735",
@@ -334,6 +385,34 @@ export const DEVIATIONS: readonly Deviation[] = [
       "OpenAI API reference: stream_options.include_usage",
       "openai-node src/lib/ChatCompletionStream.ts",
       "openai-java ChatCompletionAccumulator.kt",
+    ],
+  },
+  {
+    id: "usage-on-final-choice-chunk",
+    rows: [...CHAT_STREAMS, ...COMPLETIONS_STREAMS],
+    verdict: "WARN",
+    summary:
+      "usage rides on the final choice chunk (the one with finish_reason), even unrequested, instead of a separate `choices: []` chunk sent only for include_usage",
+    implementations: [
+      {
+        name: "llama.cpp",
+        versions:
+          "llama-server /v1/completions streams, current and older builds: the finish_reason chunk always carries usage, stream_options or not",
+      },
+    ],
+    docs: "docs/deviations.md#usage-on-final-choice-chunk",
+    detect: (obs) => {
+      const only = onlyUsageChunk(obs);
+      return !!only && carriesFinish(only);
+    },
+    explains: usageChunkChoices,
+    why: "The text, the finish_reason and the counts all arrive, and clients that read `usage` wherever it appears get them: openai-node hands each chunk over as it came, and the official stream helpers keep the last usage they see. What differs from OpenAI is where and when: OpenAI sends usage only when stream_options.include_usage asks for it, on an extra last chunk with `choices: []` (every other chunk has no usage), so a client that recognises the usage chunk by its empty choices, or that did not ask for usage, sees an unexpected field on a content chunk.",
+    detection:
+      "Exactly one stream chunk carries a `usage` object and one of its choices carries a finish_reason. aioc's completions stream does not ask for include_usage, so there the usage came unrequested.",
+    sources: [
+      "llama.cpp tools/server/server-task.cpp (server_task_result_cmpl_final::to_json_oaicompat: usage on the final completions chunk, include_usage only read for chat)",
+      "OpenAI API reference: stream_options.include_usage",
+      "openai-node src/core/streaming.ts",
     ],
   },
   {
@@ -575,6 +654,86 @@ export const DEVIATIONS: readonly Deviation[] = [
     ],
   },
 
+  {
+    id: "responses-created-no-output",
+    rows: RESPONSES_STREAMS,
+    verdict: "FAIL",
+    summary: "the Responses stream's `response.created` carries a response without an `output` array",
+    implementations: [
+      {
+        name: "llama.cpp",
+        versions:
+          "current llama-server: response.created and response.in_progress carry only {id, object, status}",
+      },
+    ],
+    docs: "docs/deviations.md#responses-created-no-output",
+    detect: (obs) => {
+      const created = chunks(obs).find((e) => e.type === "response.created");
+      return !!created && isObject(created.response) && !Array.isArray(created.response.output);
+    },
+    explains: responseCreatedOutput,
+    why: 'openai-node\'s `responses.stream()` helper builds its snapshot from response.created and throws "rsp.output is not iterable" before the first delta (lib/responses/ResponseAccumulator.ts cloneResponse; measured with openai 6.49.0, the client:openai-node/responses.stream row fails). Clients that iterate raw events with `responses.create({stream: true})` and read only the deltas cope.',
+    detection:
+      "The stream's response.created event has a `response` object whose `output` is not an array (OpenAI sends `output: []`).",
+    sources: [
+      "llama.cpp tools/server/server-task.cpp (server_task_result_cmpl_partial::to_json_oaicompat_resp)",
+      "openai-node src/lib/responses/ResponseAccumulator.ts",
+      "OpenAI API reference: Responses streaming events (response.created)",
+    ],
+  },
+  {
+    id: "responses-events-no-index",
+    rows: RESPONSES_STREAMS,
+    verdict: "FAIL",
+    summary: "Responses stream events carry no `output_index` / `content_index`",
+    implementations: [
+      {
+        name: "llama.cpp",
+        versions:
+          "current llama-server: output_item, content_part and output_text events name only item_id (and no sequence_number)",
+      },
+    ],
+    docs: "docs/deviations.md#responses-events-no-index",
+    detect: (obs) => chunks(obs).some(lacksIndex),
+    explains: eventIndexMissing,
+    why: 'openai-node\'s `responses.stream()` helper files every event under `snapshot.output[event.output_index]` and `content[event.content_index]`, and throws "missing output at index undefined" on the first one without (lib/responses/ResponseAccumulator.ts getOutput; measured with openai 6.49.0, the client:openai-node/responses.stream row fails). Clients that read only the deltas of `responses.create({stream: true})` cope.',
+    detection:
+      "An output_item.*, content_part.*, output_text.*, refusal.* or function_call_arguments.* event has no numeric `output_index`, or a content event no `content_index` (the spec requires both).",
+    sources: [
+      "llama.cpp tools/server/server-task.cpp (server_task_result_cmpl_partial::to_json_oaicompat_resp)",
+      "openai-node src/lib/responses/ResponseAccumulator.ts",
+      "OpenAI API reference: Responses streaming events",
+    ],
+  },
+  {
+    id: "responses-completed-when-cut",
+    rows: ["/v1/responses", ...RESPONSES_STREAMS],
+    verdict: "WARN",
+    summary:
+      'a Response cut by max_output_tokens says `status: "completed"` instead of "incomplete" with incomplete_details.reason',
+    implementations: [
+      {
+        name: "llama.cpp",
+        versions:
+          'current llama-server: status is always "completed" and incomplete_details absent, whatever stopped the output',
+      },
+    ],
+    docs: "docs/deviations.md#responses-completed-when-cut",
+    detect: (obs) => {
+      const max = sentMaxOutputTokens(obs);
+      const response = finalResponse(obs);
+      const used = isObject(response?.usage) ? response.usage.output_tokens : undefined;
+      return max !== undefined && response?.status === "completed" && typeof used === "number" && used >= max;
+    },
+    why: 'Nothing throws: the SDKs return the text. But the cut is hidden: OpenAI marks a response stopped by the token limit `status: "incomplete"` with `incomplete_details: {reason: "max_output_tokens"}` (the Responses counterpart of finish_reason "length"), and clients that continue or warn on truncation (agents that ask for more, UIs that flag a cut answer) read this one as finished.',
+    detection:
+      'The request set max_output_tokens N, and the Response (the body, or the stream\'s final response) says status "completed" with usage.output_tokens ≥ N.',
+    sources: [
+      'llama.cpp tools/server/server-task.cpp (to_json_oaicompat_resp and to_json_oaicompat_resp_stream: status "completed")',
+      "OpenAI API reference: The response object (status, incomplete_details)",
+    ],
+  },
+
   // ── Audio ───────────────────────────────────────────────────────────────────────────────────────
   {
     id: "speech-octet-stream",
@@ -741,6 +900,67 @@ export const DEVIATIONS: readonly Deviation[] = [
       "Ollama issue #6422",
       "tabbyAPI endpoints/server.py and common/errors.py (only ContextLengthHTTPException gets the envelope)",
       "autogen PR #757",
+    ],
+  },
+  {
+    id: "error-code-integer",
+    rows: ALL,
+    verdict: "WARN",
+    summary:
+      "error bodies carry `error.code` as the integer HTTP status (`400`, `401`) instead of a string code or null",
+    implementations: [
+      {
+        name: "llama.cpp",
+        versions:
+          "current llama-server: every error envelope (format_error_response, the API-key check, the 404 handler)",
+      },
+      {
+        name: "vLLM",
+        versions: "since the envelope of v0.10.1 (PR #22099): ErrorInfo.code is the HTTP status",
+      },
+    ],
+    docs: "docs/deviations.md#error-code-integer",
+    detect: integerErrorCode,
+    explains: errorCodeNumber,
+    why: "The SDKs cope: openai-node raises the error class from the HTTP status and copies error.code into APIError.code as it came (src/core/error.ts; typed string | null, it holds the number; measured with openai 6.49.0: BadRequestError with the server's message and code 400), and openai-python reads it through its lenient construct_type, which converts nothing and raises nothing (_exceptions.py). Only code that compares the code with OpenAI's strings (`model_not_found`, `invalid_api_key`, `context_length_exceeded`) never matches.",
+    detection:
+      "An error body that is the envelope ({error: {message: string, …}}) has a number in `error.code`; the Error shape's type finding on /error/code is what it accounts for.",
+    sources: [
+      "llama.cpp tools/server/server-common.cpp (format_error_response)",
+      "llama.cpp tools/server/server-http.cpp (API-key middleware and 404 handler)",
+      "vLLM vllm/entrypoints/openai/engine/protocol.py (ErrorInfo.code: int)",
+      "vLLM vllm/entrypoints/openai/server_utils.py (code=status)",
+      "vLLM PR #22099",
+      "openai-node src/core/error.ts",
+      "openai-python src/openai/_exceptions.py (APIError)",
+    ],
+  },
+  {
+    id: "model-fallback",
+    rows: ["/v1/chat/completions[error-unknown-model]"],
+    verdict: "WARN",
+    summary: "a request for an unknown model is answered 200 by whatever model the server has loaded",
+    implementations: [
+      {
+        name: "llama.cpp",
+        versions:
+          "llama-server with one model (no router): `model` is not looked up, and the reply names the loaded model",
+      },
+    ],
+    docs: "docs/deviations.md#model-fallback",
+    detect: (obs) =>
+      typeof obs.facts[FACTS.unknownModel] === "string" &&
+      obs.status !== null &&
+      obs.status >= 200 &&
+      obs.status < 300,
+    explains: isStatus,
+    why: "Nothing breaks in the client: the SDK gets a normal completion. But the caller asked for one model and got another without being told (the reply's `model` names the one that answered), so a typo in a model id or a missing model goes unnoticed; OpenAI answers 404 model_not_found. A single-model server does this by design.",
+    detection:
+      "The unknown-model row asked for a random model id (the unknownModel fact) and got a 2xx instead of 404.",
+    sources: [
+      "llama.cpp tools/server/server-context.cpp (oaicompat_model is the loaded model's name)",
+      "llama.cpp tools/server/README.md (`model`: required in router mode, ignored in single model mode)",
+      "OpenAI API reference: error codes (404 model_not_found)",
     ],
   },
   {

@@ -50,13 +50,16 @@ export const IMPLEMENTATION_NOTES: readonly ImplementationNotes[] = [
       { route: "GET/POST /lora-adapters", what: "LoRA adapter hot-swap" },
     ],
     notModelled: [
-      'Error bodies carry `error.code` as an integer HTTP status (`{"code": 500, …}`); the profile keeps the ' +
-        "reference server's string-or-null code, so no extra envelope findings appear.",
-      "llama-server serves whichever model it loaded whatever `model` a request names; the profile answers an " +
-        "unknown model with 404 like the reference server.",
+      "Error envelopes carry no `param` (format_error_response builds `{code, message, type}`); the profile " +
+        "keeps `param: null`, so no spec-required finding appears for it.",
+      "Responses stream events carry no `sequence_number`, and the snapshots only `{id, object, status}`; the " +
+        "profile drops `output` from them (responses-created-no-output) and the indexes from the events " +
+        "(responses-events-no-index), and keeps the rest.",
     ],
     sources: [
       "llama.cpp tools/server/server.cpp (route table, ex_wrapper)",
+      "llama.cpp tools/server/server-common.cpp (format_error_response)",
+      "llama.cpp tools/server/server-task.cpp (Responses events)",
       "llama.cpp tools/server/README.md (API endpoints)",
       "llama.cpp issue #11738 (parse errors answered 500)",
     ],
@@ -87,6 +90,9 @@ export const IMPLEMENTATION_NOTES: readonly ImplementationNotes[] = [
       { route: "GET /health, /ping, /version, /metrics", what: "health, version, Prometheus metrics" },
     ],
     notModelled: [
+      'With --api-key, a request without a valid key gets 401 `{"error": "Unauthorized"}` (AuthenticationMiddleware ' +
+        "in vllm/entrypoints/openai/server_utils.py), not the envelope; the profile answers the envelope with " +
+        "its integer code (error-code-integer).",
       'Unknown routes answer FastAPI\'s `{"detail": "Not Found"}` (vLLM issues #3663, #5082); the catalog ' +
         "attributes error-not-envelope to vLLM only before v0.10.1, so the profile's missing routes answer the " +
         "OpenAI envelope.",
@@ -94,6 +100,7 @@ export const IMPLEMENTATION_NOTES: readonly ImplementationNotes[] = [
     sources: [
       "vLLM docs: Online Serving",
       "vLLM vllm/entrypoints/openai/models/api_router.py",
+      "vLLM vllm/entrypoints/openai/server_utils.py (AuthenticationMiddleware)",
       "vLLM PR #44445 (Files and Batches API, open)",
       "LiteLLM docs PR #1567",
     ],

@@ -27,14 +27,22 @@ export const modelObject = (id: string) => ({
 
 /**
  * The request's `model`: required unless a default is given (OpenAI picks one for images, videos
- * and moderations); an unknown id is a 404 `model_not_found`. Any known id is accepted on any endpoint.
+ * and moderations); an unknown id is a 404 `model_not_found`, or, when `loaded` is given, answered by that
+ * model (a single-model server's silent fallback). Any known id is accepted on any endpoint.
  */
-export function requestModel(p: Params, fallback?: string): string {
+export function requestModel(p: Params, fallback?: string, loaded?: string): string {
   const model = p.string("model");
   if (model === undefined || model === "") {
     if (fallback) return fallback;
     throw missingParam("model");
   }
-  if (!isKnownModel(model)) throw modelNotFound(model);
+  if (!isKnownModel(model)) {
+    if (loaded) return loaded;
+    throw modelNotFound(model);
+  }
   return model;
 }
+
+/** The model a text route serves an unknown id with: the chat model under model-fallback, else none (404). */
+export const loadedChatModel = (quirks: ReadonlySet<string>): string | undefined =>
+  quirks.has("model-fallback") ? "aioc-chat" : undefined;

@@ -29,6 +29,8 @@ export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
     "with include_usage, every chat chunk carries a usage object, not only the last",
   "usage-chunk-with-choices":
     "the include_usage chunk carries a placeholder choice (empty delta, finish_reason null), as LiteLLM's does",
+  "usage-on-final-choice-chunk":
+    "completions streams put usage on the finish_reason chunk, include_usage or not, and send no separate usage chunk",
   "no-finish-reason": "chat stream chunks never carry a finish_reason (always null)",
   "missing-chunk-finish-reason": "stream chunks omit `finish_reason` instead of sending null",
   "stream-missing-index": "stream chunks omit `choices[].index`",
@@ -40,12 +42,21 @@ export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
   "float-created": "chat and completions `created` is a float (seconds + 0.25)",
   "sse-wrong-content-type": "SSE streams are served as application/json",
   "responses-stream-done": "Responses streams end with `data: [DONE]`",
+  "responses-created-no-output":
+    "Responses stream snapshots (response.created, response.in_progress) carry no `output` array",
+  "responses-events-no-index":
+    "Responses stream events carry no output_index or content_index (they name the item by item_id)",
+  "responses-completed-when-cut":
+    'Responses replies run on to max_output_tokens (a model that does not stop) and still say status "completed"',
   "speech-octet-stream": "speech audio is served as application/octet-stream",
   "speech-wrong-audio-type": "speech audio is labelled audio/mpeg whatever the format",
   "translations-folded": "POST /v1/audio/translations is not routed: 404 (transcriptions still work)",
   "images-edits-json": "image edits refuse multipart with 415 and take a JSON body (images[].image_url)",
   "error-not-envelope":
     'router errors (unknown URL 404, wrong method 405) answer FastAPI-style {"detail": "Not Found"}',
+  "error-code-integer": "every error envelope's `code` is the HTTP status as an integer (400, 401, 404 …)",
+  "model-fallback":
+    "chat, completions and Responses answer an unknown model id with aioc-chat instead of 404",
   "invalid-json-500": "a malformed JSON body is a 500 server_error (llama.cpp's parse error)",
   "error-with-200": 'router errors (unknown URL, wrong method) answer 200 {"error": "<message>"}',
   "json-object-not-enforced":

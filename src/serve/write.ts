@@ -89,6 +89,8 @@ export function writeError(res: ServerResponse, err: unknown, quirks: ReadonlySe
     body = { error: error.message };
   } else if (error.options.routing && quirks.has("error-not-envelope")) {
     body = { detail: STATUS_CODES[status] ?? "Error" };
+  } else if (quirks.has("error-code-integer")) {
+    body = { error: { ...error.envelope.error, code: status } };
   }
   writeWhole(res, status, "application/json", JSON.stringify(body), error.options.headers);
 }

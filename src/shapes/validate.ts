@@ -86,15 +86,23 @@ export function problemsOf(fn: ValidateFunction, name: ShapeName, data: unknown)
   if (fn(data)) return [];
   const seen = new Set<string>();
   const problems: Problem[] = [];
+  /** Type findings by pointer: a value that matches none of a union's types is one finding, not one per branch. */
+  const typed = new Map<string, Problem>();
   for (const err of fn.errors ?? []) {
     const p = toProblem(err, data, shapes[name]);
     if (!p) continue;
     const key = `${p.pointer}|${p.expected}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    const union = err.keyword === "type" ? typed.get(p.pointer) : undefined;
+    if (union) {
+      union.expected = `${union.expected} or ${p.expected}`;
+      continue;
+    }
+    if (err.keyword === "type") typed.set(p.pointer, p);
     problems.push(p);
   }
-  // A null where one of several types was allowed produces one error per branch; keep them but sorted, fails first.
+  // Fails first.
   return problems.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "fail" ? -1 : 1));
 }
 

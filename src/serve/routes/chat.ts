@@ -14,7 +14,7 @@ import {
   SYSTEM_FINGERPRINT,
   shapeText,
 } from "../generate.js";
-import { requestModel } from "../models.js";
+import { loadedChatModel, requestModel } from "../models.js";
 import { isObject, type Json, type Params, stopStrings, streamParams } from "../params.js";
 import { badRequest, DONE, json, missingParam, type SseMessage, sse } from "../reply.js";
 import {
@@ -89,7 +89,7 @@ function readMessages(p: Params): Json[] {
 
 function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
   const p = ctx.body;
-  const model = requestModel(p);
+  const model = requestModel(p, undefined, loadedChatModel(ctx.quirks));
   const messages = readMessages(p);
   const n = p.int("n", { min: 1, max: 128 }) ?? 1;
   const { stream, includeUsage } = streamParams(p);

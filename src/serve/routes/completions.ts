@@ -12,7 +12,7 @@ import {
   SYSTEM_FINGERPRINT,
   shapeText,
 } from "../generate.js";
-import { requestModel } from "../models.js";
+import { loadedChatModel, requestModel } from "../models.js";
 import { type Params, stopStrings, streamParams } from "../params.js";
 import { badRequest, DONE, json, missingParam, type SseMessage, sse } from "../reply.js";
 
@@ -28,6 +28,8 @@ interface Plan {
   logprobs?: number;
   promptTokens: number;
   includeUsage: boolean;
+  /** llama-server's way: usage on the finish_reason chunk, asked for or not, and no separate usage chunk. */
+  usageOnFinalChunk: boolean;
 }
 
 const invalidPrompt = () =>
@@ -57,7 +59,7 @@ function readPrompts(p: Params): { prompts: string[]; tokens: number } {
 
 function plan(ctx: Ctx): Plan & { stream: boolean } {
   const p = ctx.body;
-  const model = requestModel(p);
+  const model = requestModel(p, undefined, loadedChatModel(ctx.quirks));
   const { prompts, tokens } = readPrompts(p);
   const { stream, includeUsage } = streamParams(p);
   const n = p.int("n", { min: 1, max: 128 }) ?? 1;
@@ -82,6 +84,7 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
     logprobs: p.int("logprobs", { min: 0, max: 5 }),
     promptTokens: Math.max(1, tokens),
     includeUsage: includeUsage && !ctx.quirks.has("stream-no-usage"),
+    usageOnFinalChunk: ctx.quirks.has("usage-on-final-choice-chunk"),
   };
 }
 
@@ -119,6 +122,7 @@ function* chunks(plan: Plan): Generator<SseMessage> {
   // CreateCompletionResponse (reused for chunks) has no nullable usage, so content chunks omit it.
   const chunk = (choices: unknown[]) => textCompletion(plan, choices);
   const all = slots(plan);
+  const usage = completionUsage(plan.promptTokens, all.length * plan.shaped.tokens.length);
   for (const [index, prompt] of all.entries()) {
     const prefix = plan.echo ? prompt : "";
     if (prefix) yield { data: chunk([{ text: prefix, index, logprobs: null, finish_reason: null }]) };
@@ -128,12 +132,11 @@ function* chunks(plan: Plan): Generator<SseMessage> {
       offset += token.length;
       yield { data: chunk([{ text: token, index, logprobs, finish_reason: null }]) };
     }
-    yield { data: chunk([{ text: "", index, logprobs: null, finish_reason: plan.shaped.finish }]) };
+    const final = chunk([{ text: "", index, logprobs: null, finish_reason: plan.shaped.finish }]);
+    const withUsage = plan.usageOnFinalChunk && index === all.length - 1;
+    yield { data: withUsage ? { ...final, usage } : final };
   }
-  if (plan.includeUsage) {
-    const usage = completionUsage(plan.promptTokens, all.length * plan.shaped.tokens.length);
-    yield { data: { ...chunk([]), usage } };
-  }
+  if (plan.includeUsage && !plan.usageOnFinalChunk) yield { data: { ...chunk([]), usage } };
   yield DONE;
 }
 

@@ -11,7 +11,7 @@ import {
   type Shaped,
   shapeText,
 } from "../generate.js";
-import { requestModel } from "../models.js";
+import { loadedChatModel, requestModel } from "../models.js";
 import { isObject, type Json, type Params } from "../params.js";
 import { badRequest, DONE, json, missingParam, type SseMessage, sse } from "../reply.js";
 import { argumentPieces, callTool, chooseTool, functionTools, type ToolCall } from "../tools.js";
@@ -28,6 +28,8 @@ interface Plan {
   /** Request fields the Response object echoes back. */
   echo: Json;
   item: Json;
+  /** llama-server's way: the status says "completed" even when max_output_tokens cut the output. */
+  completedWhenCut: boolean;
 }
 
 /** Counts input tokens and tells whether the input ends with a tool result. */
@@ -52,7 +54,7 @@ function readInput(p: Params): { tokens: number; answersToolResult: boolean } {
 
 function plan(ctx: Ctx): Plan & { stream: boolean } {
   const p = ctx.body;
-  const model = requestModel(p);
+  const model = requestModel(p, undefined, loadedChatModel(ctx.quirks));
   const { tokens, answersToolResult } = readInput(p);
   const instructions = p.string("instructions");
   const maxOutputTokens = p.int("max_output_tokens", { min: 1 });
@@ -61,7 +63,10 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
   const tool = chooseTool(p, functionTools(p, "responses"), "responses", answersToolResult);
   const include = p.array("include") ?? [];
   const topLogprobs = p.int("top_logprobs", { min: 0, max: 20 });
-  const shaped = shapeText(formattedReply(format), { maxTokens: maxOutputTokens });
+  const completedWhenCut = ctx.quirks.has("responses-completed-when-cut");
+  // Under that quirk the "model" never stops (as the field lab's does), so the limit is what ends the reply.
+  const reply = completedWhenCut ? runOn(formattedReply(format), maxOutputTokens) : formattedReply(format);
+  const shaped = shapeText(reply, { maxTokens: maxOutputTokens });
   const call = tool ? callTool(tool) : undefined;
   const logprobs = include.includes("message.output_text.logprobs") ? (topLogprobs ?? 0) : undefined;
   const base = {
@@ -85,8 +90,24 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
     top_p: p.number("top_p", { min: 0, max: 1 }) ?? 1,
     user: p.string("user") ?? null,
   };
-  const planned = { ...base, shaped, call, logprobs, echo, stream: p.bool("stream") ?? false };
+  const planned = {
+    ...base,
+    shaped,
+    call,
+    logprobs,
+    echo,
+    completedWhenCut,
+    stream: p.bool("stream") ?? false,
+  };
   return { ...planned, item: outputItem(planned) };
+}
+
+/** The reply repeated until it is longer than `maxTokens` (unchanged without a limit). */
+function runOn(text: string, maxTokens: number | undefined): string {
+  if (maxTokens === undefined) return text;
+  let out = text;
+  while (countTokens(out) <= maxTokens) out += ` ${text}`;
+  return out;
 }
 
 const lp = (plan: Pick<Plan, "logprobs">, tokens: readonly string[], from = 0) =>
@@ -104,7 +125,7 @@ function outputItem(plan: Omit<Plan, "item">): Json {
       name,
     };
   }
-  const incomplete = plan.shaped.finish === "length";
+  const incomplete = plan.shaped.finish === "length" && !plan.completedWhenCut;
   return {
     id: newId("msg_", 48),
     type: "message",
@@ -125,7 +146,7 @@ const outputTokens = (plan: Plan) =>
   plan.call ? countTokens(plan.call.name) + countTokens(plan.call.arguments) : plan.shaped.tokens.length;
 
 const finalStatus = (plan: Plan) =>
-  !plan.call && plan.shaped.finish === "length" ? "incomplete" : "completed";
+  !plan.call && plan.shaped.finish === "length" && !plan.completedWhenCut ? "incomplete" : "completed";
 
 /** The Response object; `final` adds the output and usage (in-progress snapshots omit usage, which is optional). */
 function responseObject(plan: Plan, final: boolean) {
@@ -175,16 +196,27 @@ function responseObject(plan: Plan, final: boolean) {
   };
 }
 
-function* events(plan: Plan): Generator<SseMessage> {
+function* events(plan: Plan, quirks: ReadonlySet<string>): Generator<SseMessage> {
   let seq = 0;
-  const ev = (type: string, fields: Json): SseMessage => ({
-    event: type,
-    data: { type, ...fields, sequence_number: seq++ },
-  });
+  const ev = (type: string, fields: Json): SseMessage => {
+    const data: Json = { type, ...fields, sequence_number: seq++ };
+    // llama-server names the item by item_id only (responses-events-no-index).
+    if (quirks.has("responses-events-no-index")) {
+      delete data.output_index;
+      delete data.content_index;
+    }
+    return { event: type, data };
+  };
   const item = plan.item;
   const at = { item_id: item.id, output_index: 0 };
-  yield ev("response.created", { response: responseObject(plan, false) });
-  yield ev("response.in_progress", { response: responseObject(plan, false) });
+  // llama-server's snapshots are {id, object, status}: no output array (responses-created-no-output).
+  const snapshot = (): Json => {
+    const response: Json = responseObject(plan, false);
+    if (quirks.has("responses-created-no-output")) delete response.output;
+    return response;
+  };
+  yield ev("response.created", { response: snapshot() });
+  yield ev("response.in_progress", { response: snapshot() });
   const started =
     item.type === "message"
       ? { ...item, status: "in_progress", content: [] }
@@ -228,7 +260,8 @@ export const responseRoutes: Route[] = [
       const p = plan(ctx);
       if (!p.stream) return json(responseObject(p, true));
       // Some servers end every stream with [DONE], Responses streams included.
-      return sse(ctx.quirks.has("responses-stream-done") ? [...events(p), DONE] : events(p));
+      const stream = events(p, ctx.quirks);
+      return sse(ctx.quirks.has("responses-stream-done") ? [...stream, DONE] : stream);
     },
   },
 ];
