@@ -18,9 +18,11 @@ import { ExistenceProbe, existenceOpen, existenceVerdict } from "./existence.js"
 import { fetchVia } from "./fetch.js";
 import { combineRuns, type Graded, grade } from "./grade.js";
 import { chooseModels, type ModelChoice } from "./models.js";
-import { chainLengths, type PlanOptions, selectRows, withDependencies } from "./plan.js";
+import { fetchOpenapi } from "./openapi-doc.js";
+import { chainLengths, describeSelection, type PlanOptions, selectRows, withDependencies } from "./plan.js";
 import { CountingHttp } from "./row-http.js";
 import { type Limit, priorityLimit } from "./schedule.js";
+import { type Capability, scopeResults } from "./scope.js";
 import type { Outcome, ProbeContext } from "./types.js";
 
 export interface ProbeOptions extends PlanOptions {
@@ -32,6 +34,8 @@ export interface ProbeOptions extends PlanOptions {
   timeoutMs: number;
   concurrency: number;
   maxBodyBytes: number;
+  /** Capabilities the server claims (`--expect`): absent rows outside them are "not offered". */
+  expect?: readonly Capability[];
   /** A row starts (for live progress). */
   onStart?: (row: Endpoint) => void;
   onResult?: (result: Result, done: number, total: number) => void;
@@ -58,6 +62,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   });
   const authenticated = !!opts.apiKey;
   const selected = selectRows(opts);
+  if (selected.length === 0) throw new UsageError(`no row matches ${describeSelection(opts)}`);
   const reported = new Set(selected.map((r) => r.id));
   let done = 0;
   const results = new Map<string, Result>();
@@ -108,7 +113,14 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       }),
   );
 
-  const ordered = selected.map((r) => results.get(r.id)!);
+  const { results: ordered, scope } = await scopeResults(
+    selected.map((r) => results.get(r.id)!),
+    {
+      expect: opts.expect,
+      modelsJson: discovery.outcome.observation?.json,
+      fetchOpenapi: () => fetchOpenapi(new CountingHttp(transport, run.limit, opts.onExchange)),
+    },
+  );
   return {
     tool: "aioc",
     version: VERSION,
@@ -120,6 +132,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     options: { depth: opts.depth, concurrency: opts.concurrency, timeoutMs: opts.timeoutMs, authenticated },
     models: ctxBase.models,
     summary: summarize(ordered),
+    scope,
     requests: transport.requests,
     results: ordered,
   };

@@ -46,11 +46,13 @@ export function renderTable(report: Report, options: TableOptions): string {
         models.length > 0 ? `models ${models.join(", ")}` : "no models",
       ].join(" · "),
     ),
+    ...(report.notices ?? []).map((n) => c.yellow(`! ${escapeControl(n)}`)),
     ...body,
     "",
     summaryLine(report.summary, report.durationMs, (s, text) =>
       report.summary[s] > 0 ? paint[s](text) : text,
     ),
+    ...(report.scope && report.scope.absent > 0 ? [c.dim(escapeControl(report.scope.text))] : []),
     ...absentHint(report).map((line) => c.dim(line)),
     "",
   ].join("\n");
@@ -69,10 +71,8 @@ function absentHint(report: Report): string[] {
   }
   const groups = [...absent].filter((g) => !present.has(g));
   if (groups.length === 0) return [];
-  const served = [...present].filter((g) => !absent.has(g));
-  const suggest = served.includes("chat") ? "chat" : served[0];
   const them = groups.length > 1 ? "them" : "it";
-  const tip = suggest ? `; --group ${suggest} probes one group at a time` : "";
+  const tip = "; --expect CAPS (e.g. --expect llm) says what it offers";
   return [
     `absent: every core row of ${groups.join(", ")} answered 404. If the server does not offer ${them}, these FAILs are expected${tip}.`,
   ];
