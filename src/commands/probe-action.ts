@@ -1,8 +1,10 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { UsageError } from "../cli/errors.js";
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { dirname, extname, join } from "node:path";
+import { EXIT, UsageError } from "../cli/errors.js";
+import { fixUrl, unsentKeyNotice } from "../cli/input-hints.js";
 import { createIo, type Io } from "../cli/io.js";
 import { Redactor } from "../cli/redact.js";
+import { nothingChecked } from "../probe/notices.js";
 import { runProbe } from "../probe/run.js";
 import { normalizeTarget, resolveApiKey } from "../probe/target.js";
 import { colorEnabled } from "../render/color.js";
@@ -12,7 +14,8 @@ import type { Exchange, Report } from "../report/types.js";
 import { exitCodeFor, type ProbeFlags, parseProbeFlags } from "./probe.js";
 
 export async function probeCommand(url: string, flags: ProbeFlags): Promise<number> {
-  const target = normalizeTarget(url);
+  const fixed = fixUrl(url);
+  const target = normalizeTarget(fixed.url);
   const parsed = parseProbeFlags(flags);
   const { key, source } = resolveApiKey(target.baseUrl, flags.apiKey);
   // A key with a stray newline (a quoted env var, a pasted file) cannot go in a header; say so once, up front.
@@ -26,6 +29,22 @@ export async function probeCommand(url: string, flags: ProbeFlags): Promise<numb
   // The banner is for a person at a terminal (or --verbose); piped stderr carries only errors, one line each.
   if (!flags.quiet && (process.stderr.isTTY === true || flags.verbose)) {
     io.err(`aioc: probing ${target.baseUrl}${target.note ? ` (${target.note})` : ""}\n`);
+  }
+  // Fixes to what was typed, said once (also when stderr is piped: they change what is probed).
+  const unsent = unsentKeyNotice(target.baseUrl, key !== undefined);
+  if (!flags.quiet)
+    for (const note of [...fixed.notes, ...(unsent ? [unsent] : [])]) io.err(`aioc: ${note}\n`);
+  // Report folders exist before a long run, not after it.
+  const files = reportFiles(flags);
+  prepareReportPaths([...(flags.output ? [flags.output] : []), ...files.map(([path]) => path)]);
+  if (parsed.waitReadyMs !== undefined) {
+    const { waitReady } = await import("../probe/wait-ready.js");
+    await waitReady({
+      baseUrl: target.baseUrl,
+      apiKey: key,
+      waitMs: parsed.waitReadyMs,
+      onWaiting: flags.quiet ? undefined : (why) => io.err(`aioc: waiting for ${target.baseUrl} (${why})\n`),
+    });
   }
 
   const report = await runProbe({
@@ -58,13 +77,74 @@ export async function probeCommand(url: string, flags: ProbeFlags): Promise<numb
   progress?.clear();
 
   const redacted = redactor.value(report);
-  writeReports(io, redacted, flags);
-  const format = flags.format ?? (process.stdout.isTTY ? "table" : "json");
-  io.out(renderReport(redacted, format, { color: format === "table" && colorEnabled(process.stdout) }));
+  const format =
+    flags.format ?? (flags.output ? formatOfFile(flags.output) : process.stdout.isTTY ? "table" : "json");
+  const view = renderReport(redacted, format, {
+    color: format === "table" && !flags.output && colorEnabled(process.stdout),
+  });
+  // The table shows the notices at its top; any other view on stdout leaves them to stderr.
+  if (format !== "table" || flags.output) for (const n of redacted.notices ?? []) io.err(`aioc: ${n}\n`);
+  if (flags.output) files.unshift([flags.output, format]);
+  else io.out(view);
+  // Results are on the screen before any file is written: a failed write loses nothing the run found.
+  const failed = writeReports(io, redacted, files, flags.output ? view : undefined);
+  if (failed) {
+    io.err(`aioc: ${failed}\n`);
+    return EXIT.usage;
+  }
+  if (nothingChecked(report.results)) return EXIT.usage;
   return exitCodeFor(report.summary, flags.failOn);
 }
 
-function writeReports(io: Io, report: Report, flags: ProbeFlags): void {
+const EXTENSION_FORMAT: Record<string, string> = {
+  ".json": "json",
+  ".md": "markdown",
+  ".markdown": "markdown",
+  ".html": "html",
+  ".htm": "html",
+  ".xml": "junit",
+  ".txt": "table",
+};
+
+function formatOfFile(path: string): string {
+  return EXTENSION_FORMAT[extname(path).toLowerCase()] ?? "json";
+}
+
+/** Creates the folders report files go in, and checks they can be written, before anything is probed. */
+function prepareReportPaths(paths: readonly string[]): void {
+  for (const path of paths) {
+    const dir = dirname(path);
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new UsageError(`cannot write reports to ${dir}: ${code}`);
+    }
+  }
+}
+
+/** Writes every report file; returns the first failure's message (the others are still attempted). */
+function writeReports(
+  io: Io,
+  report: Report,
+  files: readonly [string, string][],
+  outputView: string | undefined,
+): string | undefined {
+  let failed: string | undefined;
+  for (const [path, format] of files) {
+    try {
+      const text =
+        outputView !== undefined && path === files[0]?.[0] ? outputView : renderReport(report, format);
+      io.writeFile(path, text, path === process.env.GITHUB_STEP_SUMMARY);
+    } catch (err) {
+      failed ??= (err as Error).message;
+    }
+  }
+  return failed;
+}
+
+function reportFiles(flags: ProbeFlags): [string, string][] {
   const files: [string | undefined, string][] = [
     [flags.report, "json"],
     [flags.reportMd, "markdown"],
@@ -72,7 +152,6 @@ function writeReports(io: Io, report: Report, flags: ProbeFlags): void {
     [flags.reportJunit, "junit"],
   ];
   if (flags.outDir) {
-    mkdirSync(flags.outDir, { recursive: true });
     files.push(
       [join(flags.outDir, "report.json"), "json"],
       [join(flags.outDir, "report.md"), "markdown"],
@@ -82,9 +161,7 @@ function writeReports(io: Io, report: Report, flags: ProbeFlags): void {
   }
   // In GitHub Actions the Markdown view becomes the job summary.
   if (process.env.GITHUB_STEP_SUMMARY) files.push([process.env.GITHUB_STEP_SUMMARY, "markdown"]);
-  for (const [path, format] of files) {
-    if (path) io.writeFile(path, renderReport(report, format), path === process.env.GITHUB_STEP_SUMMARY);
-  }
+  return files.filter((f): f is [string, string] => f[0] !== undefined && f[0] !== "");
 }
 
 function exchangeLine(e: Exchange): string {

@@ -18,6 +18,7 @@ import { ExistenceProbe, existenceOpen, existenceVerdict } from "./existence.js"
 import { fetchVia } from "./fetch.js";
 import { combineRuns, type Graded, grade } from "./grade.js";
 import { chooseModels, type ModelChoice } from "./models.js";
+import { withNotices } from "./notices.js";
 import { fetchOpenapi } from "./openapi-doc.js";
 import { chainLengths, describeSelection, type PlanOptions, selectRows, withDependencies } from "./plan.js";
 import { CountingHttp } from "./row-http.js";
@@ -113,7 +114,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       }),
   );
 
-  const { results: ordered, scope } = await scopeResults(
+  const scoped = await scopeResults(
     selected.map((r) => results.get(r.id)!),
     {
       expect: opts.expect,
@@ -121,6 +122,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       fetchOpenapi: () => fetchOpenapi(new CountingHttp(transport, run.limit, opts.onExchange)),
     },
   );
+  const { results: ordered, notices } = withNotices(scoped.results, opts.models ?? {}, listed, opts.baseUrl);
   return {
     tool: "aioc",
     version: VERSION,
@@ -132,7 +134,8 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     options: { depth: opts.depth, concurrency: opts.concurrency, timeoutMs: opts.timeoutMs, authenticated },
     models: ctxBase.models,
     summary: summarize(ordered),
-    scope,
+    scope: scoped.scope,
+    ...(notices.length > 0 ? { notices } : {}),
     requests: transport.requests,
     results: ordered,
   };
