@@ -7,7 +7,7 @@ import { Redactor } from "../cli/redact.js";
 import { nothingChecked } from "../probe/notices.js";
 import { runProbe } from "../probe/run.js";
 import { normalizeTarget, resolveApiKey } from "../probe/target.js";
-import { colorEnabled } from "../render/color.js";
+import { colorEnabled, terminalColumns } from "../render/color.js";
 import { renderReport } from "../render/index.js";
 import { createProgress } from "../render/progress.js";
 import type { Exchange, Report } from "../report/types.js";
@@ -70,7 +70,7 @@ export async function probeCommand(url: string, flags: ProbeFlags): Promise<numb
     concurrency: parsed.concurrency,
     depth: flags.depth,
     maxBodyBytes: parsed.maxBodyBytes,
-    onStart: progress ? (row) => progress.start(row.id) : undefined,
+    onActive: progress ? (row, delta) => progress.active(row.id, delta) : undefined,
     onResult: progress ? (r, done, total) => progress.finish(r.id, done, total) : undefined,
     onExchange: flags.verbose ? (e) => io.err(exchangeLine(e)) : undefined,
   });
@@ -81,6 +81,7 @@ export async function probeCommand(url: string, flags: ProbeFlags): Promise<numb
     flags.format ?? (flags.output ? formatOfFile(flags.output) : process.stdout.isTTY ? "table" : "json");
   const view = renderReport(redacted, format, {
     color: format === "table" && !flags.output && colorEnabled(process.stdout),
+    columns: flags.output ? undefined : terminalColumns(process.stdout),
   });
   // The table shows the notices at its top; any other view on stdout leaves them to stderr.
   if (format !== "table" || flags.output) for (const n of redacted.notices ?? []) io.err(`aioc: ${n}\n`);

@@ -16,10 +16,11 @@ export function defineRender(program: Command): void {
     .action(async (file: string, flags: RenderFlags) => {
       const { loadReport } = await import("../report/load.js");
       const { renderReport } = await import("../render/index.js");
-      const { colorEnabled } = await import("../render/color.js");
+      const { colorEnabled, terminalColumns } = await import("../render/color.js");
       const { reportIo, emit } = await import("./report-output.js");
       const report = loadReport(file);
       const color = flags.format === "table" && !flags.output && colorEnabled(process.stdout);
-      emit(reportIo(), renderReport(report, flags.format, { color }), flags.output);
+      const columns = flags.output ? undefined : terminalColumns(process.stdout);
+      emit(reportIo(), renderReport(report, flags.format, { color, columns }), flags.output);
     });
 }

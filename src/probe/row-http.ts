@@ -10,6 +10,8 @@ import type { RowHttp } from "./types.js";
  */
 export class CountingHttp implements RowHttp {
   requests = 0;
+  /** Time spent in requests once they had a concurrency slot (queue wait excluded). */
+  activeMs = 0;
   first?: HttpOutcome;
   readonly exchanges: Exchange[] = [];
 
@@ -18,10 +20,21 @@ export class CountingHttp implements RowHttp {
     private readonly limit: Limit,
     private readonly onExchange?: (exchange: Exchange) => void,
     private readonly chain = 0,
+    /** +1 when a request gets its slot, -1 when it ends (live progress shows what is really in flight). */
+    private readonly onActive?: (delta: 1 | -1) => void,
   ) {}
 
   async send(req: HttpRequest): Promise<HttpOutcome> {
-    const out = await this.limit(() => this.transport.send(req), this.chain - this.requests);
+    const out = await this.limit(async () => {
+      this.onActive?.(1);
+      const t0 = performance.now();
+      try {
+        return await this.transport.send(req);
+      } finally {
+        this.activeMs += performance.now() - t0;
+        this.onActive?.(-1);
+      }
+    }, this.chain - this.requests);
     this.requests++;
     this.first ??= out;
     this.exchanges.push(out.exchange);

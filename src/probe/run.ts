@@ -39,6 +39,8 @@ export interface ProbeOptions extends PlanOptions {
   expect?: readonly Capability[];
   /** A row starts (for live progress). */
   onStart?: (row: Endpoint) => void;
+  /** A row's request got its concurrency slot (+1) or ended (-1): what is really in flight. */
+  onActive?: (row: Endpoint, delta: 1 | -1) => void;
   onResult?: (result: Result, done: number, total: number) => void;
   /** Called for every request/response (already key-redacted in its headers). */
   onExchange?: (exchange: Exchange) => void;
@@ -174,7 +176,14 @@ async function runRow(
 ): Promise<{ result: Result; outcome: Outcome; unreachable?: string }> {
   const { opts } = run;
   opts.onStart?.(row);
-  const http = new CountingHttp(run.transport, run.limit, opts.onExchange, run.chains.get(row.id));
+  const onActive = opts.onActive;
+  const http = new CountingHttp(
+    run.transport,
+    run.limit,
+    opts.onExchange,
+    run.chains.get(row.id),
+    onActive && ((d) => onActive(row, d)),
+  );
   const ctx: ProbeContext = {
     ...base,
     http,

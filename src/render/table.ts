@@ -1,14 +1,19 @@
 import pc from "picocolors";
+import wrapAnsi from "wrap-ansi";
 import type { Report, Status } from "../report/types.js";
 import { STATUS_SYMBOL } from "./status.js";
-import { alignColumns, escapeControl } from "./text-table.js";
+import { alignColumns, escapeControl, truncate } from "./text-table.js";
 import { formatLatency, groupResults, modelPairs, summaryLine } from "./view.js";
 
 export { colorEnabled } from "./color.js";
 
 export interface TableOptions {
   color: boolean;
+  /** Terminal width: rows are cut to it with an ellipsis, prose lines wrapped (the reports keep the full text). */
+  columns?: number;
 }
+
+const INDENT = 2;
 
 /** The terminal view: a header naming the target, one aligned row per result, then the summary line. */
 export function renderTable(report: Report, options: TableOptions): string {
@@ -28,32 +33,39 @@ export function renderTable(report: Report, options: TableOptions): string {
       escapeControl(r.detail),
     ]),
   );
-  const lines = alignColumns(rows);
+  const width = options.columns === undefined ? undefined : Math.max(options.columns, 40) - 1;
+  const lines = alignColumns(rows, width === undefined ? {} : { width: width - INDENT, shrink: 1 });
+  const fitLine = (line: string) => (width === undefined ? line : truncate(line, width));
+  const wrap = (line: string) => (width === undefined ? line : wrapAnsi(line, width, { hard: true }));
   const body: string[] = [];
   let next = 0;
   for (const g of groups) {
-    body.push("", c.bold(escapeControl(g.title)));
+    body.push("", fitLine(c.bold(escapeControl(g.title))));
     for (const _ of g.results) body.push(`  ${lines[next++]}`);
   }
   const models = modelPairs(report).map(([kind, id]) => `${escapeControl(kind)}=${escapeControl(id)}`);
   return [
-    `${c.bold("aioc")} ${escapeControl(report.target.name)} ${c.dim(escapeControl(report.target.url))}`,
-    c.dim(
-      [
-        `aioc ${escapeControl(report.version)}`,
-        `depth ${escapeControl(report.options.depth)}`,
-        escapeControl(report.startedAt),
-        models.length > 0 ? `models ${models.join(", ")}` : "no models",
-      ].join(" · "),
+    fitLine(
+      `${c.bold("aioc")} ${escapeControl(report.target.name)} ${c.dim(escapeControl(report.target.url))}`,
     ),
-    ...(report.notices ?? []).map((n) => c.yellow(`! ${escapeControl(n)}`)),
+    fitLine(
+      c.dim(
+        [
+          `aioc ${escapeControl(report.version)}`,
+          `depth ${escapeControl(report.options.depth)}`,
+          escapeControl(report.startedAt),
+          models.length > 0 ? `models ${models.join(", ")}` : "no models",
+        ].join(" · "),
+      ),
+    ),
+    ...(report.notices ?? []).map((n) => wrap(c.yellow(`! ${escapeControl(n)}`))),
     ...body,
     "",
     summaryLine(report.summary, report.durationMs, (s, text) =>
       report.summary[s] > 0 ? paint[s](text) : text,
     ),
-    ...(report.scope && report.scope.absent > 0 ? [c.dim(escapeControl(report.scope.text))] : []),
-    ...absentHint(report).map((line) => c.dim(line)),
+    ...(report.scope && report.scope.absent > 0 ? [wrap(c.dim(escapeControl(report.scope.text)))] : []),
+    ...absentHint(report).map((line) => wrap(c.dim(line))),
     "",
   ].join("\n");
 }
