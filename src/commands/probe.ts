@@ -3,6 +3,7 @@ import { GROUPS, type Group } from "../catalog/endpoints.js";
 import { EXIT, UsageError } from "../cli/errors.js";
 import { parseExpect } from "../probe/scope.js";
 import { FORMAT_NAMES } from "../render/formats.js";
+import { withExamples } from "./help.js";
 
 export interface ProbeFlags {
   name?: string;
@@ -35,10 +36,11 @@ export interface ProbeFlags {
   verbose?: boolean;
   failOn: "fail" | "warn" | "never";
   quiet?: boolean;
+  json?: boolean;
 }
 
 export function defineProbe(program: Command): void {
-  program
+  const command = program
     .command("probe")
     .description("probe a base URL: which OpenAI endpoints exist, and do they honour the contracts")
     .argument("<url>", "base URL, with or without /v1 (e.g. http://127.0.0.1:8080)")
@@ -89,12 +91,24 @@ export function defineProbe(program: Command): void {
         .choices(["fail", "warn", "never"])
         .default("fail"),
     )
+    .option("--json", "same as -f json")
     .option("-q, --quiet", "no progress output")
     .option("-v, --verbose", "print each request and response line (key redacted)")
     .action(async (url: string, flags: ProbeFlags) => {
       const { probeCommand } = await import("./probe-action.js");
-      process.exitCode = await probeCommand(url, flags);
+      process.exitCode = await probeCommand(url, flags.json ? { ...flags, format: "json" } : flags);
     });
+  withExamples(command, [
+    ["aioc probe http://127.0.0.1:8080", "everything, graded; table on a terminal, JSON when piped"],
+    [
+      "aioc probe http://127.0.0.1:8080 --expect llm",
+      "a llama.cpp/vLLM/Ollama server: chat, completions, embeddings",
+    ],
+    ["aioc probe http://127.0.0.1:8000 --expect speech", "a speech server: tts and stt"],
+    ["aioc probe https://gateway.example/v1 --expect gateway", "a gateway in front of OpenAI"],
+    ["aioc probe URL --group chat,embeddings --skip '^client:'", "two groups, without the SDK rows"],
+    ["aioc probe URL --wait-ready 60 --out-dir aioc-report", "CI: wait for the server, write every report"],
+  ]);
 }
 
 export function parseProbeFlags(flags: ProbeFlags) {
