@@ -43,6 +43,7 @@ describe("--expect against the llama.cpp profile", () => {
       assert.equal(r.status, "SKIP", `${id}: ${r.detail}`);
       assert.equal(r.detail, "not offered (404); outside --expect");
     }
+    assert.equal(row(report, "client:openai-node/audio.speech").detail, "base row /v1/audio/speech not offered");
     const failing = report.results.filter((r) => r.status === "FAIL").map((r) => r.id);
     assert.deepEqual(failing, ["/v1/chat/completions[error-invalid-json]"]);
     assert.equal(report.scope?.rule, "expect");
@@ -156,6 +157,7 @@ describe("the server's word about itself", () => {
       phase: "B",
       httpStatus: 404,
       status: "FAIL",
+      detail: "404 — model not found",
     };
     const out = applyScope([present as Result], { rule: "expect", expected: ["models", "chat"] });
     assert.equal(out[0], present);

@@ -4,6 +4,7 @@
  * itself (capability fields in `/v1/models`, or its own `/openapi.json`), else the row's kind (core absent = FAIL,
  * ext/ours absent = WARN). A pure pass over graded results: it never changes a row whose route exists.
  */
+import { ENDPOINTS } from "../catalog/endpoints.js";
 import { UsageError } from "../cli/errors.js";
 import type { Result } from "../report/types.js";
 
@@ -203,8 +204,21 @@ function code(r: Result): string {
   return String(r.httpStatus);
 }
 
-/** Re-grades absent rows by the rule; every other row is returned as is. */
+const NEEDS = new Map(ENDPOINTS.map((e) => [e.id, e.needs]));
+
+/** Re-grades absent rows by the rule; rows skipped only because such a row is absent say it is not offered. */
 export function applyScope(results: readonly Result[], scope: ScopeRule): Result[] {
+  const graded = regradeAbsences(results, scope);
+  const notOfferedIds = new Set(graded.filter((r) => r.detail.startsWith("not offered")).map((r) => r.id));
+  return graded.map((r) => {
+    const needs = NEEDS.get(r.id);
+    if (r.status !== "SKIP" || !needs || !notOfferedIds.has(needs) || !/ absent \(\d+\)$/.test(r.detail))
+      return r;
+    return { ...r, detail: `base row ${needs} not offered` };
+  });
+}
+
+function regradeAbsences(results: readonly Result[], scope: ScopeRule): Result[] {
   return results.map((r) => {
     if (!isAbsence(r)) return r;
     const cap = capabilityOf(r.path);
