@@ -43,7 +43,10 @@ describe("--expect against the llama.cpp profile", () => {
       assert.equal(r.status, "SKIP", `${id}: ${r.detail}`);
       assert.equal(r.detail, "not offered (404); outside --expect");
     }
-    assert.equal(row(report, "client:openai-node/audio.speech").detail, "base row /v1/audio/speech not offered");
+    assert.equal(
+      row(report, "client:openai-node/audio.speech").detail,
+      "base row /v1/audio/speech not offered",
+    );
     const failing = report.results.filter((r) => r.status === "FAIL").map((r) => r.id);
     assert.deepEqual(failing, ["/v1/chat/completions[error-invalid-json]"]);
     assert.equal(report.scope?.rule, "expect");

@@ -22,7 +22,7 @@ export function selectRows(opts: PlanOptions): Endpoint[] {
       DEPTHS.indexOf(e.depth) <= depth &&
       (opts.clients !== false || !e.id.startsWith("client:")) &&
       (!opts.groups?.length || opts.groups.includes(e.group)) &&
-      (!opts.only || opts.only.test(e.id)) &&
+      (opts.only?.test(e.id) ?? true) &&
       (!opts.skip || !opts.skip.test(e.id)),
   );
 }
