@@ -45,12 +45,32 @@ export function attributeUnlistedModels(
     notFound.add(r.id);
     return { ...r, detail: `model ${id} not found: ${r.detail}` };
   });
-  return out.map((r) => {
-    const needs = NEEDS.get(r.id);
-    if (r.status !== "SKIP" || !needs || !notFound.has(needs) || !/ absent \(404\)$/.test(r.detail)) return r;
-    const id = byKind.get(MODEL_OF.get(needs)!);
-    return { ...r, detail: `model ${id} not found (base row ${needs} answered 404)` };
-  });
+  // Rows built on those (and on rows built on them) were skipped as if the route were absent.
+  const byId = new Map(out.map((r) => [r.id, r]));
+  const modelOfChain = (id: string): string | undefined => byKind.get(MODEL_OF.get(id)!);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const r of byId.values()) {
+      const needs = NEEDS.get(r.id);
+      if (r.status !== "SKIP" || !needs || !notFound.has(needs) || notFound.has(r.id)) continue;
+      if (!/ absent \(404\)$/.test(r.detail)) continue;
+      notFound.add(r.id);
+      grew = true;
+      const root = rootOf(needs, byId);
+      byId.set(r.id, {
+        ...r,
+        detail: `model ${modelOfChain(root)} not found (base row ${root} answered 404)`,
+      });
+    }
+  }
+  return out.map((r) => byId.get(r.id)!);
+}
+
+/** The row a chain of `needs` starts from among rows that were themselves skipped: the one that answered 404. */
+function rootOf(id: string, byId: Map<string, Result>): string {
+  let at = id;
+  while (byId.get(at)?.status === "SKIP" && NEEDS.get(at)) at = NEEDS.get(at)!;
+  return at;
 }
 
 const AUTH = /^(401|403) — auth required/;
