@@ -178,19 +178,41 @@ describe("--wait-ready", () => {
     await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
     const { port } = probe.address() as AddressInfo;
     await new Promise<void>((r) => probe.close(() => r()));
-    setTimeout(() => server.listen(port, "127.0.0.1"), 2000);
+    // The port stays closed until aioc says it is waiting (it was refused), then the server comes up loading.
+    const BIN = fileURLToPath(new URL("../bin/aioc.js", import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        "probe",
+        `http://127.0.0.1:${port}`,
+        "--wait-ready",
+        "60",
+        "--only",
+        "^/v1/models$",
+        "-f",
+        "json",
+      ],
+      { env: { ...process.env, ...NO_KEYS, NO_COLOR: "1" } },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+      if (stderr.includes("waiting for") && !server.listening) server.listen(port, "127.0.0.1");
+    });
     try {
-      const run = await runAiocAsync(
-        ["probe", `http://127.0.0.1:${port}`, "--wait-ready", "20", "--only", "^/v1/models$", "-f", "json"],
-        { env: NO_KEYS },
-      );
-      assert.equal(run.code, 0, run.stderr);
+      const code = await new Promise<number | null>((r) => child.on("close", r));
+      assert.equal(code, 0, stderr);
       assert.match(
-        run.stderr,
+        stderr,
         /^aioc: waiting for http:\/\/127\.0\.0\.1:\d+\/v1 \(.*(ECONNREFUSED|refused).*\)$/im,
       );
       assert.ok(calls >= 3, `${calls} requests: two 503s, then the ready answer and the probe`);
-      assert.equal((JSON.parse(run.stdout) as Report).results[0]!.status, "PASS");
+      assert.equal((JSON.parse(stdout) as Report).results[0]!.status, "PASS");
     } finally {
       server.closeAllConnections();
       server.close();

@@ -38,7 +38,10 @@ test("the line redraws on a timer, so elapsed time moves while nothing starts or
   const p = createProgress((t) => out.push(t), 80, 20);
   p.active("slow", 1);
   const before = out.length;
-  await new Promise((r) => setTimeout(r, 120));
+  // Nothing starts or ends from here on: only the timer can draw (waited for, not timed: a loaded machine is slow).
+  for (let waited = 0; out.length - before < 3 && waited < 10_000; waited += 20) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
   p.clear();
   const redraws = out.slice(before, -1);
   assert.ok(redraws.length >= 3, `${redraws.length} timer redraws`);

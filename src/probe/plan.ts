@@ -23,7 +23,7 @@ export function selectRows(opts: PlanOptions): Endpoint[] {
       (opts.clients !== false || !e.id.startsWith("client:")) &&
       (!opts.groups?.length || opts.groups.includes(e.group)) &&
       (opts.only?.test(e.id) ?? true) &&
-      (!opts.skip || !opts.skip.test(e.id)),
+      !(opts.skip?.test(e.id) ?? false),
   );
 }
 
