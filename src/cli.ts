@@ -36,6 +36,13 @@ defineMatrix(program);
 defineMerge(program);
 
 const debug = process.argv.includes("--debug");
+
+// `aioc … | head`: a reader that stops early is no error; the run ends with the exit code its results call for.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") throw err;
+  });
+}
 const CONTROL = new RegExp(`[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f${BIDI_CONTROLS}]`, "g");
 
 try {

@@ -166,4 +166,48 @@ describe("HTML report in Chromium", { skip: skip && "AIOC_SKIP_BROWSER=1 and no 
     assert.deepEqual(errors, []);
     await page.close();
   });
+
+  it("opens with a fix-first list linking to its rows, and draws the timings as inline SVG, phone width too", async () => {
+    const report = await probeServe("llama.cpp");
+    for (const viewport of [
+      { width: 1280, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
+      const name = `report-charts-${viewport.width}`;
+      const { page, network, errors } = await open(report, name, viewport);
+      // Fix first: every FAIL, client breakage and core routes first, each a link to its row.
+      const links = page.locator("#fix-first li a");
+      const fails = report.results.filter((r) => r.status === "FAIL");
+      assert.equal(await links.count(), Math.min(fails.length, 8));
+      const box = await page.locator("#fix-first").boundingBox();
+      const summary = await page.locator("#summary").boundingBox();
+      assert.ok(box && summary && box.y < summary.y, "the list comes before the counts");
+      const href = await links.first().getAttribute("href");
+      assert.ok(href?.startsWith("#r-"));
+      assert.equal(await page.locator(href!).count(), 1, "the link's row exists");
+      assert.equal(await page.locator(href!).getAttribute("data-status"), "FAIL");
+
+      // The timing chart: one bar group per timed row, TTFT marks on streams, tokens/s for streams.
+      const timed = report.results.filter((r) => typeof r.latencyMs === "number" && r.latencyMs > 0);
+      assert.equal(await page.locator("#timing-chart g.bar").count(), timed.length);
+      // Tokens/s needs chunks spread over time; a stream read in one go has none, and then no chart is drawn.
+      const streams = report.results.filter((r) => (r.metrics?.tokensPerSecond ?? 0) > 0);
+      assert.equal(await page.locator("#throughput-chart g.bar").count(), streams.length);
+      assert.ok((await page.locator("#timing-chart rect.ttft").count()) > 0, "TTFT drawn");
+      const chart = await page.locator("#timing-chart").boundingBox();
+      assert.ok(chart && chart.width > 200 && chart.width <= viewport.width, `chart ${chart?.width}px wide`);
+      // Labels stay readable: rendered font size of a row label.
+      const fontPx = await page
+        .locator("#timing-chart text")
+        .first()
+        .evaluate((t) => (t as SVGTextElement).getBoundingClientRect().height);
+      assert.ok(fontPx >= 8, `label text ${fontPx}px tall`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px too wide)`);
+      await page.locator("#charts").screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+      assert.deepEqual(network, [], "no network requests");
+      assert.deepEqual(errors, [], "no console errors: the CSP allowed every style the chart uses");
+      await page.close();
+    }
+  });
 });

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { GROUP_TITLES } from "../src/catalog/endpoints.js";
+import { headingAnchor } from "../src/deviations/docs.js";
+import { escapeMarkdown } from "../src/render/escape.js";
 import { renderMarkdown } from "../src/render/markdown.js";
 import { hostileReport, sampleReport } from "./helpers/sample-report.js";
 
@@ -60,7 +62,8 @@ describe("renderMarkdown", () => {
     }
     const live = outsideCode(hostile);
     assert.ok(!/<(?!br>)[a-z/!]/i.test(live), "no raw HTML tags outside code spans");
-    assert.ok(!/(?<!\\)\]\(/.test(live), "no links or images");
+    // The fix-first list's own links to headings of this document are the only ones.
+    assert.ok(!/(?<!\\)\]\((?!#[a-z0-9_-]+\))/.test(live), "no links or images but in-page anchors");
     assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(hostile), "no raw control characters");
     const headings = hostile.split("\n").filter((l) => l.startsWith("#"));
     assert.ok(
@@ -68,5 +71,38 @@ describe("renderMarkdown", () => {
       "no heading injected by a newline",
     );
     assert.ok(hostile.includes("\\| fake \\| cells \\|<br>\\# heading"));
+  });
+});
+
+describe("renderMarkdown fix-first list", () => {
+  it("opens with the findings that break clients, most severe first, each linking to its Problems heading", () => {
+    const r = sampleReport();
+    const md = renderMarkdown(r);
+    const start = md.indexOf("## Fix first");
+    assert.ok(start > 0 && start < md.indexOf(`## ${GROUP_TITLES.models}`), "before the first group");
+    const items = md.slice(start).split("\n\n")[1]!.split("\n");
+    const fails = r.results.filter((x) => x.status === "FAIL");
+    assert.equal(items.length, Math.min(fails.length, 8));
+    const order = items.map((l) => /^\d+\. \[(.+?)\]\(#([a-z0-9_-]+)\)/.exec(l)!);
+    const ranks = order.map((m) => {
+      const row = fails.find((f) => escapeMarkdown(f.id) === m[1])!;
+      return row.id.startsWith("client:") ? 0 : row.kind === "core" ? 1 : 3;
+    });
+    assert.deepEqual(
+      ranks,
+      [...ranks].sort((a, b) => a - b),
+      "client breakage, then core, then the rest",
+    );
+    for (const m of order) {
+      const row = fails.find((f) => escapeMarkdown(f.id) === m[1])!;
+      assert.equal(m[2], headingAnchor(`✖ FAIL ${row.id}`));
+      assert.ok(md.includes(`### ✖ FAIL ${escapeMarkdown(row.id)}`), "the heading it links to exists");
+    }
+  });
+
+  it("says nothing when no row FAILs", () => {
+    const r = sampleReport();
+    r.results = r.results.filter((x) => x.status !== "FAIL");
+    assert.ok(!renderMarkdown(r).includes("Fix first"));
   });
 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import stringWidth from "string-width";
 import { colorEnabled, renderTable } from "../src/render/table.js";
-import { HOSTILE, hostileReport, sampleReport } from "./helpers/sample-report.js";
+import { HOSTILE, hostileReport, report, result, sampleReport } from "./helpers/sample-report.js";
 
 const ESC = "\u001b";
 
@@ -78,5 +79,46 @@ describe("colorEnabled", () => {
     assert.equal(colorEnabled(pipe, { FORCE_COLOR: "1" }), true);
     assert.equal(colorEnabled(pipe, { FORCE_COLOR: "" }), true);
     assert.equal(colorEnabled(tty, { FORCE_COLOR: "0" }), false);
+  });
+});
+
+describe("renderTable fitted to the terminal", () => {
+  const long = "x".repeat(300);
+  const cjk = "模型不存在：请检查名称 🚀🚀 ".repeat(10);
+  const fitted = (columns: number) =>
+    renderTable(
+      report([
+        result("/v1/models", "PASS", "200 · 3 models"),
+        result("/v1/chat/completions[error-invalid-json]", "FAIL", long),
+        result("/v1/embeddings", "WARN", cjk),
+      ]),
+      { color: true, columns },
+    );
+
+  for (const columns of [80, 160]) {
+    it(`no line is wider than ${columns} columns, and rows stay aligned`, () => {
+      const lines = fitted(columns)
+        .replace(/\u001b\[\d+m/g, "")
+        .split("\n");
+      for (const line of lines) assert.ok(stringWidth(line) < columns, `${stringWidth(line)}: ${line}`);
+      const rows = lines.filter((l) => /^ {2}[✔▲✖○] /.test(l));
+      assert.equal(rows.length, 3);
+      assert.equal(new Set(rows.map((l) => l.search(/\d+ ms/))).size, 1, "latency column aligned");
+      assert.ok(rows[1]!.endsWith("…"), "a long detail ends in an ellipsis");
+    });
+  }
+
+  it("measures CJK and emoji as two columns each", () => {
+    const row = fitted(80)
+      .replace(/\u001b\[\d+m/g, "")
+      .split("\n")
+      .find((l) => l.includes("模型"))!;
+    assert.ok(stringWidth(row) <= 79 && stringWidth(row) >= 76, `${stringWidth(row)} columns: ${row}`);
+    assert.ok([...row].length < 79, "fewer code points than columns: wide characters counted twice");
+  });
+
+  it("keeps the full text without a width (reports, pipes)", () => {
+    const plain = renderTable(report([result("/v1/embeddings", "WARN", cjk)]), { color: false });
+    assert.ok(plain.includes(cjk.trim()));
   });
 });

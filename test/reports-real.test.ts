@@ -46,7 +46,7 @@ test("table: one line per row and the summary", () => {
   assert.match(table, /\d+ PASS · \d+ WARN · \d+ FAIL · \d+ SKIP in \d+\.\d s/);
   for (const r of llama.results) assert.ok(table.includes(r.id), r.id);
   // llama.cpp serves no images at all: the table says why those core rows FAIL and how to narrow the probe.
-  assert.match(table, /absent: every core row of images answered 404\. .*--group chat/);
+  assert.match(table, /absent: every core row of images answered 404\. .*--expect CAPS/);
   assert.doesNotMatch(renderReport(canonical, "table", { color: false }), /absent:/);
 });
 

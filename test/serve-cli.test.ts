@@ -10,7 +10,8 @@ import { promisify } from "node:util";
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(REPO, "bin", "aioc.js");
 const built = existsSync(join(REPO, "dist", "cli.js"));
-const LINE = /^aioc serve listening on http:\/\/127\.0\.0\.1:(\d+)\/v1\n$/;
+const LINE =
+  /^aioc serve listening on http:\/\/127\.0\.0\.1:(\d+)\/v1\n {2}profile canonical \(every row PASSes\) · no key required · latency 0 ms\n$/;
 const KEY = "sk-aioc-cli-key-0123456789";
 
 interface Served {
@@ -46,7 +47,7 @@ const exited = (child: ChildProcessWithoutNullStreams) =>
 
 describe("aioc serve CLI", { skip: built ? false : "run `npm run build` first" }, () => {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    test(`prints exactly one listening line, serves, and exits 0 on ${signal}`, async () => {
+    test(`prints the listening line and what is active, serves, and exits 0 on ${signal}`, async () => {
       const s = await serve(["--port", "0"]);
       assert.match(s.stdout(), LINE);
       const res = await fetch(`${s.url}/models`);
@@ -78,7 +79,6 @@ describe("aioc serve CLI", { skip: built ? false : "run `npm run build` first" }
       ["--port", "0", "--quirks", "bogus"],
       ["--port", "70000"],
       ["--port", "0", "--missing", "v1/files"],
-      [],
     ]) {
       const err = (await run(process.execPath, [BIN, "serve", ...args], { cwd: REPO }).catch((e) => e)) as {
         code: number;
@@ -87,5 +87,58 @@ describe("aioc serve CLI", { skip: built ? false : "run `npm run build` first" }
       assert.equal(err.code, 2, args.join(" "));
       assert.match(err.stderr, /^(aioc: |error: )/, err.stderr);
     }
+  });
+
+  test("without --port: the default port, or a free one when it is taken, and the URL printed", async () => {
+    // Hold 8080 if we can, so the fallback is what is tested; if someone else holds it, the fallback is tested too.
+    const { createServer } = await import("node:net");
+    const holder = createServer();
+    await new Promise<void>((ok) => holder.once("error", () => ok()).listen(8080, "127.0.0.1", () => ok()));
+    const s = await serve([]);
+    try {
+      const port = Number(new URL(s.url).port);
+      assert.notEqual(port, 8080);
+      assert.equal((await fetch(`${s.url}/models`)).status, 200);
+    } finally {
+      s.child.kill("SIGTERM");
+      await exited(s.child);
+      holder.close();
+    }
+  });
+
+  test("the banner names the profile, whether a key is required and the latency, never the key", async () => {
+    const s = await serve(["--port", "0", "--quirks", "llama.cpp", "--api-key", KEY, "--latency", "7"]);
+    s.child.kill("SIGTERM");
+    await exited(s.child);
+    assert.match(
+      s.stdout(),
+      /^aioc serve listening on \S+\n {2}profile llama\.cpp · key required \(the one given with --api-key\) · latency 7 ms\n$/,
+    );
+    assert.ok(!s.stdout().includes(KEY));
+  });
+
+  test("every command's --help has an Examples section", async () => {
+    const run = promisify(execFile);
+    for (const cmd of ["probe", "serve", "demo", "spec", "deviations", "render", "gap", "matrix"]) {
+      const { stdout } = await run(process.execPath, [BIN, cmd, "--help"], { cwd: REPO });
+      assert.match(stdout, /\nExamples:\n {2}\$ aioc /, cmd);
+    }
+  });
+
+  test("flags agree across commands: -f/--format, -o/--output on commands that write, --json where JSON is", async () => {
+    const run = promisify(execFile);
+    for (const cmd of ["probe", "demo", "spec", "deviations", "render", "gap", "matrix"]) {
+      const { stdout } = await run(process.execPath, [BIN, cmd, "--help"], { cwd: REPO });
+      assert.match(stdout, /-f, --format <format>/, `${cmd} -f`);
+      assert.match(stdout, /-o, --output <file>/, `${cmd} -o`);
+      if (cmd !== "matrix" && cmd !== "demo") assert.match(stdout, /--json/, `${cmd} --json`);
+    }
+    const spec = await run(process.execPath, [BIN, "spec", "-f", "json", "--group", "models,embeddings"], {
+      cwd: REPO,
+    });
+    assert.deepEqual(
+      [...new Set((JSON.parse(spec.stdout) as { group: string }[]).map((r) => r.group))],
+      ["models", "embeddings"],
+    );
   });
 });

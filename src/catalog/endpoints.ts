@@ -53,7 +53,7 @@ export const GROUP_TITLES: Record<Group, string> = {
   chat: "Chat & completions",
   audio: "Audio",
   images: "Images",
-  videos: "Videos (ours extension)",
+  videos: "Videos (ours extension; mirrors OpenAI's video (Sora) API)",
   embeddings: "Embeddings",
   files: "Files / fine-tuning (typically not implemented)",
   moderations: "Moderation / safety",

@@ -53,23 +53,20 @@ function clientCheck(sdk: Sdk, call: string): Check {
     const start = await startC(ctx);
     if (start.skip) return start.skip;
     let status: number | null = null;
-    let latencyMs = 0;
-    // Watches the SDK's exchanges for the row's status and latency.
+    // Watches the SDK's exchanges for the row's status. Latency is the time its requests were on the wire, as for
+    // raw rows: not the wait for a concurrency slot, nor the SDK's own loading.
     const fetch: typeof globalThis.fetch = async (input, init) => {
-      const t0 = performance.now();
-      try {
-        const res = await ctx.fetchFn(input, init);
-        status = res.status;
-        return res;
-      } finally {
-        latencyMs += performance.now() - t0;
-      }
+      const res = await ctx.fetchFn(input, init);
+      status = res.status;
+      return res;
     };
+    const activeBefore = ctx.http.activeMs ?? 0;
     const calls = await sdkCalls(sdk);
     const fn = calls[call];
     if (!fn) throw new Error(`no ${sdk} call ${call}`);
     const env = { fetch, model: start.model, baseVector: baseVector(start.base) };
     const result = await run(sdk, call, () => fn(env));
+    const latencyMs = (ctx.http.activeMs ?? 0) - activeBefore;
     const outcome = {
       phase: "C" as const,
       httpStatus: status,

@@ -9,6 +9,8 @@ export const BOUNDS = {
   /** Seconds; 1 day. */
   timeout: { min: 0.001, max: 86_400, unit: "s" },
   concurrency: { min: 1, max: 256, unit: "" },
+  /** Seconds; 1 day. */
+  waitReady: { min: 0, max: 86_400, unit: "s" },
   /** MB; 1 GiB, the largest body aioc will hold. */
   maxBody: { min: 0.001, max: 1024, unit: "MB" },
 } as const;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type Command, Option } from "commander";
 import { FORMAT_NAMES } from "../render/formats.js";
 import { addHeaderOption } from "./connection-options.js";
+import { withExamples } from "./help.js";
 
 export interface DemoFlags {
   quirks?: string;
@@ -9,11 +10,12 @@ export interface DemoFlags {
   format?: string;
   outDir?: string;
   header?: string[];
+  output?: string;
 }
 
 /** The main job: start the embedded reference server on a free port, probe it, print the table. */
 export function defineDemo(program: Command): void {
-  const demo = program
+  const command = program
     .command("demo")
     .description("start the embedded reference server, probe it and print the table")
     .option("--quirks <list>", "serve with these implementation quirks (e.g. llama.cpp, vllm, dev:<id>)")
@@ -22,9 +24,10 @@ export function defineDemo(program: Command): void {
         .choices(["quick", "standard", "deep"])
         .default("standard"),
     )
-    .addOption(new Option("--format <format>", "stdout format").choices(FORMAT_NAMES).default("table"))
-    .option("--out-dir <dir>", "also write every report format into a folder");
-  addHeaderOption(demo).action(async (flags: DemoFlags) => {
+    .addOption(new Option("-f, --format <format>", "stdout format").choices(FORMAT_NAMES).default("table"))
+    .option("--out-dir <dir>", "also write every report format into a folder")
+    .option("-o, --output <file>", "write the report to a file (format from -f or the extension)");
+  addHeaderOption(command).action(async (flags: DemoFlags) => {
     const { startServer } = await import("../serve/server.js");
     const { resolveQuirkList } = await import("../serve/quirks.js");
     const { probeCommand } = await import("./probe-action.js");
@@ -35,10 +38,12 @@ export function defineDemo(program: Command): void {
     try {
       process.exitCode = await probeCommand(server.url, {
         apiKey,
-        name: flags.quirks ? `aioc serve --quirks ${flags.quirks}` : "aioc serve",
+        // The table's first line reads "aioc <name> <url>": name the server, not the tool again.
+        name: flags.quirks ? `reference server --quirks ${flags.quirks}` : "reference server",
         depth: flags.depth,
         format: flags.format,
         outDir: flags.outDir,
+        output: flags.output,
         timeout: "30",
         concurrency: "4",
         maxBody: "16",
@@ -50,4 +55,9 @@ export function defineDemo(program: Command): void {
       await server.close();
     }
   });
+  withExamples(command, [
+    ["aioc demo", "probe the reference server: every row PASSes"],
+    ["aioc demo --quirks llama.cpp", "what aioc reports against a llama.cpp-like server"],
+    ["aioc demo -f html -o demo.html", "the HTML report of the demo"],
+  ]);
 }

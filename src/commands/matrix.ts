@@ -1,4 +1,5 @@
 import { type Command, Option } from "commander";
+import { withExamples } from "./help.js";
 
 interface MatrixFlags {
   format: "markdown" | "html";
@@ -6,7 +7,7 @@ interface MatrixFlags {
 }
 
 export function defineMatrix(program: Command): void {
-  program
+  const command = program
     .command("matrix")
     .description("one table of endpoints against targets, from several saved reports")
     .argument("<reports...>", "JSON reports, one column each")
@@ -20,4 +21,8 @@ export function defineMatrix(program: Command): void {
       const reports = files.map((f) => loadRedactedReport(f));
       emit(reportIo(), renderMatrix(reports, flags.format), flags.output);
     });
+  withExamples(command, [
+    ["aioc matrix llama.json vllm.json ollama.json", "one Markdown matrix, a column per report"],
+    ["aioc matrix *.json -f html -o matrix.html", "the same as a self-contained HTML page"],
+  ]);
 }

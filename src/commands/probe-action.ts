@@ -1,13 +1,16 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { dirname, extname, join } from "node:path";
+import { EXIT, UsageError } from "../cli/errors.js";
 import { guardExit } from "../cli/exit-guard.js";
+import { fixUrl, unsentKeyNotice } from "../cli/input-hints.js";
 import { createIo, type Io } from "../cli/io.js";
 import { Redactor } from "../cli/redact.js";
 import { type FlagSource, type Flags, type ProbePlan, resolvePlan } from "../config/resolve.js";
 import { headerSecrets, querySecrets } from "../http/credentials.js";
+import { nothingChecked } from "../probe/notices.js";
 import { parseShard } from "../probe/split.js";
 import { probeTarget } from "../probe/target-run.js";
-import { colorEnabled } from "../render/color.js";
+import { colorEnabled, terminalColumns } from "../render/color.js";
 import { renderReport } from "../render/index.js";
 import { createProgress } from "../render/progress.js";
 import type { Exchange, Report } from "../report/types.js";
@@ -27,7 +30,9 @@ export async function probeCommand(
 }
 
 async function probe(url: string | undefined, flags: Flags, source?: FlagSource): Promise<number> {
-  const plan = await resolvePlan(url, flags, source);
+  const fixed = url === undefined ? undefined : fixUrl(url);
+  const typedNotes = fixed?.notes ?? [];
+  const plan = await resolvePlan(fixed?.url, flags, source);
   const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
   const redactor = new Redactor(planSecrets(plan));
   const io = createIo();
@@ -42,28 +47,60 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
   const spec = plan.specs[0]!;
   const progress =
     !flags.quiet && !flags.verbose && process.stderr.isTTY === true ? createProgress(io.err) : undefined;
+  // Fixes to what was typed, said once (also when stderr is piped: they change what is probed).
+  const unsent = unsentKeyNotice(spec.url, spec.key !== undefined);
+  if (!flags.quiet)
+    for (const note of [...typedNotes, ...(unsent ? [unsent] : [])]) io.err(`aioc: ${note}\n`);
+  // Report folders exist before a long run, not after it.
+  const files = reportFiles(flags);
+  prepareReportPaths([...(flags.output ? [flags.output] : []), ...files.map(([path]) => path)]);
+  if (spec.waitReadyMs !== undefined) {
+    const { waitReady } = await import("../probe/wait-ready.js");
+    await waitReady({
+      baseUrl: spec.url,
+      apiKey: spec.key,
+      waitMs: spec.waitReadyMs,
+      onWaiting: flags.quiet
+        ? undefined
+        : (why) => io.err(`aioc: waiting for ${redactor.text(spec.url)} (${why})\n`),
+    });
+  }
   const [report] = await probeTarget({
     spec,
     index: 0,
     shard,
     hooks: {
-      onStart: progress ? (row) => progress.start(row.id) : undefined,
+      onActive: progress ? (row, delta) => progress.active(row.id, delta) : undefined,
       onResult: progress ? (r, done, total) => progress.finish(r.id, done, total) : undefined,
       onExchange: flags.verbose ? (e) => io.err(exchangeLine(e)) : undefined,
     },
     // The banner is for a person at a terminal (or --verbose); piped stderr carries only errors, one line each.
     onTarget: (baseUrl, note) => {
       if (!flags.quiet && (process.stderr.isTTY === true || flags.verbose)) {
-        io.err(`aioc: probing ${baseUrl}${note ? ` (${note})` : ""}\n`);
+        io.err(`aioc: probing ${redactor.text(baseUrl)}${note ? ` (${note})` : ""}\n`);
       }
     },
   });
   progress?.clear();
 
   const redacted = redactor.report(report!);
-  writeReports(io, redacted, flags);
-  const format = flags.format ?? (process.stdout.isTTY ? "table" : "json");
-  io.out(renderReport(redacted, format, { color: format === "table" && colorEnabled(process.stdout) }));
+  const format =
+    flags.format ?? (flags.output ? formatOfFile(flags.output) : process.stdout.isTTY ? "table" : "json");
+  const view = renderReport(redacted, format, {
+    color: format === "table" && !flags.output && colorEnabled(process.stdout),
+    columns: flags.output ? undefined : terminalColumns(process.stdout),
+  });
+  // The table shows the notices at its top; any other view on stdout leaves them to stderr.
+  if (format !== "table" || flags.output) for (const n of redacted.notices ?? []) io.err(`aioc: ${n}\n`);
+  if (flags.output) files.unshift([flags.output, format]);
+  else io.out(view);
+  // Results are on the screen before any file is written: a failed write loses nothing the run found.
+  const failed = writeReports(io, redacted, files, flags.output ? view : undefined);
+  if (failed) {
+    io.err(`aioc: ${failed}\n`);
+    return EXIT.usage;
+  }
+  if (nothingChecked(report!.results)) return EXIT.usage;
   return exitCodeFor(report!.summary, spec.failOn);
 }
 
@@ -87,8 +124,55 @@ function safeUrl(s: string): URL | undefined {
     return undefined;
   }
 }
+const EXTENSION_FORMAT: Record<string, string> = {
+  ".json": "json",
+  ".md": "markdown",
+  ".markdown": "markdown",
+  ".html": "html",
+  ".htm": "html",
+  ".xml": "junit",
+  ".txt": "table",
+};
 
-export function writeReports(io: Io, report: Report, flags: ProbeFlags): void {
+function formatOfFile(path: string): string {
+  return EXTENSION_FORMAT[extname(path).toLowerCase()] ?? "json";
+}
+
+/** Creates the folders report files go in, and checks they can be written, before anything is probed. */
+function prepareReportPaths(paths: readonly string[]): void {
+  for (const path of paths) {
+    const dir = dirname(path);
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new UsageError(`cannot write reports to ${dir}: ${code}`);
+    }
+  }
+}
+
+/** Writes every report file; returns the first failure's message (the others are still attempted). */
+function writeReports(
+  io: Io,
+  report: Report,
+  files: readonly [string, string][],
+  outputView: string | undefined,
+): string | undefined {
+  let failed: string | undefined;
+  for (const [path, format] of files) {
+    try {
+      const text =
+        outputView !== undefined && path === files[0]?.[0] ? outputView : renderReport(report, format);
+      io.writeFile(path, text, path === process.env.GITHUB_STEP_SUMMARY);
+    } catch (err) {
+      failed ??= (err as Error).message;
+    }
+  }
+  return failed;
+}
+
+function reportFiles(flags: ProbeFlags): [string, string][] {
   const files: [string | undefined, string][] = [
     [flags.report, "json"],
     [flags.reportMd, "markdown"],
@@ -96,7 +180,6 @@ export function writeReports(io: Io, report: Report, flags: ProbeFlags): void {
     [flags.reportJunit, "junit"],
   ];
   if (flags.outDir) {
-    mkdirSync(flags.outDir, { recursive: true });
     files.push(
       [join(flags.outDir, "report.json"), "json"],
       [join(flags.outDir, "report.md"), "markdown"],
@@ -106,9 +189,7 @@ export function writeReports(io: Io, report: Report, flags: ProbeFlags): void {
   }
   // In GitHub Actions the Markdown view becomes the job summary.
   if (process.env.GITHUB_STEP_SUMMARY) files.push([process.env.GITHUB_STEP_SUMMARY, "markdown"]);
-  for (const [path, format] of files) {
-    if (path) io.writeFile(path, renderReport(report, format), path === process.env.GITHUB_STEP_SUMMARY);
-  }
+  return files.filter((f): f is [string, string] => f[0] !== undefined && f[0] !== "");
 }
 
 function exchangeLine(e: Exchange): string {

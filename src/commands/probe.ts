@@ -2,8 +2,10 @@ import { type Command, Option } from "commander";
 import { GROUPS, type Group } from "../catalog/endpoints.js";
 import { BOUNDS, boundedNumber } from "../cli/bounds.js";
 import { EXIT, UsageError } from "../cli/errors.js";
+import { parseExpect } from "../probe/scope.js";
 import { FORMAT_NAMES } from "../render/formats.js";
 import { addConnectionOptions, type ConnectionFlags } from "./connection-options.js";
+import { withExamples } from "./help.js";
 
 export interface ProbeFlags {
   name?: string;
@@ -16,7 +18,11 @@ export interface ProbeFlags {
   videoModel?: string;
   moderationModel?: string;
   only?: string;
+  skip?: string;
   group?: string;
+  expect?: string;
+  waitReady?: string;
+  output?: string;
   skipPhaseB?: boolean;
   timeout: string;
   concurrency: string;
@@ -32,10 +38,11 @@ export interface ProbeFlags {
   verbose?: boolean;
   failOn: "fail" | "warn" | "never";
   quiet?: boolean;
+  json?: boolean;
 }
 
 export function defineProbe(program: Command): void {
-  const probe = program
+  const command = program
     .command("probe")
     .description("probe a base URL: which OpenAI endpoints exist, and do they honour the contracts")
     .argument("[url]", "base URL, with or without /v1 (default $AIOC_BASE_URL, or the config's targets)")
@@ -48,8 +55,17 @@ export function defineProbe(program: Command): void {
     .option("--image-model <id>", "image model")
     .option("--video-model <id>", "video model")
     .option("--moderation-model <id>", "moderation model")
-    .option("--only <regex>", "only rows whose id or path matches")
-    .option("--group <name>", `only one group (${GROUPS.join(", ")})`)
+    .option(
+      "--expect <caps>",
+      "what the server offers (e.g. chat,embeddings or a preset: llm, speech, gateway, all); absent routes outside it are not offered, inside it FAIL",
+    )
+    .option("--only <regex>", "only rows whose id matches (e.g. 'embeddings|^client:')")
+    .option("--skip <regex>", "leave out rows whose id matches (e.g. '^client:')")
+    .option("--group <names>", `only these groups, comma separated (${GROUPS.join(", ")})`)
+    .option(
+      "--wait-ready <seconds>",
+      "first wait up to this long for the server to answer (starting, loading a model)",
+    )
     .option("--skip-phase-b", "existence only (Phase A)")
     .addOption(
       new Option("--depth <depth>", "how much to check")
@@ -59,6 +75,7 @@ export function defineProbe(program: Command): void {
     .option("--timeout <seconds>", "deadline per request", "30")
     .option("--concurrency <n>", "requests in flight at once", "4")
     .option("--max-body <MB>", "cap on any response body, in MB", "16")
+    .option("-o, --output <file>", "write the report to a file (format from --format or the extension)")
     .option("--report <file>", "write the JSON report to a file")
     .option("--report-md <file>", "write the Markdown report")
     .option("--report-html <file>", "write the self-contained HTML report")
@@ -67,21 +84,37 @@ export function defineProbe(program: Command): void {
     .option("--no-clients", "skip the real-client (SDK) rows")
     .addOption(
       new Option(
-        "--format <format>",
+        "-f, --format <format>",
         "stdout format (default: table on a terminal, json when piped)",
       ).choices(FORMAT_NAMES),
     )
     .addOption(
-      new Option("--fail-on <level>", "exit 1 when a row reaches")
+      new Option("--fail-on <level>", "exit 1 when any row reaches this status")
         .choices(["fail", "warn", "never"])
         .default("fail"),
     )
+    .option("--json", "same as -f json")
     .option("-q, --quiet", "no progress output")
     .option("-v, --verbose", "print each request and response line (key redacted)");
-  addConnectionOptions(probe).action(async (url: string | undefined, flags: ProbeFlags & ConnectionFlags) => {
-    const { probeCommand } = await import("./probe-action.js");
-    process.exitCode = await probeCommand(url, flags, (name) => probe.getOptionValueSource(name));
-  });
+  addConnectionOptions(command).action(
+    async (url: string | undefined, flags: ProbeFlags & ConnectionFlags) => {
+      const { probeCommand } = await import("./probe-action.js");
+      process.exitCode = await probeCommand(url, flags.json ? { ...flags, format: "json" } : flags, (name) =>
+        command.getOptionValueSource(name),
+      );
+    },
+  );
+  withExamples(command, [
+    ["aioc probe http://127.0.0.1:8080", "everything, graded; table on a terminal, JSON when piped"],
+    [
+      "aioc probe http://127.0.0.1:8080 --expect llm",
+      "a llama.cpp/vLLM/Ollama server: chat, completions, embeddings",
+    ],
+    ["aioc probe http://127.0.0.1:8000 --expect speech", "a speech server: tts and stt"],
+    ["aioc probe https://gateway.example/v1 --expect gateway", "a gateway in front of OpenAI"],
+    ["aioc probe URL --group chat,embeddings --skip '^client:'", "two groups, without the SDK rows"],
+    ["aioc probe URL --wait-ready 60 --out-dir aioc-report", "CI: wait for the server, write every report"],
+  ]);
 }
 
 export function parseProbeFlags(flags: ProbeFlags) {
@@ -93,13 +126,37 @@ export function parseProbeFlags(flags: ProbeFlags) {
       throw new UsageError(`--only: invalid regular expression "${flags.only}"`);
     }
   }
-  if (flags.group && !GROUPS.includes(flags.group as Group)) {
-    throw new UsageError(`unknown group "${flags.group}"; expected one of ${GROUPS.join(", ")}`);
+  let skip: RegExp | undefined;
+  if (flags.skip !== undefined) {
+    try {
+      skip = new RegExp(flags.skip);
+    } catch {
+      throw new UsageError(`--skip: invalid regular expression "${flags.skip}"`);
+    }
   }
+  const groups = flags.group === undefined ? undefined : parseGroups(flags.group);
+  const expect = flags.expect === undefined ? undefined : parseExpect(flags.expect);
+  const waitReadyMs =
+    flags.waitReady === undefined
+      ? undefined
+      : boundedNumber("--wait-ready", flags.waitReady, BOUNDS.waitReady) * 1000;
   const timeoutMs = boundedNumber("--timeout", flags.timeout, BOUNDS.timeout) * 1000;
   const concurrency = Math.floor(boundedNumber("--concurrency", flags.concurrency, BOUNDS.concurrency));
   const maxBodyBytes = Math.floor(boundedNumber("--max-body", flags.maxBody, BOUNDS.maxBody) * 1024 * 1024);
-  return { only, group: flags.group as Group | undefined, timeoutMs, concurrency, maxBodyBytes };
+  return { only, skip, groups, expect, waitReadyMs, timeoutMs, concurrency, maxBodyBytes };
+}
+
+function parseGroups(value: string): Group[] {
+  const names = value
+    .split(",")
+    .map((g) => g.trim())
+    .filter(Boolean);
+  for (const g of names) {
+    if (!GROUPS.includes(g as Group))
+      throw new UsageError(`unknown group "${g}"; expected one or more of ${GROUPS.join(", ")}`);
+  }
+  if (names.length === 0) throw new UsageError(`--group needs a group: ${GROUPS.join(", ")}`);
+  return names as Group[];
 }
 
 export function exitCodeFor(summary: { FAIL: number; WARN: number }, failOn: ProbeFlags["failOn"]): number {

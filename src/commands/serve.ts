@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { UsageError } from "../cli/errors.js";
+import { withExamples } from "./help.js";
 
 interface ServeFlags {
-  port: string;
+  port?: string;
   host: string;
   apiKey?: string;
   latency: string;
@@ -25,12 +26,15 @@ const list = (value: string | undefined) =>
     .filter(Boolean);
 
 export function defineServe(program: Command): void {
-  program
+  const command = program
     .command("serve")
     .description(
       "run the reference server: every catalog endpoint, canonical and deterministic, no model weights",
     )
-    .requiredOption("--port <n>", "port to listen on (0 = any free port)")
+    .option(
+      "--port <n>",
+      `port to listen on (0 = any free port; default ${DEFAULT_PORT}, or a free one if taken)`,
+    )
     .option("--host <addr>", "address to listen on", "127.0.0.1")
     .option("--api-key <key>", "require Authorization: Bearer <key> on every /v1 route")
     .option("--latency <ms>", "delay every response by this many milliseconds", "0")
@@ -40,7 +44,7 @@ export function defineServe(program: Command): void {
     )
     .option("--missing <paths>", "comma list of catalog paths to answer 404, e.g. /v1/videos,/v1/videos/{id}")
     .action(async (flags: ServeFlags) => {
-      const port = integer(flags.port, "--port", 65535);
+      const port = flags.port === undefined ? DEFAULT_PORT : integer(flags.port, "--port", 65535);
       const latencyMs = integer(flags.latency, "--latency", 600_000);
       const missing = list(flags.missing);
       for (const path of missing) {
@@ -52,17 +56,23 @@ export function defineServe(program: Command): void {
       // Profiles bring the routes their implementation lacks; --missing adds to them.
       const resolved = resolveQuirkList(list(flags.quirks));
       const { startServer } = await import("../serve/server.js");
-      const server = await startServer({
-        port,
+      const options = {
         host: flags.host,
         apiKey: flags.apiKey,
         latencyMs,
         quirks: resolved.quirks,
         missing: [...resolved.missing, ...missing],
-      }).catch((err: NodeJS.ErrnoException) => {
-        throw new UsageError(`cannot listen on ${flags.host}:${port}: ${err.code ?? err.message}`);
-      });
-      process.stdout.write(`aioc serve listening on ${server.url}\n`);
+      };
+      const failed = (at: number) => (err: NodeJS.ErrnoException) => {
+        throw new UsageError(`cannot listen on ${flags.host}:${at}: ${err.code ?? err.message}`);
+      };
+      // Without --port the default is a convenience, not a promise: a taken 8080 falls back to a free port.
+      const server = await startServer({ ...options, port }).catch((err: NodeJS.ErrnoException) =>
+        flags.port === undefined && err.code === "EADDRINUSE"
+          ? startServer({ ...options, port: 0 }).catch(failed(0))
+          : failed(port)(err),
+      );
+      process.stdout.write(`${serveBanner(server.url, flags, latencyMs)}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off("SIGINT", stop);
@@ -73,4 +83,29 @@ export function defineServe(program: Command): void {
         process.on("SIGTERM", stop);
       });
     });
+  withExamples(command, [
+    ["aioc serve", `the reference server on port ${DEFAULT_PORT} (or a free one)`],
+    ["aioc serve --port 0 --quirks llama.cpp", "imitate llama.cpp on any free port"],
+    ["aioc serve --api-key sk-test --latency 300", "require a key; answer after 300 ms"],
+  ]);
+}
+
+export const DEFAULT_PORT = 8080;
+
+/**
+ * `aioc serve listening on URL`, then what is active: profile, key, latency (the key itself never). The first line
+ * stays exactly that: scripts wait for it and take the URL from it.
+ */
+export function serveBanner(
+  url: string,
+  flags: Pick<ServeFlags, "apiKey" | "quirks" | "missing">,
+  latencyMs: number,
+) {
+  const parts = [
+    flags.quirks ? `profile ${list(flags.quirks).join(", ")}` : "profile canonical (every row PASSes)",
+    flags.apiKey ? "key required (the one given with --api-key)" : "no key required",
+    `latency ${latencyMs} ms`,
+  ];
+  if (flags.missing) parts.push(`missing ${list(flags.missing).join(", ")}`);
+  return `aioc serve listening on ${url}\n  ${parts.join(" · ")}`;
 }

@@ -1,26 +1,51 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { GROUPS, type Group } from "../catalog/endpoints.js";
 import { UsageError } from "../cli/errors.js";
+import { chosenFormat, withExamples } from "./help.js";
+
+interface SpecFlags {
+  group?: string;
+  format?: string;
+  json?: boolean;
+  markdown?: boolean;
+  output?: string;
+}
 
 export function defineSpec(program: Command): void {
-  program
+  const command = program
     .command("spec")
     .description("print the canonical catalog of endpoints aioc probes")
-    .option("--group <name>", `only one group (${GROUPS.join(", ")})`)
-    .option("--json", "print a JSON array")
-    .option("--markdown", "print Markdown tables (as in docs/canonical-surface.md)")
-    .action(async (opts: { group?: string; json?: boolean; markdown?: boolean }) => {
-      const { endpointsIn } = await import("../catalog/endpoints.js");
+    .option("--group <names>", `only these groups, comma separated (${GROUPS.join(", ")})`)
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json", "markdown"]))
+    .option("--json", "same as -f json: a JSON array")
+    .option("--markdown", "same as -f markdown (as in docs/canonical-surface.md)")
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .action(async (opts: SpecFlags) => {
+      const { ENDPOINTS } = await import("../catalog/endpoints.js");
       const render = await import("../catalog/render.js");
-      if (opts.group && !GROUPS.includes(opts.group as Group)) {
-        throw new UsageError(`unknown group "${opts.group}"; expected one of ${GROUPS.join(", ")}`);
+      const groups = (opts.group ?? "")
+        .split(",")
+        .map((g) => g.trim())
+        .filter(Boolean);
+      for (const g of groups) {
+        if (!GROUPS.includes(g as Group)) {
+          throw new UsageError(`unknown group "${g}"; expected one of ${GROUPS.join(", ")}`);
+        }
       }
-      const rows = endpointsIn(opts.group as Group | undefined);
-      const text = opts.json
-        ? render.catalogJson(rows)
-        : opts.markdown
-          ? render.catalogMarkdown(rows)
-          : render.catalogTable(rows);
-      process.stdout.write(text);
+      const rows = groups.length > 0 ? ENDPOINTS.filter((e) => groups.includes(e.group)) : ENDPOINTS;
+      const format = chosenFormat(opts, "table");
+      const text =
+        format === "json"
+          ? render.catalogJson(rows)
+          : format === "markdown"
+            ? render.catalogMarkdown(rows)
+            : render.catalogTable(rows);
+      const { reportIo, emit } = await import("./report-output.js");
+      emit(reportIo(), text, opts.output);
     });
+  withExamples(command, [
+    ["aioc spec", "every row: id, method, kind, notes"],
+    ["aioc spec --group chat,embeddings -f json", "two groups as JSON"],
+    ["aioc spec -f markdown -o surface.md", "Markdown tables into a file"],
+  ]);
 }

@@ -10,6 +10,7 @@ import type { NetOptions } from "../http/agent.js";
 import type { AuthScheme } from "../http/connection.js";
 import { checkHeader, parseHeaderArgs } from "../http/credentials.js";
 import type { ModelChoice } from "../probe/models.js";
+import type { Capability } from "../probe/scope.js";
 import { resolveApiKey } from "../probe/target.js";
 import { configPath, loadConfig } from "./load.js";
 import type { TargetConfig } from "./schema.js";
@@ -29,7 +30,12 @@ export interface TargetSpec {
   allModels: boolean;
   maxModels: number;
   only?: RegExp;
-  group?: Group;
+  skip?: RegExp;
+  groups?: Group[];
+  /** Capabilities the server claims (`--expect`). */
+  expect?: Capability[];
+  /** Poll the target this long until it answers before probing (`--wait-ready`). */
+  waitReadyMs?: number;
   clients: boolean;
   skipPhaseB?: boolean;
   depth: "quick" | "standard" | "deep";
@@ -115,7 +121,9 @@ function fromFlags(url: string, c: TargetConfig, flags: Flags, given: (name: str
   const parsed = parseProbeFlags({
     ...flags,
     only: pick("only", c.scope?.only, flags.only),
+    skip: pick("skip", c.scope?.skip, flags.skip),
     group: pick("group", c.scope?.group, flags.group),
+    expect: pick("expect", c.scope?.expect, flags.expect),
     timeout: pick("timeout", c.timeout === undefined ? undefined : String(c.timeout), flags.timeout),
     concurrency: pick(
       "concurrency",
@@ -161,7 +169,10 @@ function fromFlags(url: string, c: TargetConfig, flags: Flags, given: (name: str
     allModels: !!(flags.allModels ?? c.allModels),
     maxModels,
     only: parsed.only,
-    group: parsed.group,
+    skip: parsed.skip,
+    groups: parsed.groups,
+    expect: parsed.expect,
+    waitReadyMs: parsed.waitReadyMs,
     clients: pick("clients", c.scope?.clients, flags.clients),
     skipPhaseB: pick("skipPhaseB", c.scope?.skipPhaseB, flags.skipPhaseB),
     depth: pick("depth", c.depth, flags.depth),

@@ -30,7 +30,9 @@ const target = {
       additionalProperties: false,
       properties: {
         only: { type: "string" },
+        skip: { type: "string" },
         group: { type: "string" },
+        expect: { type: "string" },
         clients: { type: "boolean" },
         skipPhaseB: { type: "boolean" },
       },
@@ -70,7 +72,14 @@ export interface TargetConfig {
   models?: { chat?: string | string[] } & Partial<Record<string, string | string[]>>;
   allModels?: boolean;
   maxModels?: number;
-  scope?: { only?: string; group?: string; clients?: boolean; skipPhaseB?: boolean };
+  scope?: {
+    only?: string;
+    skip?: string;
+    group?: string;
+    expect?: string;
+    clients?: boolean;
+    skipPhaseB?: boolean;
+  };
   depth?: "quick" | "standard" | "deep";
   failOn?: "fail" | "warn" | "never";
   timeout?: number;

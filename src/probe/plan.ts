@@ -3,8 +3,12 @@ import { type Depth, ENDPOINTS, type Endpoint, type Group } from "../catalog/end
 
 export interface PlanOptions {
   depth: Depth;
+  /** Row ids to keep (matched against the id, e.g. `/v1/chat/completions[tools]` or `client:ai-sdk/embed`). */
   only?: RegExp;
-  group?: Group;
+  /** Row ids to leave out. */
+  skip?: RegExp;
+  /** Keep only rows of these groups. */
+  groups?: readonly Group[];
   /** false skips the `client:` rows (real SDKs). */
   clients?: boolean;
   /** A further row filter (one model's rows, one shard's rows: src/probe/split.ts). */
@@ -19,10 +23,22 @@ export function selectRows(opts: PlanOptions): Endpoint[] {
     (e) =>
       DEPTHS.indexOf(e.depth) <= depth &&
       (opts.clients !== false || !e.id.startsWith("client:")) &&
-      (!opts.group || e.group === opts.group) &&
+      (!opts.groups?.length || opts.groups.includes(e.group)) &&
       (!opts.filter || opts.filter(e)) &&
-      (!opts.only || opts.only.test(e.id) || opts.only.test(e.path)),
+      (opts.only?.test(e.id) ?? true) &&
+      !(opts.skip?.test(e.id) ?? false),
   );
+}
+
+/** What narrowed the selection, for "no row matches …". */
+export function describeSelection(opts: PlanOptions): string {
+  const parts: string[] = [];
+  if (opts.groups?.length) parts.push(`--group ${opts.groups.join(",")}`);
+  if (opts.only) parts.push(`--only ${opts.only.source}`);
+  if (opts.skip) parts.push(`--skip ${opts.skip.source}`);
+  if (opts.clients === false) parts.push("--no-clients");
+  if (opts.depth !== "standard") parts.push(`--depth ${opts.depth}`);
+  return parts.join(" ") || "the selection";
 }
 
 /** The selected rows plus every row they transitively need, in catalog order. */

@@ -11,6 +11,8 @@ import type { Watchdog } from "./watchdog.js";
  */
 export class CountingHttp implements RowHttp {
   requests = 0;
+  /** Time spent in requests once they had a concurrency slot (queue wait excluded). */
+  activeMs = 0;
   first?: HttpOutcome;
   readonly exchanges: Exchange[] = [];
 
@@ -20,19 +22,25 @@ export class CountingHttp implements RowHttp {
     private readonly onExchange?: (exchange: Exchange) => void,
     private readonly chain = 0,
     private readonly watchdog?: Watchdog,
+    /** +1 when a request gets its slot, -1 when it ends (live progress shows what is really in flight). */
+    private readonly onActive?: (delta: 1 | -1) => void,
   ) {}
 
   async send(req: HttpRequest): Promise<HttpOutcome> {
     const dog = this.watchdog;
     dog?.enqueue();
     const out = await this.limit(async () => {
-      if (!dog) return this.transport.send(req);
-      dog.start();
+      this.onActive?.(1);
+      dog?.start();
+      const t0 = performance.now();
       try {
+        if (!dog) return await this.transport.send(req);
         // A request that outlives the row's watchdog gives its slot in the cap back.
         return await Promise.race([this.transport.send(req), dog.expired.then(() => this.stuck(req))]);
       } finally {
-        dog.finish();
+        this.activeMs += performance.now() - t0;
+        dog?.finish();
+        this.onActive?.(-1);
       }
     }, this.chain - this.requests);
     this.requests++;

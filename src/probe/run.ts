@@ -28,9 +28,12 @@ import { ExistenceProbe, existenceOpen, existenceVerdict } from "./existence.js"
 import { fetchVia } from "./fetch.js";
 import { combineRuns, type Graded, grade } from "./grade.js";
 import { chooseModels, type ModelChoice } from "./models.js";
-import { chainLengths, type PlanOptions, selectRows, withDependencies } from "./plan.js";
+import { withNotices } from "./notices.js";
+import { fetchOpenapi } from "./openapi-doc.js";
+import { chainLengths, describeSelection, type PlanOptions, selectRows, withDependencies } from "./plan.js";
 import { CountingHttp } from "./row-http.js";
 import { type Limit, priorityLimit } from "./schedule.js";
+import { type Capability, scopeResults } from "./scope.js";
 import type { Outcome, ProbeContext } from "./types.js";
 import { Watchdog, watchdogLimit } from "./watchdog.js";
 
@@ -51,8 +54,12 @@ export interface ProbeOptions extends PlanOptions {
   secrets?: string[];
   /** What the report says about how it connected (set by the CLI). */
   reportConnection?: ReportConnection;
+  /** Capabilities the server claims (`--expect`): absent rows outside them are "not offered". */
+  expect?: readonly Capability[];
   /** A row starts (for live progress). */
   onStart?: (row: Endpoint) => void;
+  /** A row's request got its concurrency slot (+1) or ended (-1): what is really in flight. */
+  onActive?: (row: Endpoint, delta: 1 | -1) => void;
   onResult?: (result: Result, done: number, total: number) => void;
   /** The model ids `/v1/models` listed (for `--all-models`). */
   onDiscovery?: (listed: string[]) => void;
@@ -84,6 +91,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   });
   const authenticated = !!opts.apiKey || carriesKey(opts.connection?.headers);
   const selected = selectRows(opts);
+  if (selected.length === 0) throw new UsageError(`no row matches ${describeSelection(opts)}`);
   const reported = new Set(selected.map((r) => r.id));
   let done = 0;
   const results = new Map<string, Result>();
@@ -138,7 +146,15 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       }),
   );
 
-  const ordered = selected.map((r) => results.get(r.id)!);
+  const scoped = await scopeResults(
+    selected.map((r) => results.get(r.id)!),
+    {
+      expect: opts.expect,
+      modelsJson: discovery.outcome.observation?.json,
+      fetchOpenapi: () => fetchOpenapi(new CountingHttp(transport, run.limit, opts.onExchange)),
+    },
+  );
+  const { results: ordered, notices } = withNotices(scoped.results, opts.models ?? {}, listed, opts.baseUrl);
   return {
     tool: "aioc",
     version: VERSION,
@@ -150,6 +166,8 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     options: { depth: opts.depth, concurrency: opts.concurrency, timeoutMs: opts.timeoutMs, authenticated },
     models: ctxBase.models,
     summary: summarize(ordered),
+    scope: scoped.scope,
+    ...(notices.length > 0 ? { notices } : {}),
     requests: transport.requests,
     results: ordered,
     ...(opts.reportConnection ? { connection: withProxy(opts.reportConnection, net) } : {}),
@@ -200,12 +218,14 @@ async function watchedRow(
   run: RunShared,
 ): Promise<RowRun> {
   const watchdog = new Watchdog(watchdogLimit(run.opts.timeoutMs));
+  const onActive = run.opts.onActive;
   const http = new CountingHttp(
     run.transport,
     run.limit,
     run.opts.onExchange,
     run.chains.get(row.id),
     watchdog,
+    onActive && ((d) => onActive(row, d)),
   );
   try {
     const settled = await Promise.race([runRow(row, base, dependency, run, http), watchdog.expired]);

@@ -11,7 +11,7 @@ import { classifyModel } from "./models.js";
 import { type ProbeOptions, runProbe } from "./run.js";
 import { isModelRow, type Shard, unitFilter } from "./split.js";
 
-export type RunHooks = Pick<ProbeOptions, "onStart" | "onResult" | "onExchange">;
+export type RunHooks = Pick<ProbeOptions, "onStart" | "onActive" | "onResult" | "onExchange">;
 
 export interface TargetRun {
   spec: TargetSpec;
@@ -40,7 +40,9 @@ export async function probeTarget(run: TargetRun): Promise<Report[]> {
     apiKey: spec.key,
     models: { ...c.models, ...spec.models },
     only: spec.only,
-    group: spec.group,
+    skip: spec.skip,
+    groups: spec.groups,
+    expect: spec.expect,
     clients: spec.clients,
     skipPhaseB: spec.skipPhaseB,
     timeoutMs: spec.timeoutMs,

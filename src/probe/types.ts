@@ -52,6 +52,8 @@ export interface Outcome {
 /** HTTP scoped to one row: counts its requests and keeps its exchanges for the report. */
 export interface RowHttp {
   send(req: HttpRequest): Promise<HttpOutcome>;
+  /** Time spent in requests after they got a concurrency slot, so latencies exclude queue wait. */
+  readonly activeMs?: number;
 }
 
 export interface VideoJob {

@@ -1,7 +1,9 @@
 import type { Report, Result, Status } from "../report/types.js";
 import { STATUSES } from "../report/types.js";
+import { CHART_STYLE, chartsSection } from "./chart-svg.js";
 import { connectionLine, connectionWarnings } from "./connection-note.js";
 import { escapeHtml as esc, jsonForScript } from "./escape.js";
+import { FIX_FIRST_LIMIT, fixFirst, fixFirstTag } from "./fix-first.js";
 import { chips, resultRow } from "./html-row.js";
 import { HTML_SCRIPT } from "./html-script.js";
 import { HTML_STYLE } from "./html-style.js";
@@ -83,6 +85,32 @@ function deviationsSection(
   return `<section id="deviations"><h2>Deviations <span class="note">${items.length}</span></h2>${items.join("")}</section>`;
 }
 
+const TOP_STYLE =
+  ".fix-first{border:1px solid var(--fail);border-left-width:4px;border-radius:10px;padding:.6rem 1rem;margin:1rem 0}" +
+  ".fix-first h2{margin:.2rem 0 .4rem;font-size:1.1rem}.fix-first ol{margin:0;padding-left:1.4rem}.fix-first li{margin:.25rem 0;overflow-wrap:anywhere}" +
+  ".notices{margin:1rem 0;padding:0;list-style:none}.notices li{border-left:4px solid var(--warn);background:var(--panel);padding:.4rem .8rem;margin:.3rem 0;font-weight:600;overflow-wrap:anywhere}";
+
+/** The findings that break clients, most severe first, each linking to its row. */
+function fixFirstSection(report: Report, anchors: Map<Result, string>): string {
+  const failing = fixFirst(report.results);
+  if (failing.length === 0) return "";
+  const shown = failing.slice(0, FIX_FIRST_LIMIT);
+  const items = shown.map(
+    (r) =>
+      `<li><a href="#${anchors.get(r)!}"><code>${esc(r.id)}</code></a> <span class="note">(${esc(fixFirstTag(r))})</span> ${esc(r.detail)}</li>`,
+  );
+  const more = failing.length - shown.length;
+  if (more > 0) items.push(`<li class="note">… and ${num(more)} more (filter by FAIL)</li>`);
+  return `<section class="fix-first" id="fix-first"><h2>Fix first <span class="note">${num(failing.length)}</span></h2><ol>${items.join("")}</ol></section>`;
+}
+
+function noticesSection(report: Report): string {
+  const lines = [...(report.notices ?? [])];
+  if (report.scope && report.scope.absent > 0) lines.push(report.scope.text);
+  if (lines.length === 0) return "";
+  return `<ul class="notices" id="notices">${lines.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>`;
+}
+
 /**
  * One self-contained HTML page: no network (a CSP forbids it), inline style and script, every report string
  * escaped server-side; the report JSON is embedded for tools (`#aioc-report`), not needed to render.
@@ -101,7 +129,8 @@ export function renderHtml(report: Report): string {
     `${num(report.requests)} requests`,
     report.options.authenticated ? "authenticated" : "no API key",
   ];
-  return `${htmlHead(`aioc report: ${esc(report.target.name)}`, HTML_STYLE, HTML_SCRIPT)}
+  const style = HTML_STYLE + TOP_STYLE + CHART_STYLE;
+  return `${htmlHead(`aioc report: ${esc(report.target.name)}`, style, HTML_SCRIPT)}
 <body data-filter="ALL">
 <div class="page">
 <header>
@@ -114,7 +143,10 @@ ${connectionWarnings(report)
   .map((w) => `<p class="meta" id="insecure"><strong>⚠ ${esc(w)}</strong></p>`)
   .join("")}
 </header>
+${noticesSection(report)}
+${fixFirstSection(report, anchors)}
 ${summarySection(report)}
+${chartsSection(report.results, { anchorOf: (r) => anchors.get(r) })}
 ${filters(report)}
 <main>
 ${groupSections(report, anchors)}

@@ -10,13 +10,16 @@ import { renderTable } from "./table.js";
 export interface RenderOptions {
   /** Terminal colour (the `table` format only); the caller decides, e.g. with `colorEnabled(process.stdout)`. */
   color?: boolean;
+  /** Terminal width for the `table` format (unset: no fitting). */
+  columns?: number;
 }
 
 export type Renderer = (report: Report, options: RenderOptions) => string;
 
 /** Every view of a report, by format name. */
 export const FORMATS: Record<FormatName, Renderer> = {
-  table: (report, options) => renderTable(report, { color: options.color ?? false }),
+  table: (report, options) =>
+    renderTable(report, { color: options.color ?? false, columns: options.columns }),
   markdown: renderMarkdown,
   html: renderHtml,
   junit: renderJunit,

@@ -1,6 +1,8 @@
+import { headingAnchor } from "../deviations/docs.js";
 import type { Report, Result } from "../report/types.js";
 import { connectionLine, connectionWarnings } from "./connection-note.js";
 import { escapeMarkdown, escapeMarkdownParagraph, markdownCode } from "./escape.js";
+import { FIX_FIRST_LIMIT, fixFirst, fixFirstTag } from "./fix-first.js";
 import { statusLabel } from "./status.js";
 import {
   collectDeviations,
@@ -86,6 +88,26 @@ function problemsSection(report: Report): string[] {
   ];
 }
 
+/** The Problems section's heading for a row (the fix-first list links to it). */
+const problemHeading = (r: Result) => `${statusLabel(r.status)} ${r.id}`;
+
+function fixFirstSection(report: Report): string[] {
+  const failing = fixFirst(report.results);
+  if (failing.length === 0) return [];
+  const shown = failing.slice(0, FIX_FIRST_LIMIT);
+  const more = failing.length - shown.length;
+  return [
+    "## Fix first",
+    "",
+    ...shown.map(
+      (r, i) =>
+        `${i + 1}. [${escapeMarkdown(r.id)}](#${headingAnchor(problemHeading(r))}) (${fixFirstTag(r)}): ${escapeMarkdown(r.detail)}`,
+    ),
+    ...(more > 0 ? [`${shown.length + 1}. … and ${more} more under Problems`] : []),
+    "",
+  ];
+}
+
 /** Markdown for PR comments and `$GITHUB_STEP_SUMMARY`: summary, one table per group, deviations, problems. */
 export function renderMarkdown(report: Report): string {
   const models = modelPairs(report).map(
@@ -101,6 +123,9 @@ export function renderMarkdown(report: Report): string {
     "",
     `**${summaryLine(report.summary, report.durationMs)}**`,
     "",
+    ...(report.notices ?? []).flatMap((n) => [`> **${escapeMarkdown(n)}**`, ""]),
+    ...(report.scope && report.scope.absent > 0 ? [escapeMarkdownParagraph(report.scope.text), ""] : []),
+    ...fixFirstSection(report),
     ...groupResults(report.results).flatMap((g) => [
       `## ${escapeMarkdown(g.title)}`,
       "",

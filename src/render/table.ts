@@ -1,15 +1,20 @@
 import pc from "picocolors";
+import wrapAnsi from "wrap-ansi";
 import type { Report, Status } from "../report/types.js";
 import { connectionLine, connectionWarnings } from "./connection-note.js";
 import { STATUS_SYMBOL } from "./status.js";
-import { alignColumns, escapeControl } from "./text-table.js";
+import { alignColumns, escapeControl, truncate } from "./text-table.js";
 import { formatLatency, groupResults, modelPairs, summaryLine } from "./view.js";
 
 export { colorEnabled } from "./color.js";
 
 export interface TableOptions {
   color: boolean;
+  /** Terminal width: rows are cut to it with an ellipsis, prose lines wrapped (the reports keep the full text). */
+  columns?: number;
 }
+
+const INDENT = 2;
 
 /** The terminal view: a header naming the target, one aligned row per result, then the summary line. */
 export function renderTable(report: Report, options: TableOptions): string {
@@ -29,32 +34,41 @@ export function renderTable(report: Report, options: TableOptions): string {
       escapeControl(r.detail),
     ]),
   );
-  const lines = alignColumns(rows);
+  const width = options.columns === undefined ? undefined : Math.max(options.columns, 40) - 1;
+  const lines = alignColumns(rows, width === undefined ? {} : { width: width - INDENT, shrink: 1 });
+  const fitLine = (line: string) => (width === undefined ? line : truncate(line, width));
+  const wrap = (line: string) => (width === undefined ? line : wrapAnsi(line, width, { hard: true }));
   const body: string[] = [];
   let next = 0;
   for (const g of groups) {
-    body.push("", c.bold(escapeControl(g.title)));
+    body.push("", fitLine(c.bold(escapeControl(g.title))));
     for (const _ of g.results) body.push(`  ${lines[next++]}`);
   }
   const models = modelPairs(report).map(([kind, id]) => `${escapeControl(kind)}=${escapeControl(id)}`);
   return [
-    `${c.bold("aioc")} ${escapeControl(report.target.name)} ${c.dim(escapeControl(report.target.url))}`,
-    c.dim(
-      [
-        `aioc ${escapeControl(report.version)}`,
-        `depth ${escapeControl(report.options.depth)}`,
-        escapeControl(report.startedAt),
-        models.length > 0 ? `models ${models.join(", ")}` : "no models",
-      ].join(" · "),
+    fitLine(
+      `${c.bold("aioc")} ${escapeControl(report.target.name)} ${c.dim(escapeControl(report.target.url))}`,
     ),
-    ...(connectionLine(report) ? [c.dim(escapeControl(connectionLine(report)))] : []),
-    ...connectionWarnings(report).map((w) => c.bold(paint.FAIL(`⚠ ${w}`))),
+    fitLine(
+      c.dim(
+        [
+          `aioc ${escapeControl(report.version)}`,
+          `depth ${escapeControl(report.options.depth)}`,
+          escapeControl(report.startedAt),
+          models.length > 0 ? `models ${models.join(", ")}` : "no models",
+        ].join(" · "),
+      ),
+    ),
+    ...(connectionLine(report) ? [wrap(c.dim(escapeControl(connectionLine(report))))] : []),
+    ...connectionWarnings(report).map((w) => wrap(c.bold(paint.FAIL(`⚠ ${w}`)))),
+    ...(report.notices ?? []).map((n) => wrap(c.yellow(`! ${escapeControl(n)}`))),
     ...body,
     "",
     summaryLine(report.summary, report.durationMs, (s, text) =>
       report.summary[s] > 0 ? paint[s](text) : text,
     ),
-    ...absentHint(report).map((line) => c.dim(line)),
+    ...(report.scope && report.scope.absent > 0 ? [wrap(c.dim(escapeControl(report.scope.text)))] : []),
+    ...absentHint(report).map((line) => wrap(c.dim(line))),
     "",
   ].join("\n");
 }
@@ -72,10 +86,8 @@ function absentHint(report: Report): string[] {
   }
   const groups = [...absent].filter((g) => !present.has(g));
   if (groups.length === 0) return [];
-  const served = [...present].filter((g) => !absent.has(g));
-  const suggest = served.includes("chat") ? "chat" : served[0];
   const them = groups.length > 1 ? "them" : "it";
-  const tip = suggest ? `; --group ${suggest} probes one group at a time` : "";
+  const tip = "; --expect CAPS (e.g. --expect llm) says what it offers";
   return [
     `absent: every core row of ${groups.join(", ")} answered 404. If the server does not offer ${them}, these FAILs are expected${tip}.`,
   ];

@@ -1,16 +1,60 @@
-const ANSI = /\u001b\[[0-9;]*m/g;
+import cliTruncate from "cli-truncate";
+import stringWidth from "string-width";
 
-/** Visible width of a cell (ANSI colour codes take no room). */
+/** Display width of a cell in terminal columns: ANSI colour codes take none, CJK and emoji take two. */
 export function visibleWidth(s: string): number {
-  return [...s.replace(ANSI, "")].length;
+  return stringWidth(s);
 }
 
-/** Aligns rows of cells into columns separated by two spaces; the last column is not padded. */
-export function alignColumns(rows: readonly (readonly string[])[]): string[] {
+/** Cuts `s` to `width` columns with an ellipsis (colour codes kept intact). */
+export function truncate(s: string, width: number, position: "end" | "middle" = "end"): string {
+  return visibleWidth(s) <= width ? s : cliTruncate(s, Math.max(width, 1), { position });
+}
+
+export interface FitOptions {
+  /** Columns the whole line may take; the last column is cut to fit. */
+  width?: number;
+  /** A column that gives up room (cut in the middle) when the last one would get less than `minLast`. */
+  shrink?: number;
+  minLast?: number;
+}
+
+const MIN_SHRUNK = 16;
+
+/**
+ * Aligns rows of cells into columns separated by two spaces; the last column is not padded. With `width`, cells
+ * are cut with an ellipsis so no line is wider.
+ */
+export function alignColumns(rows: readonly (readonly string[])[], fit: FitOptions = {}): string[] {
   const widths: number[] = [];
   for (const row of rows) {
     for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, visibleWidth(cell));
   }
+  if (fit.width !== undefined && widths.length > 0) {
+    const last = widths.length - 1;
+    const fixed = () => widths.slice(0, last).reduce((a, w) => a + w + 2, 0);
+    const minLast = fit.minLast ?? 24;
+    const deficit = minLast - (fit.width - fixed());
+    if (deficit > 0 && fit.shrink !== undefined && fit.shrink < last) {
+      const w = widths[fit.shrink]!;
+      widths[fit.shrink] = Math.max(MIN_SHRUNK, w - deficit);
+    }
+    const lastWidth = Math.max(fit.width - fixed(), 8);
+    const cut = rows.map((row) =>
+      row.map((cell, i) =>
+        i === last
+          ? truncate(cell, lastWidth)
+          : i === fit.shrink
+            ? truncate(cell, widths[i]!, "middle")
+            : cell,
+      ),
+    );
+    return pad(cut, widths);
+  }
+  return pad(rows, widths);
+}
+
+function pad(rows: readonly (readonly string[])[], widths: readonly number[]): string[] {
   return rows.map((row) =>
     row
       .map((cell, i) =>

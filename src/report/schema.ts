@@ -149,6 +149,22 @@ export const REPORT_SCHEMA = {
       required: ["PASS", "WARN", "FAIL", "SKIP"],
       properties: Object.fromEntries(STATUS.enum.map((s) => [s, { type: "integer", minimum: 0 }])),
     },
+    scope: {
+      type: "object",
+      description: "which rule graded absent routes: --expect, the server's own word, or the row kind",
+      required: ["rule", "text", "absent"],
+      properties: {
+        rule: { enum: ["expect", "server", "kind"] },
+        text: { type: "string" },
+        capabilities: { type: "array", items: { type: "string" } },
+        absent: { type: "integer", minimum: 0 },
+      },
+    },
+    notices: {
+      type: "array",
+      description: "lines a reader needs before the rows (nothing checked, key not sent, model not listed…)",
+      items: { type: "string" },
+    },
     requests: { type: "integer", minimum: 0 },
     results: { type: "array", items: result },
     connection: {

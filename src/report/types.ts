@@ -87,6 +87,15 @@ export interface Report {
   options: { depth: string; concurrency: number; timeoutMs: number; authenticated: boolean };
   models: Partial<Record<string, string>>;
   summary: Summary;
+  /** Which rule graded the absent routes (`--expect`, the server's own word, or the row kind). */
+  scope?: {
+    rule: "expect" | "server" | "kind";
+    text: string;
+    capabilities?: string[];
+    absent: number;
+  };
+  /** Lines a reader needs before the rows (nothing was checked, a key not sent, an unlisted model…). */
+  notices?: string[];
   requests: number;
   results: Result[];
   connection?: ReportConnection;

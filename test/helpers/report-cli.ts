@@ -1,5 +1,5 @@
 /** Runs the built CLI (`npm run build` first) on report files in a scratch directory. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,4 +36,26 @@ export function scratchDir(files: Record<string, unknown>): string {
     writeFileSync(join(dir, name), typeof content === "string" ? content : JSON.stringify(content, null, 2));
   }
   return dir;
+}
+
+/** Like runAioc, without blocking the event loop (for servers running in the test process). */
+export function runAiocAsync(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<CliRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...options.env };
+  delete env.FORCE_COLOR;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    child.stdin.end(options.input ?? "");
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -1,0 +1,127 @@
+/**
+ * Report-level lines a reader needs before the rows: a model the user named that the server does not list, and a
+ * run that checked nothing (every row skipped, every request refused for auth). Pure functions of the results.
+ */
+import { ENDPOINTS, type ModelKind } from "../catalog/endpoints.js";
+import type { Result } from "../report/types.js";
+import { modelFlag } from "./models.js";
+
+const MODEL_OF = new Map(ENDPOINTS.map((e) => [e.id, e.model]));
+const NEEDS = new Map(ENDPOINTS.map((e) => [e.id, e.needs]));
+const SHOWN_MODELS = 4;
+
+/** Models the user named (`--model`, `--embedding-model`, …) that a non-empty `/v1/models` does not list. */
+export function unlistedModels(
+  overrides: Partial<Record<ModelKind, string>>,
+  listed: readonly string[],
+): [ModelKind, string][] {
+  if (listed.length === 0) return [];
+  return Object.entries(overrides).filter(
+    (e): e is [ModelKind, string] => typeof e[1] === "string" && e[1] !== "" && !listed.includes(e[1]),
+  );
+}
+
+export function unlistedModelNotice(kind: ModelKind, id: string, listed: readonly string[]): string {
+  const some = listed.slice(0, SHOWN_MODELS).join(", ");
+  const more = listed.length > SHOWN_MODELS ? `, … (${listed.length} in all)` : "";
+  return `${modelFlag(kind)} ${id} is not among the models /v1/models lists (${some}${more})`;
+}
+
+/**
+ * Rows that failed because the named model is unknown say so: a 404 on a row that uses that model is "model X not
+ * found", and rows built on it are not skipped as if the route were absent.
+ */
+export function attributeUnlistedModels(
+  results: readonly Result[],
+  unlisted: [ModelKind, string][],
+): Result[] {
+  if (unlisted.length === 0) return [...results];
+  const byKind = new Map(unlisted);
+  const notFound = new Set<string>();
+  const out = results.map((r) => {
+    const kind = MODEL_OF.get(r.id);
+    const id = kind && byKind.get(kind);
+    if (!id || r.phase !== "B" || r.httpStatus !== 404 || r.status !== "FAIL") return r;
+    notFound.add(r.id);
+    return { ...r, detail: `model ${id} not found: ${r.detail}` };
+  });
+  // Rows built on those (and on rows built on them) were skipped as if the route were absent.
+  const byId = new Map(out.map((r) => [r.id, r]));
+  const modelOfChain = (id: string): string | undefined => byKind.get(MODEL_OF.get(id)!);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const r of byId.values()) {
+      const needs = NEEDS.get(r.id);
+      if (r.status !== "SKIP" || !needs || !notFound.has(needs) || notFound.has(r.id)) continue;
+      if (!/ absent \(404\)$/.test(r.detail)) continue;
+      notFound.add(r.id);
+      grew = true;
+      const root = rootOf(needs, byId);
+      byId.set(r.id, {
+        ...r,
+        detail: `model ${modelOfChain(root)} not found (base row ${root} answered 404)`,
+      });
+    }
+  }
+  return out.map((r) => byId.get(r.id)!);
+}
+
+/** The row a chain of `needs` starts from among rows that were themselves skipped: the one that answered 404. */
+function rootOf(id: string, byId: Map<string, Result>): string {
+  let at = id;
+  while (byId.get(at)?.status === "SKIP" && NEEDS.get(at)) at = NEEDS.get(at)!;
+  return at;
+}
+
+const AUTH = /^(401|403) — auth required/;
+
+/**
+ * Why nothing was checked, when nothing was: every row SKIP (most often every request refused for want of a key).
+ * undefined when at least one row reached a verdict.
+ */
+export function nothingChecked(results: readonly Result[]): string | undefined {
+  if (results.length === 0 || results.some((r) => r.status !== "SKIP")) return undefined;
+  const refused = results.filter((r) => AUTH.test(r.detail));
+  if (
+    refused.length > 0 &&
+    results.every((r) => r.httpStatus === null || AUTH.test(r.detail) || r.phase === "C")
+  ) {
+    const codes = [...new Set(refused.map((r) => r.httpStatus))].join("/");
+    return `nothing was checked: every request was refused with ${codes}: pass --api-key (or set $AIOC_API_KEY)`;
+  }
+  const reasons = new Map<string, number>();
+  for (const r of results) reasons.set(r.detail, (reasons.get(r.detail) ?? 0) + 1);
+  const [top] = [...reasons.entries()].sort((a, b) => b[1] - a[1]);
+  return `nothing was checked: every row was skipped (most often: ${top![0]})`;
+}
+
+const isHtml = (r: Result) =>
+  (r.exchanges ?? []).some((e) => /^text\/html\b/i.test(e.response?.headers["content-type"] ?? ""));
+
+/** When every answer was a 404 or an HTML page, the URL is most likely not the API's base URL. */
+export function notAnApiNotice(results: readonly Result[], baseUrl: string): string | undefined {
+  const answered = results.filter((r) => r.httpStatus !== null);
+  if (answered.length === 0 || !answered.every((r) => r.httpStatus === 404 || isHtml(r))) return undefined;
+  const url = new URL(baseUrl);
+  const prefixed = url.pathname.replace(/\/+$/, "") !== "/v1";
+  const guess = prefixed ? `${url.origin}/v1` : `a base path such as ${url.origin}/api/v1`;
+  const what = answered.some(isHtml) ? "404 or an HTML page" : "404";
+  return `this does not look like an OpenAI API at ${baseUrl} (every route answered ${what}); did you mean ${guess}?`;
+}
+
+/** The results with unlisted models attributed, and the report's notices, most important first. */
+export function withNotices(
+  results: readonly Result[],
+  overrides: Partial<Record<ModelKind, string>>,
+  listed: readonly string[],
+  baseUrl: string,
+): { results: Result[]; notices: string[] } {
+  const unlisted = unlistedModels(overrides, listed);
+  const attributed = attributeUnlistedModels(results, unlisted);
+  const notices = unlisted.map(([kind, id]) => unlistedModelNotice(kind, id, listed));
+  const notApi = notAnApiNotice(attributed, baseUrl);
+  if (notApi) notices.unshift(notApi);
+  const why = nothingChecked(attributed);
+  if (why) notices.unshift(why);
+  return { results: attributed, notices };
+}
