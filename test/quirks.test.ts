@@ -97,6 +97,10 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
       ],
     },
   },
+  "azure-prompt-filter-chunk": {
+    // Chat streams only; openai-node's stream helper and the AI SDK cope (their rows PASS).
+    rows: [CHAT_STREAM, TOOLS_STREAM, CHAT_FORENSICS],
+  },
   "chunk-id-changes": {
     rows: [CHAT_STREAM, COMPLETIONS_STREAM, TOOLS_STREAM, CHAT_FORENSICS, COMPLETIONS_FORENSICS],
   },

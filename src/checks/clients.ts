@@ -38,6 +38,9 @@ export function preloadClients(rows: readonly { id: string }[]): void {
   }
 }
 
+/** Calls whose judgement reads what the server sent, not only what the SDK made of it. */
+const KEEPS_RAW = new Set(["embeddings"]);
+
 async function run(sdk: Sdk, call: string, run: () => Promise<ClientResult>): Promise<ClientResult> {
   try {
     return await run();
@@ -54,12 +57,15 @@ function clientCheck(sdk: Sdk, call: string): Check {
     if (start.skip) return start.skip;
     let status: number | null = null;
     let latencyMs = 0;
-    // Watches the SDK's exchanges for the row's status and latency.
+    let last: Response | undefined;
+    // Watches the SDK's exchanges for the row's status and latency, and keeps a copy of the last response.
     const fetch: typeof globalThis.fetch = async (input, init) => {
       const t0 = performance.now();
       try {
         const res = await ctx.fetchFn(input, init);
         status = res.status;
+        // Only where a call judges the raw answer: a tee'd stream the SDK cancels would wait for the copy.
+        if (KEEPS_RAW.has(call)) last = res.clone();
         return res;
       } finally {
         latencyMs += performance.now() - t0;
@@ -68,7 +74,7 @@ function clientCheck(sdk: Sdk, call: string): Check {
     const calls = await sdkCalls(sdk);
     const fn = calls[call];
     if (!fn) throw new Error(`no ${sdk} call ${call}`);
-    const env = { fetch, model: start.model, baseVector: baseVector(start.base) };
+    const env = { fetch, model: start.model, baseVector: baseVector(start.base), lastResponse: () => last };
     const result = await run(sdk, call, () => fn(env));
     const outcome = {
       phase: "C" as const,

@@ -53,7 +53,7 @@ export async function probeCommand(
   writeReports(io, redacted, flags);
   const format = flags.format ?? (process.stdout.isTTY ? "table" : "json");
   io.out(renderReport(redacted, format, { color: format === "table" && colorEnabled(process.stdout) }));
-  return exitCodeFor(report!.summary, spec.failOn);
+  return exitCodeFor(report!.summary, spec.failOn, report!.notices);
 }
 
 /** Every secret the user handed over, from any target: keys, credential headers, query credentials, proxy passwords. */

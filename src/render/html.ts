@@ -114,6 +114,7 @@ ${connectionWarnings(report)
   .map((w) => `<p class="meta" id="insecure"><strong>⚠ ${esc(w)}</strong></p>`)
   .join("")}
 </header>
+${(report.notices ?? []).map((n) => `<p class="notice" role="alert" data-notice="${esc(n.kind)}">${esc(n.message)}</p>`).join("")}
 ${summarySection(report)}
 ${filters(report)}
 <main>

@@ -101,6 +101,10 @@ export function renderMarkdown(report: Report): string {
     "",
     `**${summaryLine(report.summary, report.durationMs)}**`,
     "",
+    ...(report.notices ?? []).flatMap((n) => [
+      `> **Inconclusive:** ${escapeMarkdownParagraph(n.message)}`,
+      "",
+    ]),
     ...groupResults(report.results).flatMap((g) => [
       `## ${escapeMarkdown(g.title)}`,
       "",

@@ -49,6 +49,7 @@ export function renderTable(report: Report, options: TableOptions): string {
     ),
     ...(connectionLine(report) ? [c.dim(escapeControl(connectionLine(report)))] : []),
     ...connectionWarnings(report).map((w) => c.bold(paint.FAIL(`⚠ ${w}`))),
+    ...(report.notices ?? []).map((n) => c.bold(c.yellow(`! ${escapeControl(n.message)}`))),
     ...body,
     "",
     summaryLine(report.summary, report.durationMs, (s, text) =>

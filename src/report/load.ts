@@ -143,6 +143,14 @@ export function loadReport(path: string): Report {
     ) as Record<string, string>,
     summary: validSummary(raw.summary) ? raw.summary : summarize(results),
     requests: num(raw.requests) ?? results.reduce((n, r) => n + r.requests, 0),
+    ...(Array.isArray(raw.notices)
+      ? {
+          notices: (raw.notices as unknown[]).filter(isObject).map((n) => ({
+            kind: n.kind === "target-stopped" ? ("target-stopped" as const) : ("uniform-rejection" as const),
+            message: str(n.message),
+          })),
+        }
+      : {}),
     results,
   };
 }

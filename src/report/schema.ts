@@ -150,6 +150,15 @@ export const REPORT_SCHEMA = {
       properties: Object.fromEntries(STATUS.enum.map((s) => [s, { type: "integer", minimum: 0 }])),
     },
     requests: { type: "integer", minimum: 0 },
+    notices: {
+      type: "array",
+      description: "run-level findings said once above the rows; any makes the run inconclusive",
+      items: {
+        type: "object",
+        required: ["kind", "message"],
+        properties: { kind: { enum: ["uniform-rejection", "target-stopped"] }, message: { type: "string" } },
+      },
+    },
     results: { type: "array", items: result },
     connection: {
       type: "object",

@@ -76,6 +76,16 @@ export interface ReportConnection {
   shard?: string;
 }
 
+/**
+ * Something about the whole run, said once above the rows: every route rejected aioc's requests alike
+ * (`uniform-rejection`), or the target stopped answering part-way (`target-stopped`). Either makes the run
+ * inconclusive, so the probe exits non-zero.
+ */
+export interface Notice {
+  kind: "uniform-rejection" | "target-stopped";
+  message: string;
+}
+
 export interface Report {
   tool: "aioc";
   version: string;
@@ -88,6 +98,8 @@ export interface Report {
   models: Partial<Record<string, string>>;
   summary: Summary;
   requests: number;
+  /** Absent when there is nothing to say about the run as a whole. */
+  notices?: Notice[];
   results: Result[];
   connection?: ReportConnection;
 }
