@@ -211,7 +211,24 @@ describe("moderations (§2)", () => {
           results: [
             {
               flagged: false,
-              categories: { hate: false, violence: false, illicit: null, "vendor/extra": { score: 0.1 } },
+              categories: {
+                ...Object.fromEntries(
+                  ["hate", "hate/threatening", "harassment", "harassment/threatening", "self-harm"].map(
+                    (c) => [c, false],
+                  ),
+                ),
+                ...Object.fromEntries(
+                  ["self-harm/intent", "self-harm/instructions", "sexual", "sexual/minors"].map((c) => [
+                    c,
+                    false,
+                  ]),
+                ),
+                violence: false,
+                "violence/graphic": false,
+                illicit: null,
+                "illicit/violent": null,
+                "vendor/extra": { score: 0.1 },
+              },
               category_scores: { hate: 0.01, violence: 0.02 },
               category_applied_input_types: { hate: ["text"], violence: ["text"] },
             },

@@ -61,6 +61,15 @@ function rejectionMessage(body: Uint8Array): string {
   return errorSummary(body);
 }
 
+/** A body that is nothing but `{"error": …}` (LM Studio answers unknown routes so, with 200). */
+function errorOnly(body: Uint8Array): boolean {
+  const parsed = parseJson(body);
+  const value = parsed.ok ? parsed.value : undefined;
+  return (
+    !!value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).join() === "error"
+  );
+}
+
 function fingerprint(out: HttpOutcome): Fingerprint | undefined {
   if (!out.ok) return undefined;
   const { status, body } = out.res;
@@ -88,8 +97,13 @@ export class Calibration {
     return this.answer;
   }
 
-  /** Is this answer indistinguishable from the calibration path's (so it proves nothing about the route)? */
+  /**
+   * Is this answer indistinguishable from the calibration path's (so it proves nothing about the route)? A 2xx
+   * with a real body proves the route serves something whatever else answers alike (a server that answers every
+   * path with its model list still lists models); only errors, and 2xx error-only bodies, are compared.
+   */
   async matches(out: HttpOutcome): Promise<boolean> {
+    if (out.ok && out.res.status < 300 && !errorOnly(out.res.body)) return false;
     const mine = fingerprint(out);
     const like = await this.start();
     return !!mine && !!like && mine.status === like.status && mine.body === like.body;

@@ -370,14 +370,16 @@ export const shapes = {
             flagged: bool(),
             // The spec's categories are booleans; it allows null for the two illicit ones only (models that do not
             // score them). It does not forbid other keys, so a vendor's extra entry (of any type) is tolerated.
-            categories: {
-              type: "object",
-              properties: {
+            categories: obj(
+              "CreateModerationResponse#/properties/results/items/properties/categories",
+              {
                 ...Object.fromEntries(MODERATION_CATEGORIES.map((c) => [c, bool()])),
                 illicit: nullable(bool()),
                 "illicit/violent": nullable(bool()),
               },
-            },
+              [],
+              [...MODERATION_CATEGORIES, "illicit", "illicit/violent"],
+            ),
             category_scores: { type: "object", additionalProperties: num() },
             category_applied_input_types: anyObject(),
           },
