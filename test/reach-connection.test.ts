@@ -146,7 +146,8 @@ describe("--auth and the base URL's query string", () => {
     assert.equal(r.report?.connection?.auth, "api-key");
     // The path /v1/models also selects the auth rows: no key, then a deliberately wrong one, in the same header.
     const keys = front.seen.slice(before).map((s) => s.headers["api-key"]);
-    assert.deepEqual(keys.sort(), [KEY, "sk-aioc-deliberately-wrong-key", undefined].sort());
+    // (…plus the run's one existence-calibration request, which carries the key like every request.)
+    assert.deepEqual(keys.sort(), [KEY, KEY, "sk-aioc-deliberately-wrong-key", undefined].sort());
     for (const s of front.seen.slice(before)) assert.equal(s.headers.authorization, undefined);
   });
 
