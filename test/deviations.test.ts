@@ -370,6 +370,27 @@ const CASES: Case[] = [
       ),
   },
   {
+    id: "azure-prompt-filter-chunk",
+    row: "/v1/chat/completions[stream]",
+    outcome: () =>
+      runCheck(
+        "/v1/chat/completions[stream]",
+        reply({
+          sse: [
+            {
+              id: "",
+              object: "",
+              created: 0,
+              model: "",
+              choices: [],
+              prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }],
+            },
+            ...chatStream(),
+          ],
+        }),
+      ),
+  },
+  {
     id: "chunk-id-changes",
     row: "/v1/chat/completions[stream]",
     outcome: () =>

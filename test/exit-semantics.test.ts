@@ -57,7 +57,7 @@ describe("first lines and exit codes", () => {
     });
     assert.equal(json.code, 2);
     assert.match(json.stderr, /^aioc: nothing was checked: every request was refused with 401/m);
-    assert.match((JSON.parse(json.stdout) as Report).notices![0]!, /^nothing was checked/);
+    assert.match((JSON.parse(json.stdout) as Report).notices![0]!.message, /^nothing was checked/);
   });
 
   test("no note about $OPENAI_API_KEY when a key is sent or none is set", () => {
@@ -70,7 +70,11 @@ describe("first lines and exit codes", () => {
     const run = await runAiocAsync(["probe", open.url, "--model", "gpt-4o", "-f", "json"], { env: NO_KEYS });
     const report = JSON.parse(run.stdout) as Report;
     assert.deepEqual(report.notices, [
-      "--model gpt-4o is not among the models /v1/models lists (aioc-chat, aioc-embedding, aioc-tts, aioc-whisper, … (7 in all))",
+      {
+        kind: "model-not-listed",
+        message:
+          "--model gpt-4o is not among the models /v1/models lists (aioc-chat, aioc-embedding, aioc-tts, aioc-whisper, … (7 in all))",
+      },
     ]);
     const chat = report.results.find((r) => r.id === "/v1/chat/completions")!;
     assert.match(chat.detail, /^model gpt-4o not found: 404/);

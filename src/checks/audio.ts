@@ -1,8 +1,10 @@
 /** Phase B for text-to-speech and speech-to-text. */
-import { silentWav, sniffAudio } from "../fixtures/media.js";
-import type { Check } from "../probe/types.js";
+import { silentWav } from "../fixtures/media.js";
+import type { Check, Outcome } from "../probe/types.js";
+import type { Problem } from "../report/types.js";
 import { SPEECH_CONTENT_TYPES } from "../shapes/schemas.js";
 import { contentTypeProblems, expectJson, fail, judged, requireModel, sendUsable, warn } from "./expect.js";
+import { contentTypesOf, judgeSpeech } from "./media-content.js";
 
 const SPEECH_FORMAT = "wav";
 
@@ -13,18 +15,26 @@ const speech: Check = async (ctx) => {
   const sent = await sendUsable(ctx, { method: "POST", path: ctx.row.path, json });
   if (sent.unusable) return sent.unusable;
   const { res, observation } = sent;
-  const problems = contentTypeProblems(res.contentType, SPEECH_CONTENT_TYPES[SPEECH_FORMAT]!);
-  const sniffed = sniffAudio(res.body);
-  observation.facts.audioFormat = sniffed;
-  if (res.body.length === 0) problems.push(fail("body", "audio bytes", "empty body"));
-  else if (!sniffed)
-    problems.push(fail("body", `${SPEECH_FORMAT} audio`, "bytes that are not a known audio format"));
-  else if (sniffed !== SPEECH_FORMAT)
-    problems.push(warn("body", `${SPEECH_FORMAT} audio (response_format)`, `${sniffed} audio`));
-  return {
+  const heard = judgeSpeech(res.body, res.contentType, SPEECH_FORMAT);
+  observation.facts.audioFormat = heard.format;
+  const problems: Problem[] = [];
+  const bad = heard.broken ?? heard.formatIgnored;
+  if (bad) {
+    const severity = heard.broken ? fail : warn;
+    problems.push(severity(bad.pointer, bad.expected, bad.got));
+  }
+  if (heard.contentTypeWrong) {
+    // The Content-Type should name what was sent: the asked format, or the format that actually came.
+    const types = heard.format ? contentTypesOf(heard.format) : SPEECH_CONTENT_TYPES[SPEECH_FORMAT]!;
+    problems.push(...contentTypeProblems(res.contentType, types));
+  }
+  const outcome: Outcome = {
     ...judged(sent, problems),
-    note: `${res.status} · ${res.body.length} bytes of ${sniffed ?? "audio"}`,
+    note: `${res.status} · ${res.body.length} bytes of ${heard.format ?? "audio"}`,
   };
+  if (bad && !heard.contentTypeWrong)
+    outcome.verdict = { status: heard.broken ? "FAIL" : "WARN", detail: bad.detail };
+  return outcome;
 };
 
 function sttForm(model: string): FormData {

@@ -38,6 +38,9 @@ export function preloadClients(rows: readonly { id: string }[]): void {
   }
 }
 
+/** Calls whose judgement reads what the server sent, not only what the SDK made of it. */
+const KEEPS_RAW = new Set(["embeddings"]);
+
 async function run(sdk: Sdk, call: string, run: () => Promise<ClientResult>): Promise<ClientResult> {
   try {
     return await run();
@@ -53,18 +56,21 @@ function clientCheck(sdk: Sdk, call: string): Check {
     const start = await startC(ctx);
     if (start.skip) return start.skip;
     let status: number | null = null;
-    // Watches the SDK's exchanges for the row's status. Latency is the time its requests were on the wire, as for
-    // raw rows: not the wait for a concurrency slot, nor the SDK's own loading.
+    let last: Response | undefined;
+    // Watches the SDK's exchanges for the row's status, and keeps a copy of the last response. Latency is the time
+    // its requests were on the wire, as for raw rows: not the wait for a concurrency slot, nor the SDK's loading.
     const fetch: typeof globalThis.fetch = async (input, init) => {
       const res = await ctx.fetchFn(input, init);
       status = res.status;
+      // Only where a call judges the raw answer: a tee'd stream the SDK cancels would wait for the copy.
+      if (KEEPS_RAW.has(call)) last = res.clone();
       return res;
     };
     const activeBefore = ctx.http.activeMs ?? 0;
     const calls = await sdkCalls(sdk);
     const fn = calls[call];
     if (!fn) throw new Error(`no ${sdk} call ${call}`);
-    const env = { fetch, model: start.model, baseVector: baseVector(start.base) };
+    const env = { fetch, model: start.model, baseVector: baseVector(start.base), lastResponse: () => last };
     const result = await run(sdk, call, () => fn(env));
     const latencyMs = (ctx.http.activeMs ?? 0) - activeBefore;
     const outcome = {

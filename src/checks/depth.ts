@@ -8,6 +8,7 @@
  * because of the model.
  */
 import type { Endpoint } from "../catalog/endpoints.js";
+import { LIKE_NO_ROUTE } from "../probe/calibrate.js";
 import type { Outcome, ProbeContext } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 import { errorSummary, requireModel, skipped } from "./expect.js";
@@ -58,6 +59,8 @@ function baseUnavailable(needs: string, base: Outcome | undefined): string | und
   if (!base.verdict) return undefined;
   if (base.httpStatus === null) return `base row ${needs} got no response`;
   if (base.httpStatus === 404) return `base row ${needs} absent (404)`;
+  if (base.observation?.facts[LIKE_NO_ROUTE])
+    return `base row ${needs} answers like a path that cannot exist (${base.httpStatus})`;
   if (base.httpStatus === 501) return `base row ${needs} not implemented (501)`;
   if (UNUSABLE_BASE.has(base.httpStatus)) return `base row ${needs} not authorised (${base.httpStatus})`;
   return undefined;

@@ -2,7 +2,7 @@
 import type { Check, Outcome, ProbeContext } from "../probe/types.js";
 import { type Finding, finding, refusedOptional, settle, startC } from "./depth.js";
 import { expectJson } from "./expect.js";
-import { compareVectors, decodeFloat32, isVector } from "./vectors.js";
+import { compareVectors, decodeFloat32, isVector, vectorDefect } from "./vectors.js";
 
 interface EmbeddingListJson {
   data?: { index?: unknown; embedding?: unknown }[];
@@ -64,7 +64,15 @@ const batch: Check = async (ctx) => {
     );
   }
   const [a, b] = data.map((d) => d?.embedding);
-  if (!isVector(a) || !isVector(b) || a.length === 0 || b.length === 0) {
+  const vectors = [a, b];
+  const broken = vectors.findIndex((v) => Array.isArray(v) && v.length > 0 && vectorDefect(v) !== undefined);
+  if (broken >= 0) {
+    const why = vectorDefect(vectors[broken] as unknown[])!;
+    const at = `/data/${broken}/embedding`;
+    findings.push(
+      finding("fail", at, "finite floats, not all zero", why, `embedding ${broken} of the batch has ${why}`),
+    );
+  } else if (!isVector(a) || !isVector(b) || a.length === 0 || b.length === 0) {
     findings.push(
       finding(
         "fail",
@@ -126,6 +134,11 @@ const base64: Check = async (ctx) => {
     return settle(outcome, [
       finding("fail", at, "base64 of little-endian float32", decoded.got, decoded.error),
     ]);
+  const defect = vectorDefect(decoded.le);
+  if (defect)
+    return settle(outcome, [
+      finding("fail", at, "finite floats, not all zero", defect, `the base64 embedding decodes to ${defect}`),
+    ]);
   const reference = baseVector(start.base);
   if (!reference)
     return settle(
@@ -150,6 +163,11 @@ const dimensions: Check = async (ctx) => {
   if (!data) return settle(refusedOptional(outcome, ctx.row, "dimensions"), []);
   const got = data[0]?.embedding;
   const at = "/data/0/embedding";
+  const broken = Array.isArray(got) && got.length > 0 ? vectorDefect(got) : undefined;
+  if (broken)
+    return settle(outcome, [
+      finding("fail", at, "finite floats, not all zero", broken, `the embedding has ${broken}`),
+    ]);
   if (!isVector(got) || got.length === 0) {
     return settle(outcome, [
       finding(

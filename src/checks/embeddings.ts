@@ -1,6 +1,7 @@
 /** Phase B for embeddings. */
 import type { Check } from "../probe/types.js";
 import { expectJson, fail, requireModel } from "./expect.js";
+import { vectorDefect } from "./vectors.js";
 
 const embeddings: Check = async (ctx) => {
   const model = requireModel(ctx);
@@ -15,6 +16,12 @@ const embeddings: Check = async (ctx) => {
     );
   } else if (Array.isArray(first) && first.length === 0) {
     outcome.problems.push(fail("/data/0/embedding", "a non-empty vector", "array(0)", "Embedding"));
+  } else if (Array.isArray(first)) {
+    const defect = vectorDefect(first);
+    if (defect) {
+      outcome.problems.push(fail("/data/0/embedding", "finite floats, not all zero", defect, "Embedding"));
+      outcome.verdict ??= { status: "FAIL", detail: `the embedding has ${defect}` };
+    }
   }
   if (Array.isArray(first) && !outcome.verdict)
     outcome.note = `${outcome.httpStatus} · ${first.length} dimensions`;

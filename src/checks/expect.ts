@@ -39,6 +39,20 @@ export function errorSummary(body: Uint8Array | undefined): string {
   return new TextDecoder().decode(body.subarray(0, 120)).replace(/\s+/g, " ").trim();
 }
 
+/**
+ * A 501 with an OpenAI error envelope says "not implemented" cleanly: WARN, the same on every row of every group
+ * and phase (existence, Phase B, Phase C). Undefined for any other answer.
+ */
+export function notImplemented(
+  body: Uint8Array,
+  status: number,
+): { status: "WARN"; detail: string } | undefined {
+  if (status !== 501) return undefined;
+  const parsed = parseJson(body);
+  if (!parsed.ok || !isErrorEnvelope(parsed.value)) return undefined;
+  return { status: "WARN", detail: `501 — not implemented: ${errorSummary(body)}` };
+}
+
 export function isErrorEnvelope(value: unknown): boolean {
   const err = (value as { error?: unknown } | null)?.error;
   return !!err && typeof err === "object" && typeof (err as { message?: unknown }).message === "string";
@@ -60,6 +74,17 @@ export function unusable(out: HttpOutcome, phase: "B" | "C" = "B"): Outcome | un
     };
   }
   const { res } = out;
+  const unimplemented = notImplemented(res.body, res.status);
+  if (unimplemented) {
+    return {
+      phase,
+      httpStatus: 501,
+      latencyMs: res.latencyMs,
+      problems: [],
+      verdict: unimplemented,
+      observation: observe(out),
+    };
+  }
   if (res.status < 200 || res.status >= 300) {
     return {
       phase,

@@ -2,21 +2,30 @@
 import { TINY_PNG } from "../fixtures/media.js";
 import type { Check, Outcome } from "../probe/types.js";
 import { expectJson, fail, requireModel } from "./expect.js";
+import { imageDefect } from "./media-content.js";
 
 const PROMPT = "a red dot";
 const SIZE = "256x256";
 
-/** Every image must carry `url` or `b64_json` (ImagesResponse.data[].url | b64_json). */
+/**
+ * Every image must be one: `b64_json` (asked for) decoding to PNG, JPEG or WebP (ImagesResponse.data[].b64_json);
+ * a `url` instead means response_format was ignored. The findings go in as problems; `decide` names the first.
+ */
 function checkImages(outcome: Outcome): Outcome {
   const data = (outcome.observation?.json as { data?: unknown } | undefined)?.data;
-  if (Array.isArray(data)) {
-    data.forEach((img, i) => {
-      const { url, b64_json } = (img ?? {}) as { url?: unknown; b64_json?: unknown };
-      if (typeof url !== "string" && typeof b64_json !== "string") {
-        outcome.problems.push(fail(`/data/${i}`, "url or b64_json", "neither", "Image"));
-      }
-    });
-  }
+  if (!Array.isArray(data) || outcome.verdict) return outcome;
+  const defects = data.map(imageDefect).filter((d) => d !== undefined);
+  for (const d of defects) outcome.problems.push(fail(d.pointer, d.expected, d.got, "Image"));
+  if (outcome.observation) outcome.observation.facts.imageDefect = defects[0]?.detail;
+  return outcome;
+}
+
+/** The row's verdict says what is wrong with the image in words, when that is the first failure. */
+function decide(outcome: Outcome): Outcome {
+  const detail = outcome.observation?.facts.imageDefect;
+  if (typeof detail !== "string" || outcome.verdict) return outcome;
+  const fails = outcome.problems.filter((p) => p.severity === "fail").length;
+  outcome.verdict = { status: "FAIL", detail: fails > 1 ? `${detail} (+${fails - 1} more)` : detail };
   return outcome;
 }
 
@@ -35,7 +44,9 @@ const generations: Check = async (ctx) => {
   const model = requireModel(ctx);
   if (typeof model !== "string") return model;
   const json = { model, prompt: PROMPT, n: 1, size: SIZE, response_format: "b64_json" };
-  return checkImages(await expectJson(ctx, { method: "POST", path: ctx.row.path, json }, "ImagesResponse"));
+  return decide(
+    checkImages(await expectJson(ctx, { method: "POST", path: ctx.row.path, json }, "ImagesResponse")),
+  );
 };
 
 /**
@@ -53,7 +64,7 @@ const edits: Check = async (ctx) => {
     ),
   );
   const status = multipart.httpStatus ?? 0;
-  if (status < 400 || status >= 500) return multipart;
+  if (status < 400 || status >= 500) return decide(multipart);
   const json = {
     model,
     prompt: PROMPT,
@@ -71,17 +82,19 @@ const edits: Check = async (ctx) => {
   viaJson.problems.push(
     fail("request", "multipart/form-data accepted", `multipart refused with ${status}; JSON accepted`),
   );
-  return viaJson;
+  return decide(viaJson);
 };
 
 const variations: Check = async (ctx) => {
   const model = requireModel(ctx);
   if (typeof model !== "string") return model;
-  return checkImages(
-    await expectJson(
-      ctx,
-      { method: "POST", path: ctx.row.path, form: imageForm(model, false) },
-      "ImagesResponse",
+  return decide(
+    checkImages(
+      await expectJson(
+        ctx,
+        { method: "POST", path: ctx.row.path, form: imageForm(model, false) },
+        "ImagesResponse",
+      ),
     ),
   );
 };

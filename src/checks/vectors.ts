@@ -9,6 +9,21 @@ const SAME_DIRECTION = 0.999;
 export const isVector = (v: unknown): v is number[] =>
   Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x));
 
+/**
+ * Why a vector is not a usable embedding, or undefined: non-numbers, non-finite values (JSON has no Infinity, but
+ * `1e400` parses to it), or all zeros (no direction: every cosine similarity is 0/0).
+ */
+export function vectorDefect(v: readonly unknown[]): string | undefined {
+  if (v.length === 0) return "no components (an empty vector)";
+  let zero = true;
+  for (const x of v) {
+    if (typeof x !== "number") return "non-numeric components";
+    if (!Number.isFinite(x)) return "non-finite components (Infinity or NaN; JSON 1e400 parses to Infinity)";
+    if (x !== 0) zero = false;
+  }
+  return zero ? `all ${v.length} components zero` : undefined;
+}
+
 export interface Decoded {
   /** Little-endian float32, as OpenAI encodes. */
   le: number[];

@@ -57,7 +57,7 @@ const stream: ClientCall = async (env) => {
 
 const embedOne: ClientCall = async (env) => {
   const r = await embed({ model: provider(env).embeddingModel(env.model), value: "hello", maxRetries: 0 });
-  return judgeEmbedding(r.embedding, env.baseVector, false);
+  return judgeEmbedding(r.embedding, env.baseVector);
 };
 
 export const AI_SDK_CALLS: Record<string, ClientCall> = {

@@ -7,7 +7,8 @@ import { PROMPT } from "../checks/chat.js";
 import { excerpt, FORCE_TOOL, TOOL_NAME, TOOL_PROMPT, WEATHER_TOOL } from "../checks/chat-depth.js";
 import { forcedCall, NAMED } from "../checks/chat-tools.js";
 import { attribute } from "../checks/enforcement.js";
-import { silentWav, sniffAudio } from "../fixtures/media.js";
+import { imageDefect, judgeSpeech, sniffImage } from "../checks/media-content.js";
+import { silentWav } from "../fixtures/media.js";
 import { CLIENT_BASE_URL } from "../probe/fetch.js";
 import { judgeEmbedding } from "./judge.js";
 import {
@@ -34,6 +35,15 @@ function client(env: ClientEnv): OpenAI {
     logLevel: "off",
     fetch: env.fetch,
   });
+}
+
+/** The last response's body as the server sent it (before the SDK decoded it), parsed; undefined if not JSON. */
+async function rawJson(env: ClientEnv): Promise<unknown> {
+  try {
+    return JSON.parse((await env.lastResponse?.()?.text()) ?? "");
+  } catch {
+    return undefined;
+  }
 }
 
 const user = (content: string) => [{ role: "user" as const, content }];
@@ -184,7 +194,9 @@ const responsesStream: ClientCall = async (env) => {
 /** The SDK's default call: it asks for base64 and decodes it, so a server that ignores that breaks here. */
 const embeddings: ClientCall = async (env) => {
   const r = await client(env).embeddings.create({ model: env.model, input: "hello" });
-  return judgeEmbedding(r.data?.[0]?.embedding, env.baseVector, true);
+  const raw = (await rawJson(env)) as { data?: { embedding?: unknown }[] } | undefined;
+  const sent = raw?.data?.[0] ? { embedding: raw.data[0].embedding, askedBase64: true } : undefined;
+  return judgeEmbedding(r.data?.[0]?.embedding, env.baseVector, sent);
 };
 
 const speech: ClientCall = async (env) => {
@@ -194,13 +206,13 @@ const speech: ClientCall = async (env) => {
     input: "Hi.",
     response_format: "wav",
   });
-  // The SDK hands back whatever came, so an error body with a 200 would "succeed": judge the bytes.
+  // The SDK hands back whatever came, so an error body with a 200 would "succeed": judge the bytes, as the
+  // /v1/audio/speech row does.
   const bytes = new Uint8Array(await res.arrayBuffer());
-  if (bytes.length === 0) return fail("returned no audio bytes");
-  const format = sniffAudio(bytes);
-  return format
-    ? pass(`${bytes.length} bytes of ${format} audio`)
-    : fail(`returned ${bytes.length} bytes that are not audio`);
+  const heard = judgeSpeech(bytes, res.headers.get("content-type") ?? "", "wav");
+  if (heard.broken) return fail(`returned ${heard.broken.detail}`);
+  if (heard.formatIgnored) return warn(heard.formatIgnored.detail);
+  return pass(`${bytes.length} bytes of ${heard.format} audio`);
 };
 
 const transcriptions: ClientCall = async (env) => {
@@ -222,9 +234,11 @@ const images: ClientCall = async (env) => {
   });
   const img = r.data?.[0];
   if (!img) return fail("returned no images");
-  if (typeof img.url !== "string" && typeof img.b64_json !== "string")
-    return fail("data[0] has neither url nor b64_json");
-  return pass(typeof img.b64_json === "string" ? "data[0].b64_json" : "data[0].url");
+  // The same judgement as the /v1/images/generations row: a real image, in the form asked for.
+  const defect = imageDefect(img, 0);
+  if (defect) return fail(defect.detail);
+  const bytes = Buffer.from(img.b64_json!, "base64");
+  return pass(`data[0].b64_json: ${bytes.length}-byte ${sniffImage(bytes)}`);
 };
 
 export const OPENAI_NODE_CALLS: Record<string, ClientCall> = {

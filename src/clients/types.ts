@@ -9,6 +9,8 @@ export interface ClientEnv {
   model: string;
   /** The float vector the base embeddings row got for "hello", when it got one. */
   baseVector?: number[];
+  /** An unread copy of the last response the SDK got, to judge what the server sent rather than the SDK's view. */
+  lastResponse?: () => Response | undefined;
 }
 
 export interface ClientResult {

@@ -91,7 +91,8 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
     columns: flags.output ? undefined : terminalColumns(process.stdout),
   });
   // The table shows the notices at its top; any other view on stdout leaves them to stderr.
-  if (format !== "table" || flags.output) for (const n of redacted.notices ?? []) io.err(`aioc: ${n}\n`);
+  if (format !== "table" || flags.output)
+    for (const n of redacted.notices ?? []) io.err(`aioc: ${n.message}\n`);
   if (flags.output) files.unshift([flags.output, format]);
   else io.out(view);
   // Results are on the screen before any file is written: a failed write loses nothing the run found.
@@ -101,7 +102,7 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
     return EXIT.usage;
   }
   if (nothingChecked(report!.results)) return EXIT.usage;
-  return exitCodeFor(report!.summary, spec.failOn);
+  return exitCodeFor(report!.summary, spec.failOn, report!.notices);
 }
 
 /** Every secret the user handed over, from any target: keys, credential headers, query credentials, proxy passwords. */

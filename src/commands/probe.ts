@@ -159,8 +159,13 @@ function parseGroups(value: string): Group[] {
   return names as Group[];
 }
 
-export function exitCodeFor(summary: { FAIL: number; WARN: number }, failOn: ProbeFlags["failOn"]): number {
+export function exitCodeFor(
+  summary: { FAIL: number; WARN: number },
+  failOn: ProbeFlags["failOn"],
+  notices: readonly unknown[] = [],
+): number {
   if (failOn === "never") return EXIT.ok;
-  if (summary.FAIL > 0) return EXIT.failed;
+  // A run-level notice (every route rejected alike, the target stopped) means the rows prove nothing.
+  if (summary.FAIL > 0 || notices.length > 0) return EXIT.failed;
   return failOn === "warn" && summary.WARN > 0 ? EXIT.failed : EXIT.ok;
 }

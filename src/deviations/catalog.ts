@@ -81,6 +81,20 @@ const missing = (name: string) => (p: Problem) =>
 
 const isStatus = (p: Problem) => p.pointer === "status";
 
+/** Azure OpenAI's content-filter chunk: `prompt_filter_results`, no choices, empty identity fields. */
+function promptFilterChunks(obs: Observation): Json[] {
+  return chunks(obs).filter(
+    (c) =>
+      c.prompt_filter_results !== undefined &&
+      Array.isArray(c.choices) &&
+      c.choices.length === 0 &&
+      c.id === "",
+  );
+}
+
+/** The fields Azure's filter chunk leaves empty, which the chunk schema then reports. */
+const PROMPT_FILTER_FIELDS = new Set(["id", "object", "created", "model"]);
+
 /** A 2xx body that is nothing but `{error: …}` (see error-with-200): its shape findings are not field defects. */
 function errorOnlyBody(obs: Observation): boolean {
   if (obs.status === null || obs.status < 200 || obs.status >= 300) return false;
@@ -486,6 +500,30 @@ export const DEVIATIONS: readonly Deviation[] = [
     why: 'The official SDK\'s stream helper (openai-node) throws "missing role for choice 0" at the end of the stream (measured with openai 6.49.0; LibreChat issue #1221, llama.cpp PR #13634).',
     detection: "Chunks with choices arrived, but none had a non-empty `delta.role`.",
     sources: ["llama.cpp PR #13634", "one-api issue #1037", "LibreChat issue #1221"],
+  },
+  {
+    id: "azure-prompt-filter-chunk",
+    rows: CHAT_STREAMS,
+    verdict: "WARN",
+    summary:
+      'the first stream chunk is a content-filter report (`id: ""`, `object: ""`, `created: 0`, `model: ""`, `choices: []`, `prompt_filter_results`)',
+    implementations: [
+      {
+        name: "Azure OpenAI",
+        versions: "chat streams with content filtering (the default), every API version",
+      },
+    ],
+    docs: "docs/deviations.md#azure-prompt-filter-chunk",
+    detect: (obs) => promptFilterChunks(obs).length > 0,
+    explains: (p) => /^stream\/\d+\//.test(p.pointer) && PROMPT_FILTER_FIELDS.has(field(p.pointer)),
+    why: "Every client copes: openai-node's stream loop yields the chunk (choices is an empty array) and its ChatCompletionStream helper copies id, model and created from the later chunks (Object.assign per chunk; measured with openai 6.49.0, the client:openai-node/chat.stream row passes against dev:azure-prompt-filter-chunk); @ai-sdk/openai-compatible skips a chunk without choices, though it takes the response id and model from the first chunk, so they come out empty. Any client that reads id or model from the first chunk alone gets empty strings.",
+    detection:
+      "A stream chunk with `prompt_filter_results`, `choices: []` and an empty `id`; the chunk schema's findings on that chunk's `id`, `object`, `created` and `model` are what it accounts for.",
+    sources: [
+      "Azure OpenAI docs: content filtering (streaming: prompt_filter_results in the first chunk)",
+      "openai-node src/lib/ChatCompletionStream.ts",
+      "@ai-sdk/openai-compatible chat stream transform (dist/index.js)",
+    ],
   },
   {
     id: "chunk-id-changes",

@@ -25,6 +25,7 @@ import { classify, firstLine, type Progress, timeoutMessage } from "./errors.js"
 import { describeRequestBody, preview, redactAuth } from "./exchange.js";
 import { formatBytes } from "./json.js";
 import { encodeMultipart } from "./multipart.js";
+import { withRetries } from "./retry.js";
 import type {
   HttpOutcome,
   HttpRequest,
@@ -87,8 +88,12 @@ export class Transport {
     this.agent.destroy();
   }
 
-  /** Never throws: every failure, expected or not, comes back as `{ ok: false }`. */
-  async send(req: HttpRequest): Promise<HttpOutcome> {
+  /** Never throws: every failure, expected or not, comes back as `{ ok: false }`. 429/503 are retried. */
+  send(req: HttpRequest): Promise<HttpOutcome> {
+    return withRetries(req, (r) => this.sendOnce(r), this.options.timeoutMs);
+  }
+
+  private async sendOnce(req: HttpRequest): Promise<HttpOutcome> {
     try {
       return await this.attempt(req);
     } catch (err) {

@@ -57,6 +57,8 @@ export interface HttpResponse {
   latencyMs: number;
   /** Present when the body was read as SSE. */
   events?: SseEvent[];
+  /** Retries a transient 429/503 took before this answer (http/retry.ts); absent when none. */
+  retries?: number;
 }
 
 export type HttpOutcome =

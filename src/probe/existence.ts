@@ -1,7 +1,6 @@
 /** Phase A: does the route exist? Decided from the status code of a minimal request. */
 import type { Endpoint } from "../catalog/endpoints.js";
-import { emptyObservation, errorSummary, fail, isErrorEnvelope, observe } from "../checks/expect.js";
-import { parseJson } from "../http/json.js";
+import { emptyObservation, errorSummary, fail, notImplemented, observe } from "../checks/expect.js";
 import type { HttpOutcome } from "../http/types.js";
 import type { Outcome, RowHttp } from "./types.js";
 
@@ -49,15 +48,15 @@ export function existenceVerdict(
       : { ...base, problems: [], skip: `${res.status} — auth required; pass --api-key` };
   }
   if (res.status === 501) {
-    const parsed = parseJson(res.body);
-    const envelope = parsed.ok && isErrorEnvelope(parsed.value);
-    if (envelope || row.kind !== "core") {
+    const unimplemented = notImplemented(res.body, res.status);
+    if (unimplemented) return { ...base, problems: [], verdict: unimplemented };
+    if (row.kind !== "core") {
       return {
         ...base,
         problems: [],
         verdict: {
           status: "WARN",
-          detail: `501 — not implemented${envelope ? "" : " (no OpenAI error envelope)"}: ${errorSummary(res.body)}`,
+          detail: `501 — not implemented (no OpenAI error envelope): ${errorSummary(res.body)}`,
         },
       };
     }
@@ -104,7 +103,7 @@ export class ExistenceProbe {
     http: RowHttp,
     row: Endpoint,
     authenticated: boolean,
-  ): Promise<{ settled?: Outcome; status: number | null }> {
+  ): Promise<{ settled?: Outcome; status: number | null; out: HttpOutcome }> {
     const key = `${row.method} ${row.path}`;
     let answer = this.asked.get(key);
     if (!answer) {
@@ -113,6 +112,6 @@ export class ExistenceProbe {
     }
     const out = await answer;
     const settled = existenceVerdict(out, row, authenticated, "A");
-    return { settled, status: out.ok ? out.res.status : null };
+    return { settled, status: out.ok ? out.res.status : null, out };
   }
 }

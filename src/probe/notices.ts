@@ -3,7 +3,7 @@
  * run that checked nothing (every row skipped, every request refused for auth). Pure functions of the results.
  */
 import { ENDPOINTS, type ModelKind } from "../catalog/endpoints.js";
-import type { Result } from "../report/types.js";
+import type { Notice, Result } from "../report/types.js";
 import { modelFlag } from "./models.js";
 
 const MODEL_OF = new Map(ENDPOINTS.map((e) => [e.id, e.model]));
@@ -115,13 +115,16 @@ export function withNotices(
   overrides: Partial<Record<ModelKind, string>>,
   listed: readonly string[],
   baseUrl: string,
-): { results: Result[]; notices: string[] } {
+): { results: Result[]; notices: Notice[] } {
   const unlisted = unlistedModels(overrides, listed);
   const attributed = attributeUnlistedModels(results, unlisted);
-  const notices = unlisted.map(([kind, id]) => unlistedModelNotice(kind, id, listed));
+  const notices: Notice[] = unlisted.map(([kind, id]) => ({
+    kind: "model-not-listed",
+    message: unlistedModelNotice(kind, id, listed),
+  }));
   const notApi = notAnApiNotice(attributed, baseUrl);
-  if (notApi) notices.unshift(notApi);
+  if (notApi) notices.unshift({ kind: "not-an-api", message: notApi });
   const why = nothingChecked(attributed);
-  if (why) notices.unshift(why);
+  if (why) notices.unshift({ kind: "nothing-checked", message: why });
   return { results: attributed, notices };
 }

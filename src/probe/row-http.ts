@@ -1,6 +1,8 @@
 import type { Transport } from "../http/transport.js";
 import type { HttpOutcome, HttpRequest } from "../http/types.js";
 import type { Exchange } from "../report/types.js";
+import { transientRefusal } from "./inconclusive.js";
+import type { Liveness } from "./liveness.js";
 import type { Limit } from "./schedule.js";
 import type { RowHttp } from "./types.js";
 import type { Watchdog } from "./watchdog.js";
@@ -14,6 +16,11 @@ export class CountingHttp implements RowHttp {
   /** Time spent in requests once they had a concurrency slot (queue wait excluded). */
   activeMs = 0;
   first?: HttpOutcome;
+  last?: HttpOutcome;
+  /** A 429/503 that retries did not clear: the row cannot be judged. */
+  refused?: HttpOutcome;
+  /** A request met a target that had stopped answering (see Liveness). */
+  cutOff = false;
   readonly exchanges: Exchange[] = [];
 
   constructor(
@@ -24,27 +31,45 @@ export class CountingHttp implements RowHttp {
     private readonly watchdog?: Watchdog,
     /** +1 when a request gets its slot, -1 when it ends (live progress shows what is really in flight). */
     private readonly onActive?: (delta: 1 | -1) => void,
+    private readonly liveness?: { state: Liveness; rowId: string },
   ) {}
 
   async send(req: HttpRequest): Promise<HttpOutcome> {
+    const live = this.liveness;
+    const blocked = () => live?.state.blocked(req, this.transport.url(req.path));
     const dog = this.watchdog;
-    dog?.enqueue();
-    const out = await this.limit(async () => {
-      this.onActive?.(1);
-      dog?.start();
-      const t0 = performance.now();
-      try {
-        if (!dog) return await this.transport.send(req);
-        // A request that outlives the row's watchdog gives its slot in the cap back.
-        return await Promise.race([this.transport.send(req), dog.expired.then(() => this.stuck(req))]);
-      } finally {
-        this.activeMs += performance.now() - t0;
-        dog?.finish();
-        this.onActive?.(-1);
-      }
-    }, this.chain - this.requests);
+    let sent = false;
+    const early = blocked();
+    if (!early) dog?.enqueue();
+    const out =
+      early ??
+      (await this.limit(async () => {
+        const gone = blocked();
+        if (gone) {
+          dog?.start();
+          dog?.finish();
+          return gone;
+        }
+        sent = true;
+        this.onActive?.(1);
+        dog?.start();
+        const t0 = performance.now();
+        try {
+          if (!dog) return await this.transport.send(req);
+          // A request that outlives the row's watchdog gives its slot in the cap back.
+          return await Promise.race([this.transport.send(req), dog.expired.then(() => this.stuck(req))]);
+        } finally {
+          this.activeMs += performance.now() - t0;
+          dog?.finish();
+          this.onActive?.(-1);
+        }
+      }, this.chain - this.requests));
+    if (live?.state.observe(live.rowId, out)) this.cutOff = true;
+    if (transientRefusal(out)) this.refused ??= out;
+    if (!sent) return out;
     this.requests++;
     this.first ??= out;
+    this.last = out;
     this.exchanges.push(out.exchange);
     this.onExchange?.(out.exchange);
     return out;

@@ -17,6 +17,7 @@ import { Transport } from "../http/transport.js";
 import type { HttpOutcome } from "../http/types.js";
 import {
   type Exchange,
+  type Notice,
   type Report,
   type ReportConnection,
   type Result,
@@ -24,9 +25,12 @@ import {
 } from "../report/types.js";
 import { SPEC_SOURCE } from "../shapes/schemas.js";
 import { VERSION } from "../version.js";
+import { applyUniformRejection, Calibration } from "./calibrate.js";
 import { ExistenceProbe, existenceOpen, existenceVerdict } from "./existence.js";
 import { fetchVia } from "./fetch.js";
 import { combineRuns, type Graded, grade } from "./grade.js";
+import { refusedReason } from "./inconclusive.js";
+import { Liveness } from "./liveness.js";
 import { chooseModels, type ModelChoice } from "./models.js";
 import { withNotices } from "./notices.js";
 import { fetchOpenapi } from "./openapi-doc.js";
@@ -98,11 +102,18 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   const outcomes = new Map<string, ReturnType<typeof deferred<Outcome | undefined>>>();
   const toRun = withDependencies(selected);
   for (const row of toRun) outcomes.set(row.id, deferred());
+  const limit = priorityLimit(opts.concurrency);
+  // The calibration request goes out with discovery (first under the cap), so no row waits for it.
+  const calibrationHttp = new CountingHttp(transport, limit, opts.onExchange, Number.MAX_SAFE_INTEGER);
+  const calibration = new Calibration((req) => calibrationHttp.send(req));
+  void calibration.start();
   const run: RunShared = {
     transport,
-    limit: priorityLimit(opts.concurrency),
+    limit,
     chains: chainLengths(toRun),
     existence: new ExistenceProbe(),
+    calibration,
+    liveness: new Liveness(),
     opts,
   };
 
@@ -146,15 +157,25 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       }),
   );
 
-  const scoped = await scopeResults(
-    selected.map((r) => results.get(r.id)!),
-    {
-      expect: opts.expect,
-      modelsJson: discovery.outcome.observation?.json,
-      fetchOpenapi: () => fetchOpenapi(new CountingHttp(transport, run.limit, opts.onExchange)),
-    },
+  await calibration.start();
+  const raw = selected.map((r) => results.get(r.id)!);
+  const notices: Notice[] = [];
+  const uniform = applyUniformRejection(raw, calibration);
+  if (uniform) notices.push(uniform);
+  if (run.liveness.stoppedAfter !== undefined)
+    notices.push({ kind: "target-stopped", message: run.liveness.reason() });
+  const scoped = await scopeResults(raw, {
+    expect: opts.expect,
+    modelsJson: discovery.outcome.observation?.json,
+    fetchOpenapi: () => fetchOpenapi(new CountingHttp(transport, run.limit, opts.onExchange)),
+  });
+  const { results: ordered, notices: hints } = withNotices(
+    scoped.results,
+    opts.models ?? {},
+    listed,
+    opts.baseUrl,
   );
-  const { results: ordered, notices } = withNotices(scoped.results, opts.models ?? {}, listed, opts.baseUrl);
+  notices.push(...hints);
   return {
     tool: "aioc",
     version: VERSION,
@@ -200,6 +221,9 @@ interface RunShared {
   /** Each row's priority under the cap (plan.ts `chainLengths`). */
   chains: Map<string, number>;
   existence: ExistenceProbe;
+  /** The answer of a path that cannot exist, which no existence evidence may equal (calibrate.ts). */
+  calibration: Calibration;
+  liveness: Liveness;
   opts: ProbeOptions;
 }
 
@@ -226,6 +250,7 @@ async function watchedRow(
     run.chains.get(row.id),
     watchdog,
     onActive && ((d) => onActive(row, d)),
+    { state: run.liveness, rowId: row.id },
   );
   try {
     const settled = await Promise.race([runRow(row, base, dependency, run, http), watchdog.expired]);
@@ -289,22 +314,30 @@ async function runRow(
     }
   } else if (row.method === "POST" && opts.skipPhaseB) {
     const a = await run.existence.probe(http, row, ctx.authenticated);
-    outcome = a.settled ?? (await phaseB(ctx, row, opts, a.status));
+    if (a.settled) outcome = a.settled;
+    else if (await run.calibration.matches(a.out)) outcome = run.calibration.unproven(row, undefined, a.out);
+    else outcome = run.calibration.proven(await phaseB(ctx, row, opts, a.status));
   } else if (row.method === "POST") {
     // Phase B first: its answer usually settles existence too, and Phase A is asked only when it does not.
     outcome = await phaseB(ctx, row, opts, null);
+    const settling = firstSettling(http);
     if (existenceOpen(http.first)) {
       const a = await run.existence.probe(http, row, ctx.authenticated);
-      outcome = a.settled ?? withExistence(outcome, a.status);
-    } else {
-      const settling = firstSettling(http);
-      if (settling) outcome = existenceVerdict(settling, row, ctx.authenticated, "A") ?? outcome;
-    }
+      if (a.settled) outcome = a.settled;
+      else if (!(await run.calibration.matches(a.out)))
+        outcome = run.calibration.proven(withExistence(outcome, a.status));
+      // Phase A answered like a path that cannot exist: it proves nothing, Phase B's answer stands alone.
+      else if (settling) outcome = existenceVerdict(settling, row, ctx.authenticated, "A") ?? outcome;
+      else outcome = run.calibration.unproven(row, outcome, a.out);
+    } else if (settling) outcome = existenceVerdict(settling, row, ctx.authenticated, "A") ?? outcome;
+    else if (http.first) outcome = (await run.calibration.verdict(http.first, row)) ?? outcome;
   } else {
     outcome = await phaseB(ctx, row, opts, null);
     // GET rows have no separate Phase A: the one request also answers "does it exist?".
     const settling = firstSettling(http);
+    const like = http.first && !settling ? await run.calibration.verdict(http.first, row) : undefined;
     if (settling) outcome = existenceVerdict(settling, row, ctx.authenticated, "A") ?? outcome;
+    else if (like) outcome = like;
     else if (opts.skipPhaseB && http.first?.ok) {
       outcome = {
         ...outcome,
@@ -318,7 +351,17 @@ async function runRow(
     // Deviations may compare a row with the one it builds on (e.g. translations 404 while transcriptions work).
     outcome.observation.facts.dependencyStatus = (await dependency)?.httpStatus ?? null;
   }
-  const graded = repeats ? combineRuns(repeats) : grade(row, outcome);
+  let graded = repeats ? combineRuns(repeats) : grade(row, outcome);
+  // A row the target could not answer (it stopped, or stayed busy) is not judged: SKIP with the reason.
+  const unjudged = http.cutOff
+    ? run.liveness.reason()
+    : http.refused
+      ? refusedReason(http.refused)
+      : undefined;
+  if (unjudged) {
+    graded = { status: "SKIP", detail: unjudged, deviations: [], problems: [] };
+    outcome.skip = unjudged; // rows built on this one say why
+  }
   const result: Result = {
     id: row.id,
     path: row.path,

@@ -15,6 +15,7 @@ code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 code{background:var(--code);padding:.05rem .3rem;border-radius:4px;overflow-wrap:anywhere}
 pre{background:var(--code);padding:.6rem;border-radius:6px;overflow:auto;max-height:24rem;white-space:pre-wrap;overflow-wrap:anywhere;margin:.3rem 0}
 .meta{color:var(--muted);margin:.2rem 0;overflow-wrap:anywhere}
+.notice{border-left:4px solid var(--warn);padding:.4rem .8rem;margin:.6rem 0;font-weight:600;overflow-wrap:anywhere}
 .summary{display:flex;flex-wrap:wrap;align-items:center;gap:1rem 2rem;background:var(--panel);border:1px solid var(--line);border-radius:10px;padding:1rem;margin:1rem 0}
 .donut{width:7.5rem;height:7.5rem;flex:none}
 .donut circle{fill:none;stroke-width:5}

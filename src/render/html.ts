@@ -105,10 +105,12 @@ function fixFirstSection(report: Report, anchors: Map<Result, string>): string {
 }
 
 function noticesSection(report: Report): string {
-  const lines = [...(report.notices ?? [])];
-  if (report.scope && report.scope.absent > 0) lines.push(report.scope.text);
+  const lines = (report.notices ?? []).map(
+    (n) => `<li class="notice" role="alert" data-notice="${esc(n.kind)}">${esc(n.message)}</li>`,
+  );
+  if (report.scope && report.scope.absent > 0) lines.push(`<li>${esc(report.scope.text)}</li>`);
   if (lines.length === 0) return "";
-  return `<ul class="notices" id="notices">${lines.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>`;
+  return `<ul class="notices" id="notices">${lines.join("")}</ul>`;
 }
 
 /**

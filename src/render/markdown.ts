@@ -123,7 +123,7 @@ export function renderMarkdown(report: Report): string {
     "",
     `**${summaryLine(report.summary, report.durationMs)}**`,
     "",
-    ...(report.notices ?? []).flatMap((n) => [`> **${escapeMarkdown(n)}**`, ""]),
+    ...(report.notices ?? []).flatMap((n) => [`> **${escapeMarkdown(n.message)}**`, ""]),
     ...(report.scope && report.scope.absent > 0 ? [escapeMarkdownParagraph(report.scope.text), ""] : []),
     ...fixFirstSection(report),
     ...groupResults(report.results).flatMap((g) => [

@@ -61,7 +61,7 @@ export function renderTable(report: Report, options: TableOptions): string {
     ),
     ...(connectionLine(report) ? [wrap(c.dim(escapeControl(connectionLine(report))))] : []),
     ...connectionWarnings(report).map((w) => wrap(c.bold(paint.FAIL(`⚠ ${w}`)))),
-    ...(report.notices ?? []).map((n) => wrap(c.yellow(`! ${escapeControl(n)}`))),
+    ...(report.notices ?? []).map((n) => wrap(c.bold(c.yellow(`! ${escapeControl(n.message)}`)))),
     ...body,
     "",
     summaryLine(report.summary, report.durationMs, (s, text) =>

@@ -1,12 +1,28 @@
 import { readFileSync, statSync } from "node:fs";
 import { UsageError } from "../cli/errors.js";
 import { formatBytes, jsonTooComplex } from "../http/json.js";
-import { type Report, type Result, STATUSES, type Status, type Summary, summarize } from "./types.js";
+import {
+  type NoticeKind,
+  type Report,
+  type Result,
+  STATUSES,
+  type Status,
+  type Summary,
+  summarize,
+} from "./types.js";
 
 type Json = Record<string, unknown>;
 
 /** The largest report `render`, `gap` and `matrix` read (a full probe's report is under 1 MB). */
 export const MAX_REPORT_BYTES = 64 * 1024 * 1024;
+
+const NOTICE_KINDS: readonly NoticeKind[] = [
+  "uniform-rejection",
+  "target-stopped",
+  "nothing-checked",
+  "not-an-api",
+  "model-not-listed",
+];
 
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown, fallback = "") =>
@@ -163,6 +179,14 @@ export function loadReport(path: string): Report {
     ) as Record<string, string>,
     summary: validSummary(raw.summary) ? raw.summary : summarize(results),
     requests: num(raw.requests) ?? results.reduce((n, r) => n + r.requests, 0),
+    ...(Array.isArray(raw.notices)
+      ? {
+          notices: (raw.notices as unknown[]).filter(isObject).map((n) => ({
+            kind: NOTICE_KINDS.includes(n.kind as NoticeKind) ? (n.kind as NoticeKind) : "uniform-rejection",
+            message: str(n.message),
+          })),
+        }
+      : {}),
     results,
   };
 }

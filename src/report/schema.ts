@@ -160,12 +160,28 @@ export const REPORT_SCHEMA = {
         absent: { type: "integer", minimum: 0 },
       },
     },
+    requests: { type: "integer", minimum: 0 },
     notices: {
       type: "array",
-      description: "lines a reader needs before the rows (nothing checked, key not sent, model not listed…)",
-      items: { type: "string" },
+      description:
+        "run-level findings said once above the rows; uniform-rejection and target-stopped make the run inconclusive",
+      items: {
+        type: "object",
+        required: ["kind", "message"],
+        properties: {
+          kind: {
+            enum: [
+              "uniform-rejection",
+              "target-stopped",
+              "nothing-checked",
+              "not-an-api",
+              "model-not-listed",
+            ],
+          },
+          message: { type: "string" },
+        },
+      },
     },
-    requests: { type: "integer", minimum: 0 },
     results: { type: "array", items: result },
     connection: {
       type: "object",

@@ -76,6 +76,24 @@ export interface ReportConnection {
   shard?: string;
 }
 
+/**
+ * Something about the whole run, said once above the rows: every route rejected aioc's requests alike
+ * (`uniform-rejection`), or the target stopped answering part-way (`target-stopped`). Either makes the run
+ * inconclusive, so the probe exits non-zero.
+ */
+export interface Notice {
+  kind: NoticeKind;
+  message: string;
+}
+
+/** The kinds that make a run inconclusive (exit non-zero); the others are hints a reader needs first. */
+export const INCONCLUSIVE_NOTICES = ["uniform-rejection", "target-stopped"] as const;
+export type NoticeKind =
+  | (typeof INCONCLUSIVE_NOTICES)[number]
+  | "nothing-checked"
+  | "not-an-api"
+  | "model-not-listed";
+
 export interface Report {
   tool: "aioc";
   version: string;
@@ -94,9 +112,12 @@ export interface Report {
     capabilities?: string[];
     absent: number;
   };
-  /** Lines a reader needs before the rows (nothing was checked, a key not sent, an unlisted model…). */
-  notices?: string[];
   requests: number;
+  /**
+   * Said once above the rows, most important first: the run proves nothing (every route rejected alike, the
+   * target stopped), nothing was checked, this is no OpenAI API, a model is not listed. Absent when empty.
+   */
+  notices?: Notice[];
   results: Result[];
   connection?: ReportConnection;
 }

@@ -64,6 +64,26 @@ function reshape(body: Json, quirks: Quirks, dialect: Dialect, streamed: boolean
   return out;
 }
 
+/** The chunk Azure OpenAI sends first when content filtering is on (its docs' streaming example). */
+const PROMPT_FILTER_CHUNK: Json = {
+  id: "",
+  object: "",
+  created: 0,
+  model: "",
+  choices: [],
+  prompt_filter_results: [
+    {
+      prompt_index: 0,
+      content_filter_results: {
+        hate: { filtered: false, severity: "safe" },
+        self_harm: { filtered: false, severity: "safe" },
+        sexual: { filtered: false, severity: "safe" },
+        violence: { filtered: false, severity: "safe" },
+      },
+    },
+  ],
+};
+
 /** A non-streamed chat or completions body as a quirky server sends it. */
 export function quirkyBody<T extends Json>(body: T, quirks: Quirks, dialect: Dialect): Json {
   return quirks.size === 0 ? body : reshape(body, quirks, dialect, false);
@@ -77,6 +97,7 @@ export function quirkyStream(
 ): Iterable<SseMessage> {
   if (quirks.size === 0) return events;
   return (function* () {
+    if (dialect === "chat" && quirks.has("azure-prompt-filter-chunk")) yield { data: PROMPT_FILTER_CHUNK };
     for (const event of events) {
       yield isObject(event.data) ? { ...event, data: reshape(event.data, quirks, dialect, true) } : event;
     }

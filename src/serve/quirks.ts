@@ -35,6 +35,8 @@ export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
   "missing-chunk-finish-reason": "stream chunks omit `finish_reason` instead of sending null",
   "stream-missing-index": "stream chunks omit `choices[].index`",
   "stream-missing-role": 'no chat delta carries `role: "assistant"`',
+  "azure-prompt-filter-chunk":
+    'chat streams open with Azure OpenAI\'s content-filter chunk (`id: ""`, `choices: []`, `prompt_filter_results`)',
   "chunk-id-changes": "every chat/completions stream chunk gets a new `id`",
   "stream-null-fields": "chat/completions stream chunks carry `model: null`",
   "finish-reason-nonstandard": 'finish_reason "stop" is sent as "eos_token" (chat and completions)',

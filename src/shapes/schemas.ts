@@ -49,6 +49,21 @@ const errorObject = obj(
   ["type", "param", "code"],
 );
 
+/** CreateModerationResponse#/properties/results/items/properties/categories: the spec's categories. */
+const MODERATION_CATEGORIES = [
+  "hate",
+  "hate/threatening",
+  "harassment",
+  "harassment/threatening",
+  "self-harm",
+  "self-harm/intent",
+  "self-harm/instructions",
+  "sexual",
+  "sexual/minors",
+  "violence",
+  "violence/graphic",
+] as const;
+
 export const shapes = {
   Error: obj("ErrorResponse", { error: errorObject }, ["error"]),
 
@@ -353,12 +368,18 @@ export const shapes = {
           "CreateModerationResponse#/properties/results/items",
           {
             flagged: bool(),
-            // The spec allows null for the two illicit categories only (models that do not score them).
-            categories: {
-              type: "object",
-              properties: { illicit: nullable(bool()), "illicit/violent": nullable(bool()) },
-              additionalProperties: bool(),
-            },
+            // The spec's categories are booleans; it allows null for the two illicit ones only (models that do not
+            // score them). It does not forbid other keys, so a vendor's extra entry (of any type) is tolerated.
+            categories: obj(
+              "CreateModerationResponse#/properties/results/items/properties/categories",
+              {
+                ...Object.fromEntries(MODERATION_CATEGORIES.map((c) => [c, bool()])),
+                illicit: nullable(bool()),
+                "illicit/violent": nullable(bool()),
+              },
+              [],
+              [...MODERATION_CATEGORIES, "illicit", "illicit/violent"],
+            ),
             category_scores: { type: "object", additionalProperties: num() },
             category_applied_input_types: anyObject(),
           },
