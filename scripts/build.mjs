@@ -1,9 +1,18 @@
-// Bundles the CLI with esbuild: one ESM entry plus lazily loaded chunks (SDKs, renderers, the reference server).
-// Fewer, larger modules start much faster than hundreds of small ones on Node 20's ESM loader.
+// Bundles the CLI and the library with esbuild: two ESM entries (dist/cli.js, dist/index.js) plus lazily loaded
+// chunks (SDKs, renderers, the reference server). Fewer, larger modules start much faster than hundreds of small
+// ones on Node 20's ESM loader. Every dependency is bundled, so the package has none at run time.
+//   --types           also emit the library's declarations into dist/types (prepack: the published package)
+//   --unless-packing  do nothing under `npm pack`/`npm publish`, whose prepack step has built already (prepare)
+import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { tsImport } from "tsx/esm/api";
+
+const args = process.argv.slice(2);
+if (args.includes("--unless-packing") && ["pack", "publish"].includes(process.env.npm_command ?? "")) {
+  process.exit(0);
+}
 
 // The shapes' Ajv validators, compiled now instead of at every run: generated/ (git-ignored) holds the
 // standalone module, and the bundle takes it in place of the stub src/shapes/precompiled.ts.
@@ -25,7 +34,7 @@ const precompiledShapes = {
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: ["src/cli.ts"],
+  entryPoints: ["src/cli.ts", "src/index.ts"],
   outdir: "dist",
   bundle: true,
   splitting: true,
@@ -39,3 +48,9 @@ await build({
     js: "import { createRequire as __aiocCreateRequire } from 'node:module'; const require = __aiocCreateRequire(import.meta.url);",
   },
 });
+
+if (args.includes("--types")) {
+  const tsc = fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url));
+  const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}

@@ -174,7 +174,8 @@ test("wait-ready waits out a server that is still loading (503), then probes", a
 test("a ref without dist/ is built first (devDependencies asked for explicitly, so NODE_ENV=production cannot break it)", async () => {
   const branch = releaseCopy(false);
   symlinkSync(join(root, "node_modules"), join(branch, "node_modules"));
-  cpSync(join(root, "src"), join(branch, "src"), { recursive: true });
+  // A real ref checks out the whole tree; the build reads src/ and the generated docs/report.schema.json.
+  for (const part of ["src", "docs"]) cpSync(join(root, part), join(branch, part), { recursive: true });
   for (const f of ["tsconfig.json"]) cpSync(join(root, f), join(branch, f));
   const r = await runAction({ INPUT_ONLY: "^/v1/models$" }, branch);
   assert.equal(r.code, 0, r.stderr);

@@ -4,6 +4,7 @@
  * Rows flagged `seed: true` reproduce the original canonical-surface page exactly (path, method, kind).
  */
 
+/** An endpoint group: a section of the catalog. */
 export type Group =
   | "models"
   | "chat"

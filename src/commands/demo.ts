@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { type Command, Option } from "commander";
 import { FORMAT_NAMES } from "../render/formats.js";
 import { addHeaderOption } from "./connection-options.js";
@@ -33,6 +32,7 @@ export function defineDemo(program: Command): void {
     const { probeCommand } = await import("./probe-action.js");
     const { quirks, missing } = resolveQuirkList((flags.quirks ?? "").split(","));
     // A throwaway key, so the auth rows have something to check too; it is never printed.
+    const { randomBytes } = await import("node:crypto"); // not at start-up: every command would pay for it
     const apiKey = `sk-aioc-demo-${randomBytes(12).toString("hex")}`;
     const server = await startServer({ port: 0, host: "127.0.0.1", quirks, missing, apiKey });
     try {

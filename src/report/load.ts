@@ -1,6 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
+import { Ajv, type ValidateFunction } from "ajv";
 import { UsageError } from "../cli/errors.js";
 import { formatBytes, jsonTooComplex } from "../http/json.js";
+import { definition, REPORT_SCHEMA } from "./schema.js";
 import {
   type NoticeKind,
   type Report,
@@ -110,16 +112,39 @@ function validSummary(v: unknown): v is Summary {
   return isObject(v) && STATUSES.every((s) => Number.isInteger(v[s]) && (v[s] as number) >= 0);
 }
 
+/**
+ * What a file needs to be read as a report: `tool` and, per result, `id` and `status`, as the contract (the
+ * generated schema) defines them; the rest is filled in by `normalizeResult`, so older files still render.
+ */
+const LOADABLE = {
+  type: "object",
+  required: ["tool", "results"],
+  properties: {
+    tool: REPORT_SCHEMA.properties.tool,
+    results: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["id", "status"],
+        properties: { id: definition("Result").properties.id, status: definition("Status") },
+      },
+    },
+  },
+};
+let loadable: ValidateFunction | undefined;
+
 /** Why `data` is not an aioc report, or undefined when it is one. */
 function whyNotReport(data: unknown): string | undefined {
-  if (!isObject(data)) return "not a JSON object";
-  if (data.tool !== "aioc") return 'no "tool": "aioc" field';
-  if (!Array.isArray(data.results)) return 'no "results" array';
-  const bad = data.results.findIndex(
-    (r) => !isObject(r) || typeof r.id !== "string" || !STATUSES.includes(r.status as Status),
-  );
-  if (bad >= 0) return `results[${bad}] lacks a string "id" or a status (${STATUSES.join("/")})`;
-  return undefined;
+  loadable ??= new Ajv({ allErrors: true }).compile(LOADABLE);
+  if (loadable(data)) return undefined;
+  const errors = loadable.errors ?? [];
+  const at = (path: string, missing?: string) =>
+    errors.some((e) => e.instancePath === path && (!missing || e.params.missingProperty === missing));
+  if (at("") && !isObject(data)) return "not a JSON object";
+  if (at("/tool") || at("", "tool")) return 'no "tool": "aioc" field';
+  if (at("/results") || at("", "results")) return 'no "results" array';
+  const bad = /^\/results\/(\d+)/.exec(errors[0]?.instancePath ?? "")?.[1] ?? "?";
+  return `results[${bad}] lacks a string "id" or a status (${definition("Status").enum.join("/")})`;
 }
 
 /** Reads an aioc JSON report; anything unreadable or not a report is a UsageError naming the file. */

@@ -1,5 +1,8 @@
 /**
- * The JSON report contract. Field names are stable: `gap`, `render`, `matrix` and other tools read them.
+ * The JSON report contract, its ONE definition. Field names are stable: `gap`, `render`, `matrix` and other tools
+ * read them. docs/report.schema.json is generated from these types (`npm run gen:report-schema`; JSDoc tags such
+ * as `@asType integer` or `@minimum 0` refine it), and the report loader validates against that schema; a test
+ * fails when the file drifts. Add a field here, regenerate, done.
  */
 import type { Group, Kind, Label, Method, Phase } from "../catalog/endpoints.js";
 
@@ -8,12 +11,13 @@ export const STATUSES: readonly Status[] = ["PASS", "WARN", "FAIL", "SKIP"];
 
 /** A field-level finding. `pointer` is a JSON pointer into the response body (or `header:<name>`, `stream`). */
 export interface Problem {
+  /** JSON pointer into the body, or header:<name>, status, stream… */
   pointer: string;
   expected: string;
   got: string;
   /** `fail` breaks clients; `warn` is spec-required but tolerated. */
   severity: "fail" | "warn";
-  /** The spec component the check comes from, e.g. `CreateChatCompletionResponse`. */
+  /** The OpenAPI component the expectation comes from, e.g. `CreateChatCompletionResponse`. */
   source?: string;
 }
 
@@ -33,10 +37,25 @@ export interface Metrics {
 /** What was sent and received, truncated and redacted, for the HTML report's expandable rows. */
 export interface Exchange {
   request: { method: string; url: string; headers: Record<string, string>; body?: string };
-  response?: { status: number; headers: Record<string, string>; body: string; truncated: boolean };
+  response?: {
+    status: HttpStatusCode;
+    headers: Record<string, string>;
+    body: string;
+    truncated: boolean;
+  };
 }
 
+/**
+ * @asType integer
+ * @minimum 0
+ */
+export type Count = number;
+
+/** @asType integer */
+export type HttpStatusCode = number;
+
 export interface Result {
+  /** path, with [variant] for variants, or client:<sdk>/<call> */
   id: string;
   path: string;
   method: Method;
@@ -45,17 +64,17 @@ export interface Result {
   label: Label;
   status: Status;
   detail: string;
-  httpStatus: number | null;
+  httpStatus: HttpStatusCode | null;
   latencyMs: number | null;
   phase: Phase;
   problems: Problem[];
   deviations: DeviationRef[];
   metrics?: Metrics;
-  requests: number;
+  requests: Count;
   exchanges?: Exchange[];
 }
 
-export type Summary = Record<Status, number>;
+export type Summary = Record<Status, Count>;
 
 /** How aioc reached the target, when it was more than a plain URL (never any secret value). */
 export interface ReportConnection {
@@ -100,9 +119,16 @@ export interface Report {
   reportVersion: 1;
   specSource: string;
   target: { url: string; name: string };
+  /** @format date-time */
   startedAt: string;
   durationMs: number;
-  options: { depth: string; concurrency: number; timeoutMs: number; authenticated: boolean };
+  options: {
+    depth: string;
+    /** @asType integer */
+    concurrency: number;
+    timeoutMs: number;
+    authenticated: boolean;
+  };
   models: Partial<Record<string, string>>;
   summary: Summary;
   /** Which rule graded the absent routes (`--expect`, the server's own word, or the row kind). */
@@ -112,7 +138,7 @@ export interface Report {
     capabilities?: string[];
     absent: number;
   };
-  requests: number;
+  requests: Count;
   /**
    * Said once above the rows, most important first: the run proves nothing (every route rejected alike, the
    * target stopped), nothing was checked, this is no OpenAI API, a model is not listed. Absent when empty.
