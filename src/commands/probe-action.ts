@@ -5,12 +5,14 @@ import { createIo, type Io } from "../cli/io.js";
 import { Redactor } from "../cli/redact.js";
 import { type FlagSource, type Flags, type ProbePlan, resolvePlan } from "../config/resolve.js";
 import { headerSecrets, querySecrets } from "../http/credentials.js";
+import { Recorder } from "../http/record.js";
 import { parseShard } from "../probe/split.js";
 import { probeTarget } from "../probe/target-run.js";
 import { colorEnabled } from "../render/color.js";
 import { renderReport } from "../render/index.js";
 import { createProgress } from "../render/progress.js";
 import type { Exchange, Report } from "../report/types.js";
+import { VERSION } from "../version.js";
 import { exitCodeFor, type ProbeFlags } from "./probe.js";
 
 export async function probeCommand(
@@ -31,6 +33,12 @@ export async function probeCommand(
   const spec = plan.specs[0]!;
   const progress =
     !flags.quiet && !flags.verbose && process.stderr.isTTY === true ? createProgress(io.err) : undefined;
+  const recorder = flags.record
+    ? new Recorder(
+        { url: spec.url, name: spec.name },
+        { secrets: planSecrets(plan), tool: `aioc/${VERSION}` },
+      )
+    : undefined;
   const [report] = await probeTarget({
     spec,
     index: 0,
@@ -39,6 +47,7 @@ export async function probeCommand(
       onStart: progress ? (row) => progress.start(row.id) : undefined,
       onResult: progress ? (r, done, total) => progress.finish(r.id, done, total) : undefined,
       onExchange: flags.verbose ? (e) => io.err(exchangeLine(e)) : undefined,
+      onRaw: recorder ? (raw) => recorder.add(raw, raw.req.row ?? "") : undefined,
     },
     // The banner is for a person at a terminal (or --verbose); piped stderr carries only errors, one line each.
     onTarget: (baseUrl, note) => {
@@ -51,6 +60,8 @@ export async function probeCommand(
 
   const redacted = redactor.value(report!);
   writeReports(io, redacted, flags);
+  if (recorder && flags.record)
+    io.writeFile(flags.record, `${JSON.stringify(recorder.recording(), null, 1)}\n`);
   const format = flags.format ?? (process.stdout.isTTY ? "table" : "json");
   io.out(renderReport(redacted, format, { color: format === "table" && colorEnabled(process.stdout) }));
   return exitCodeFor(report!.summary, spec.failOn);

@@ -18,10 +18,12 @@ export class CountingHttp implements RowHttp {
     private readonly limit: Limit,
     private readonly onExchange?: (exchange: Exchange) => void,
     private readonly chain = 0,
+    private readonly row?: string,
   ) {}
 
   async send(req: HttpRequest): Promise<HttpOutcome> {
-    const out = await this.limit(() => this.transport.send(req), this.chain - this.requests);
+    const sent = this.row ? { ...req, row: this.row } : req;
+    const out = await this.limit(() => this.transport.send(sent), this.chain - this.requests);
     this.requests++;
     this.first ??= out;
     this.exchanges.push(out.exchange);
