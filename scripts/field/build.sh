@@ -7,6 +7,8 @@ cd "$(dirname "$0")/../.."
 FIELD="${AIOC_FIELD_DIR:-$PWD/.field}"
 NLC_VERSION="${AIOC_FIELD_NLC_VERSION:-3.21.1}"
 JOBS="${AIOC_FIELD_JOBS:-2}"
+# Native CPU code by default; OFF for a build cached across machines (CI), which may have other CPUs.
+NATIVE="${AIOC_FIELD_NATIVE:-ON}"
 mkdir -p "$FIELD"
 log() { printf '[field:build] %s\n' "$*"; }
 start=$(date +%s)
@@ -28,8 +30,9 @@ if [ ! -x "$SERVER" ]; then
   log "building llama-server (-j$JOBS; 15-40 minutes on 2 cores)"
   b0=$(date +%s)
   cmake -S "$FIELD/llama.cpp" -B "$FIELD/llama.cpp/build" -DCMAKE_BUILD_TYPE=Release \
-    -DGGML_NATIVE=ON -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF \
-    -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DBUILD_SHARED_LIBS=OFF >/dev/null
+    -DGGML_NATIVE="$NATIVE" -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF \
+    -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DBUILD_SHARED_LIBS=OFF \
+    -DCMAKE_PROJECT_INCLUDE="$PWD/scripts/field/fast-compile.cmake" >/dev/null
   nice -n 10 cmake --build "$FIELD/llama.cpp/build" --target llama-server -j "$JOBS"
   log "llama-server built in $(( $(date +%s) - b0 )) s"
 fi

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 FIELD="${AIOC_FIELD_DIR:-$PWD/.field}"
 PORTKEY_VERSION="${AIOC_FIELD_PORTKEY_VERSION:-1.15.2}"
-LITELLM_VERSION="${AIOC_FIELD_LITELLM_VERSION:-1.110.2}"
+# 1.109+ pins proxy packages (litellm-proxy, litellm-proxy-extras 0.4.113) that the registry does not serve.
+LITELLM_VERSION="${AIOC_FIELD_LITELLM_VERSION:-1.106.12}"
 log() { printf '[field:build] %s\n' "$*"; }
 mkdir -p "$FIELD"
 
