@@ -1,6 +1,24 @@
 # Field lab (scripts/field/build.sh passes this as CMAKE_PROJECT_INCLUDE): ggml, the inference hot path, keeps
 # Release's -O3; everything else in llama-server (llama, common, mtmd, the server: ~300 files of template-heavy
 # C++) compiles at -O0, roughly halving the build on a busy 2-core machine. The tiny model needs no speed there.
+# The per-architecture model files (src/models, tools/mtmd/models: ~200 small files on the same headers) are
+# unity-built in batches of 16, which parses those headers once per batch instead of once per file.
+function(aioc_field_unity_models t)
+  get_target_property(src_dir ${t} SOURCE_DIR)
+  get_target_property(sources ${t} SOURCES)
+  set(skip "")
+  foreach(f IN LISTS sources)
+    if(NOT IS_ABSOLUTE "${f}")
+      set(f "${src_dir}/${f}")
+    endif()
+    # gemma4.cpp repeats a static helper of gemma3n.cpp; everything outside models/ is compiled alone.
+    if(NOT f MATCHES "(^|/)models/" OR f MATCHES "gemma4\\.cpp$")
+      list(APPEND skip "${f}")
+    endif()
+  endforeach()
+  set_source_files_properties(${skip} DIRECTORY "${src_dir}" PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
+  set_target_properties(${t} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 16)
+endfunction()
 function(aioc_field_fast_dir dir)
   if(dir MATCHES "/ggml(/|$)")
     return()
@@ -10,6 +28,9 @@ function(aioc_field_fast_dir dir)
     get_target_property(type ${t} TYPE)
     if(type MATCHES "^(STATIC_LIBRARY|SHARED_LIBRARY|OBJECT_LIBRARY|EXECUTABLE)$")
       set_property(TARGET ${t} APPEND PROPERTY COMPILE_OPTIONS -O0)
+    endif()
+    if(t STREQUAL "llama" OR t STREQUAL "mtmd")
+      aioc_field_unity_models(${t})
     endif()
   endforeach()
   get_property(subdirs DIRECTORY "${dir}" PROPERTY SUBDIRECTORIES)
