@@ -205,6 +205,8 @@ async function probe(name: string, started: Started): Promise<Report> {
   const report = join(OUT, `${name}.json`);
   const args = [join(ROOT, "bin/aioc.js"), "probe", started.url, "--name", name, "--format", "json"];
   args.push("--report", report, "--record", join(OUT, `${name}.recording.json`), "--fail-on", "never", "-q");
+  // A tiny model on a busy 2-core machine: a few tokens per second, and requests queue for the 2 slots.
+  args.push("--timeout", "120");
   if (started.apiKey) args.push("--api-key", started.apiKey);
   for (const h of started.headers ?? []) args.push("--header", h);
   await run(process.execPath, args, { env: { ...process.env, AIOC_API_KEY: "" }, maxBuffer: 64 << 20 });
