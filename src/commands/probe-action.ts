@@ -7,6 +7,7 @@ import { createIo, type Io } from "../cli/io.js";
 import { Redactor } from "../cli/redact.js";
 import { type FlagSource, type Flags, type ProbePlan, resolvePlan } from "../config/resolve.js";
 import { headerSecrets, querySecrets } from "../http/credentials.js";
+import { Recorder } from "../http/record.js";
 import { nothingChecked } from "../probe/notices.js";
 import { parseShard } from "../probe/split.js";
 import { probeTarget } from "../probe/target-run.js";
@@ -14,6 +15,7 @@ import { colorEnabled, terminalColumns } from "../render/color.js";
 import { renderReport } from "../render/index.js";
 import { createProgress } from "../render/progress.js";
 import type { Exchange, Report } from "../report/types.js";
+import { VERSION } from "../version.js";
 import { exitCodeFor, type ProbeFlags } from "./probe.js";
 
 export async function probeCommand(
@@ -53,7 +55,11 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
     for (const note of [...typedNotes, ...(unsent ? [unsent] : [])]) io.err(`aioc: ${note}\n`);
   // Report folders exist before a long run, not after it.
   const files = reportFiles(flags);
-  prepareReportPaths([...(flags.output ? [flags.output] : []), ...files.map(([path]) => path)]);
+  prepareReportPaths([
+    ...(flags.output ? [flags.output] : []),
+    ...(flags.record ? [flags.record] : []),
+    ...files.map(([path]) => path),
+  ]);
   if (spec.waitReadyMs !== undefined) {
     const { waitReady } = await import("../probe/wait-ready.js");
     await waitReady({
@@ -65,6 +71,12 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
         : (why) => io.err(`aioc: waiting for ${redactor.text(spec.url)} (${why})\n`),
     });
   }
+  const recorder = flags.record
+    ? new Recorder(
+        { url: spec.url, name: spec.name },
+        { secrets: planSecrets(plan), tool: `aioc/${VERSION}` },
+      )
+    : undefined;
   const [report] = await probeTarget({
     spec,
     index: 0,
@@ -73,6 +85,7 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
       onActive: progress ? (row, delta) => progress.active(row.id, delta) : undefined,
       onResult: progress ? (r, done, total) => progress.finish(r.id, done, total) : undefined,
       onExchange: flags.verbose ? (e) => io.err(exchangeLine(e)) : undefined,
+      onRaw: recorder ? (raw) => recorder.add(raw, raw.req.row ?? "") : undefined,
     },
     // The banner is for a person at a terminal (or --verbose); piped stderr carries only errors, one line each.
     onTarget: (baseUrl, note) => {
@@ -84,6 +97,9 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
   progress?.clear();
 
   const redacted = redactor.report(report!);
+  if (recorder && flags.record) {
+    io.writeFile(flags.record, `${JSON.stringify(recorder.recording(), null, 1)}\n`);
+  }
   const format =
     flags.format ?? (flags.output ? formatOfFile(flags.output) : process.stdout.isTTY ? "table" : "json");
   const view = renderReport(redacted, format, {

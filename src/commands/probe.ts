@@ -33,6 +33,7 @@ export interface ProbeFlags {
   reportHtml?: string;
   reportJunit?: string;
   outDir?: string;
+  record?: string;
   format?: string;
   clients: boolean;
   verbose?: boolean;
@@ -81,6 +82,7 @@ export function defineProbe(program: Command): void {
     .option("--report-html <file>", "write the self-contained HTML report")
     .option("--report-junit <file>", "write JUnit XML")
     .option("--out-dir <dir>", "write report.json, report.md, report.html and report.junit.xml into a folder")
+    .option("--record <file>", "write every exchange in full (key redacted) for `aioc serve --replay`")
     .option("--no-clients", "skip the real-client (SDK) rows")
     .addOption(
       new Option(

@@ -9,6 +9,7 @@ interface ServeFlags {
   latency: string;
   quirks?: string;
   missing?: string;
+  replay?: string;
 }
 
 function integer(value: string, flag: string, max: number): number {
@@ -43,9 +44,11 @@ export function defineServe(program: Command): void {
       "comma list of implementation profiles (llama.cpp, vllm, ollama, lm-studio, litellm, localai, sglang, tabbyapi) and dev:<deviation-id> quirks to imitate",
     )
     .option("--missing <paths>", "comma list of catalog paths to answer 404, e.g. /v1/videos,/v1/videos/{id}")
+    .option("--replay <file>", "answer from a recording made by `aioc probe --record` instead")
     .action(async (flags: ServeFlags) => {
       const port = flags.port === undefined ? DEFAULT_PORT : integer(flags.port, "--port", 65535);
       const latencyMs = integer(flags.latency, "--latency", 600_000);
+      if (flags.replay) return replay(flags.replay, port, flags, latencyMs);
       const missing = list(flags.missing);
       for (const path of missing) {
         if (!path.startsWith("/") || path.includes("[")) {
@@ -73,15 +76,7 @@ export function defineServe(program: Command): void {
           : failed(port)(err),
       );
       process.stdout.write(`${serveBanner(server.url, flags, latencyMs)}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off("SIGINT", stop);
-          process.off("SIGTERM", stop);
-          server.close().then(resolve, resolve);
-        };
-        process.on("SIGINT", stop);
-        process.on("SIGTERM", stop);
-      });
+      await untilSignal(server);
     });
   withExamples(command, [
     ["aioc serve", `the reference server on port ${DEFAULT_PORT} (or a free one)`],
@@ -108,4 +103,33 @@ export function serveBanner(
   ];
   if (flags.missing) parts.push(`missing ${list(flags.missing).join(", ")}`);
   return `aioc serve listening on ${url}\n  ${parts.join(" · ")}`;
+}
+
+function untilSignal(server: { close(): Promise<void> }): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      server.close().then(resolve, resolve);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+async function replay(file: string, port: number, flags: ServeFlags, latencyMs: number): Promise<void> {
+  const clash = (["apiKey", "quirks", "missing"] as const).find((k) => flags[k] !== undefined);
+  if (clash) {
+    const flag = { apiKey: "--api-key", quirks: "--quirks", missing: "--missing" }[clash];
+    throw new UsageError(`--replay answers what was recorded; it cannot be combined with ${flag}`);
+  }
+  const { RecordingError, startReplay } = await import("../serve/replay.js");
+  const server = await startReplay({ file, port, host: flags.host, latencyMs }).catch(
+    (err: NodeJS.ErrnoException) => {
+      if (err instanceof RecordingError) throw new UsageError(err.message);
+      throw new UsageError(`cannot listen on ${flags.host}:${port}: ${err.code ?? err.message}`);
+    },
+  );
+  process.stdout.write(`aioc serve replaying ${server.exchanges} exchanges from ${file} on ${server.url}\n`);
+  await untilSignal(server);
 }

@@ -45,7 +45,7 @@ const MAX_REDIRECTS = 5;
 export const MAX_SSE_EVENTS = 50_000;
 /** What a failed or over-long body keeps for the report: enough to show, not the whole cap. */
 const KEEP_ON_FAILURE = 64 * 1024;
-const WRONG_KEY = "sk-aioc-deliberately-wrong-key";
+export const WRONG_KEY = "sk-aioc-deliberately-wrong-key";
 
 interface BodyRead {
   body: Uint8Array;
@@ -64,6 +64,9 @@ export class Transport {
   private prefix: string | undefined;
   /** The base URL's query string (e.g. Azure's `?api-version=`), kept on every request. */
   private readonly query: string;
+
+  /** The bytes each exchange sent, for `onRaw` (kept only as long as the exchange is). */
+  private readonly sentBodies = new WeakMap<Exchange, Buffer>();
 
   constructor(readonly options: TransportOptions) {
     const base = new URL(options.baseUrl);
@@ -94,16 +97,21 @@ export class Transport {
   }
 
   private async sendOnce(req: HttpRequest): Promise<HttpOutcome> {
+    let outcome: HttpOutcome;
     try {
-      return await this.attempt(req);
+      outcome = await this.attempt(req);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      return {
+      outcome = {
         ok: false,
         error: { kind: "protocol", message: `request failed: ${firstLine(message)}` },
         exchange: { request: { method: req.method, url: this.url(req.path), headers: {} } },
       };
     }
+    const { request } = outcome.exchange;
+    const body = this.sentBodies.get(outcome.exchange);
+    this.options.onRaw?.({ req, url: request.url, headers: request.headers, body, outcome });
+    return outcome;
   }
 
   private async attempt(req: HttpRequest): Promise<HttpOutcome> {
@@ -139,6 +147,7 @@ export class Transport {
         body: describeRequestBody(req),
       },
     };
+    if (body && this.options.onRaw) this.sentBodies.set(exchange, body);
     const started = performance.now();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);

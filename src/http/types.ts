@@ -3,6 +3,7 @@ import type { Agent } from "node:http";
 import type { Exchange } from "../report/types.js";
 import type { TlsOptions } from "./agent.js";
 import type { Connection } from "./connection.js";
+import type { RawExchange } from "./record.js";
 
 export type Auth = "key" | "none" | "wrong";
 
@@ -17,6 +18,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** Which credentials to send; `key` sends the configured key when there is one. */
   auth?: Auth;
+  /** The catalog row sending it (set by the row's HTTP; recordings name it). */
+  row?: string;
   /** Consume the body as an SSE stream. */
   sse?: SseOptions;
 }
@@ -76,6 +79,8 @@ export interface TransportOptions {
   /** Bytes of each body kept for the report's request/response view. */
   keepBytes?: number;
   userAgent?: string;
+  /** Every request sent, with its bytes and full outcome (for `probe --record`; see record.ts). */
+  onRaw?: (raw: RawExchange) => void;
   /** Headers, auth scheme and route mapping (src/http/connection.ts). */
   connection?: Connection;
   /** The connection pool to use (a proxy agent, src/http/agent.ts); default a plain keep-alive agent. */

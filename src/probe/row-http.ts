@@ -54,10 +54,12 @@ export class CountingHttp implements RowHttp {
         this.onActive?.(1);
         dog?.start();
         const t0 = performance.now();
+        // The row's id travels with the request, for recordings (http/record.ts).
+        const tagged = live ? { ...req, row: live.rowId } : req;
         try {
-          if (!dog) return await this.transport.send(req);
+          if (!dog) return await this.transport.send(tagged);
           // A request that outlives the row's watchdog gives its slot in the cap back.
-          return await Promise.race([this.transport.send(req), dog.expired.then(() => this.stuck(req))]);
+          return await Promise.race([this.transport.send(tagged), dog.expired.then(() => this.stuck(req))]);
         } finally {
           this.activeMs += performance.now() - t0;
           dog?.finish();

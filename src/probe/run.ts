@@ -14,7 +14,7 @@ import { refusePlainToTls } from "../http/connect-errors.js";
 import type { Connection } from "../http/connection.js";
 import { carriesKey } from "../http/credentials.js";
 import { Transport } from "../http/transport.js";
-import type { HttpOutcome } from "../http/types.js";
+import type { HttpOutcome, TransportOptions } from "../http/types.js";
 import {
   type Exchange,
   type Notice,
@@ -69,6 +69,8 @@ export interface ProbeOptions extends PlanOptions {
   onDiscovery?: (listed: string[]) => void;
   /** Called for every request/response (already key-redacted in its headers). */
   onExchange?: (exchange: Exchange) => void;
+  /** Every request's full bytes and outcome (`probe --record`); `raw.req.row` names the row. */
+  onRaw?: TransportOptions["onRaw"];
 }
 
 function deferred<T>() {
@@ -92,6 +94,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     timeoutMs: opts.timeoutMs,
     maxBodyBytes: opts.maxBodyBytes,
     userAgent: `aioc/${VERSION}`,
+    onRaw: opts.onRaw,
   });
   const authenticated = !!opts.apiKey || carriesKey(opts.connection?.headers);
   const selected = selectRows(opts);

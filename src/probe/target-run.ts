@@ -11,7 +11,7 @@ import { classifyModel } from "./models.js";
 import { type ProbeOptions, runProbe } from "./run.js";
 import { isModelRow, type Shard, unitFilter } from "./split.js";
 
-export type RunHooks = Pick<ProbeOptions, "onStart" | "onActive" | "onResult" | "onExchange">;
+export type RunHooks = Pick<ProbeOptions, "onStart" | "onActive" | "onResult" | "onExchange" | "onRaw">;
 
 export interface TargetRun {
   spec: TargetSpec;

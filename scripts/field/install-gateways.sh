@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Field lab, part 2 (opt-in): the gateways put in front of llama-server, installed into .field/ only (never
+# project dependencies). Each step is skipped when already there.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+FIELD="${AIOC_FIELD_DIR:-$PWD/.field}"
+PORTKEY_VERSION="${AIOC_FIELD_PORTKEY_VERSION:-1.15.2}"
+# 1.109+ pins proxy packages (litellm-proxy, litellm-proxy-extras 0.4.113) that the registry does not serve.
+LITELLM_VERSION="${AIOC_FIELD_LITELLM_VERSION:-1.106.12}"
+log() { printf '[field:build] %s\n' "$*"; }
+mkdir -p "$FIELD"
+
+if [ ! -f "$FIELD/portkey/node_modules/@portkey-ai/gateway/package.json" ]; then
+  log "installing @portkey-ai/gateway@$PORTKEY_VERSION into $FIELD/portkey"
+  mkdir -p "$FIELD/portkey"
+  (cd "$FIELD/portkey" && [ -f package.json ] || echo '{"private":true}' > package.json)
+  npm install --prefix "$FIELD/portkey" --no-audit --no-fund --silent "@portkey-ai/gateway@$PORTKEY_VERSION"
+fi
+
+if [ ! -x "$FIELD/litellm/bin/litellm" ]; then
+  log "installing litellm[proxy]==$LITELLM_VERSION into $FIELD/litellm (venv)"
+  python3 -m venv "$FIELD/litellm"
+  "$FIELD/litellm/bin/pip" install -q "litellm[proxy]==$LITELLM_VERSION"
+fi
+log "gateways: portkey $(node -p "require('$FIELD/portkey/node_modules/@portkey-ai/gateway/package.json').version"), litellm $("$FIELD/litellm/bin/pip" show litellm 2>/dev/null | sed -n 's/^Version: //p')"
