@@ -22,7 +22,7 @@ import { ENCODINGS, spell, startKeyEcho } from "./helpers/key-echo-server.js";
 const KEY = "sk-proj-Ab3/Cd+Ef=Gh0123456789WxYzQ-secretTail";
 const SECRET = KEY.slice("sk-proj-".length);
 /** Rows whose id or path matches: so every chat variant too (they go to the same routes). */
-const ONLY = "^/v1/(models(/\\{model\\})?|embeddings|chat/completions)$";
+const ONLY = "^/v1/(models(/\\{model\\})?|embeddings|chat/completions)($|\\[)";
 
 const scratch = mkdtempSync(join(tmpdir(), "aioc-secrets-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));

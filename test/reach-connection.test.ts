@@ -142,11 +142,11 @@ describe("--auth and the base URL's query string", () => {
       "--auth",
       "api-key",
       "--only",
-      "^/v1/models$",
+      "^/v1/models($|\\[auth)",
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.report?.connection?.auth, "api-key");
-    // The path /v1/models also selects the auth rows: no key, then a deliberately wrong one, in the same header.
+    // The auth rows too: no key, then a deliberately wrong one, in the same header.
     const keys = front.seen.slice(before).map((s) => s.headers["api-key"]);
     // (…plus the run's one existence-calibration request, which carries the key like every request.)
     assert.deepEqual(keys.sort(), [KEY, KEY, "sk-aioc-deliberately-wrong-key", undefined].sort());

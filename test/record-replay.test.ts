@@ -142,7 +142,7 @@ describe("record, then replay aioc serve", () => {
     );
     const saved = JSON.parse(readFileSync(file, "utf8")) as Recording;
     assert.equal(saved.format, "aioc-recording");
-    assert.equal(saved.exchanges[0]!.row, "/v1/models");
+    assert.ok(saved.exchanges.some((e) => e.row === "/v1/models"));
     assert.ok(!readFileSync(file, "utf8").includes(KEY));
     const bad = await run(process.execPath, [
       "bin/aioc.js",

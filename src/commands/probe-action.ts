@@ -10,11 +10,12 @@ import { headerSecrets, querySecrets } from "../http/credentials.js";
 import { Recorder } from "../http/record.js";
 import { nothingChecked } from "../probe/notices.js";
 import { parseShard } from "../probe/split.js";
+import { normalizeTarget } from "../probe/target.js";
 import { probeTarget } from "../probe/target-run.js";
 import { colorEnabled, terminalColumns } from "../render/color.js";
 import { renderReport } from "../render/index.js";
 import { createProgress } from "../render/progress.js";
-import type { Exchange, Report } from "../report/types.js";
+import { type Exchange, INCONCLUSIVE_NOTICES, type Report } from "../report/types.js";
 import { VERSION } from "../version.js";
 import { exitCodeFor, type ProbeFlags } from "./probe.js";
 
@@ -62,13 +63,14 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
   ]);
   if (spec.waitReadyMs !== undefined) {
     const { waitReady } = await import("../probe/wait-ready.js");
+    const baseUrl = normalizeTarget(spec.url).baseUrl;
     await waitReady({
-      baseUrl: spec.url,
+      baseUrl,
       apiKey: spec.key,
       waitMs: spec.waitReadyMs,
       onWaiting: flags.quiet
         ? undefined
-        : (why) => io.err(`aioc: waiting for ${redactor.text(spec.url)} (${why})\n`),
+        : (why) => io.err(`aioc: waiting for ${redactor.text(baseUrl)} (${why})\n`),
     });
   }
   const recorder = flags.record
@@ -117,7 +119,8 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
     io.err(`aioc: ${failed}\n`);
     return EXIT.usage;
   }
-  if (nothingChecked(report!.results)) return EXIT.usage;
+  const inconclusive = report!.notices?.some((n) => INCONCLUSIVE_NOTICES.some((k) => k === n.kind));
+  if (!inconclusive && nothingChecked(report!.results)) return EXIT.usage;
   return exitCodeFor(report!.summary, spec.failOn, report!.notices);
 }
 

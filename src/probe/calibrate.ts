@@ -76,6 +76,9 @@ function fingerprint(out: HttpOutcome): Fingerprint | undefined {
   return { status, body: normalise(body, out.exchange.request.url), message: rejectionMessage(body) };
 }
 
+/** The row name calibration requests carry (in recordings). */
+export const CALIBRATION_ROW = "(calibration)";
+
 export class Calibration {
   /** A path no server serves. */
   readonly path = `/v1/aioc-calibration-${randomBytes(6).toString("hex")}`;

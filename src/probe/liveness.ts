@@ -28,7 +28,9 @@ export class Liveness {
     }
     if (this.stoppedAfter !== undefined && out.error.message === this.reason()) return true;
     // Only a target that answered before can "stop"; one that never did is unreachable (the runner says so).
-    if (out.error.kind !== "connect" || this.lastAnswered === undefined) return false;
+    // Only a refused connection says the target is gone; a TLS mix-up or a DNS failure is the row's own error.
+    if (out.error.kind !== "connect" || !out.error.message.startsWith("cannot connect")) return false;
+    if (this.lastAnswered === undefined) return false;
     this.stoppedAfter ??= this.lastAnswered;
     return true;
   }

@@ -25,7 +25,7 @@ import {
 } from "../report/types.js";
 import { SPEC_SOURCE } from "../shapes/schemas.js";
 import { VERSION } from "../version.js";
-import { applyUniformRejection, Calibration } from "./calibrate.js";
+import { applyUniformRejection, CALIBRATION_ROW, Calibration } from "./calibrate.js";
 import { ExistenceProbe, existenceOpen, existenceVerdict } from "./existence.js";
 import { fetchVia } from "./fetch.js";
 import { combineRuns, type Graded, grade } from "./grade.js";
@@ -108,7 +108,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   const limit = priorityLimit(opts.concurrency);
   // The calibration request goes out with discovery (first under the cap), so no row waits for it.
   const calibrationHttp = new CountingHttp(transport, limit, opts.onExchange, Number.MAX_SAFE_INTEGER);
-  const calibration = new Calibration((req) => calibrationHttp.send(req));
+  const calibration = new Calibration((req) => calibrationHttp.send({ ...req, row: CALIBRATION_ROW }));
   void calibration.start();
   const run: RunShared = {
     transport,
@@ -178,7 +178,8 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     listed,
     opts.baseUrl,
   );
-  notices.push(...hints);
+  // An inconclusive run already says why nothing could be judged.
+  notices.push(...(notices.length > 0 ? hints.filter((n) => n.kind !== "nothing-checked") : hints));
   return {
     tool: "aioc",
     version: VERSION,
