@@ -266,6 +266,12 @@ async function watchedRow(
   const detail = `no result ${seconds} s after the row's last request (row watchdog): the server or a check hung`;
   const phase = row.phase === "C" ? "C" : "B";
   const outcome: Outcome = { phase, httpStatus: null, latencyMs: null, problems: [] };
+  const graded: Graded = { status: "FAIL", detail, problems: [], deviations: [] };
+  return { result: rowResult(row, graded, outcome, http), outcome };
+}
+
+/** The report's row: the catalog row's identity, its verdict, and what it sent. */
+function rowResult(row: Endpoint, graded: Graded, outcome: Outcome, http: CountingHttp): Result {
   const result: Result = {
     id: row.id,
     path: row.path,
@@ -273,17 +279,18 @@ async function watchedRow(
     group: row.group,
     kind: row.kind,
     label: row.label,
-    status: "FAIL",
-    detail,
-    httpStatus: null,
-    latencyMs: null,
-    phase,
-    problems: [],
-    deviations: [],
+    status: graded.status,
+    detail: graded.detail,
+    httpStatus: outcome.httpStatus,
+    latencyMs: outcome.latencyMs === null ? null : Math.round(outcome.latencyMs),
+    phase: outcome.phase,
+    problems: graded.problems,
+    deviations: graded.deviations,
     requests: http.requests,
     exchanges: http.exchanges,
   };
-  return { result, outcome };
+  if (outcome.metrics) result.metrics = outcome.metrics;
+  return result;
 }
 
 async function runRow(
@@ -366,24 +373,7 @@ async function runRow(
     graded = { status: "SKIP", detail: unjudged, deviations: [], problems: [] };
     outcome.skip = unjudged; // rows built on this one say why
   }
-  const result: Result = {
-    id: row.id,
-    path: row.path,
-    method: row.method,
-    group: row.group,
-    kind: row.kind,
-    label: row.label,
-    status: graded.status,
-    detail: graded.detail,
-    httpStatus: outcome.httpStatus,
-    latencyMs: outcome.latencyMs === null ? null : Math.round(outcome.latencyMs),
-    phase: outcome.phase,
-    problems: graded.problems,
-    deviations: graded.deviations,
-    requests: http.requests,
-    exchanges: http.exchanges,
-  };
-  if (outcome.metrics) result.metrics = outcome.metrics;
+  const result = rowResult(row, graded, outcome, http);
   const first = http.first;
   // No connection, or not even response headers within the deadline: nothing else will fare better, and
   // probing on would cost every row its full timeout.
