@@ -6,7 +6,6 @@
  */
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { setImmediate as tick } from "node:timers/promises";
 import {
   bodyBytes,
@@ -17,6 +16,7 @@ import {
 } from "../http/record.js";
 import { WRONG_KEY } from "../http/transport.js";
 import { readBody } from "./body.js";
+import { listen } from "./listen.js";
 import { authOf, bodySignature, type Candidate, describeRequest, pick, unrandom } from "./replay-match.js";
 import type { RunningServer } from "./server.js";
 import { writeError } from "./write.js";
@@ -190,23 +190,6 @@ export async function startReplay(options: ReplayOptions): Promise<RunningServer
       req.resume();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  return {
-    url: `${origin}/v1`,
-    port,
-    exchanges: recording.exchanges.length,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const { port, origin, close } = await listen(server, options.port ?? 0, host);
+  return { url: `${origin}/v1`, port, exchanges: recording.exchanges.length, close };
 }

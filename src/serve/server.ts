@@ -4,11 +4,11 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseBody } from "./body.js";
 import type { Ctx, Route, ServerState } from "./context.js";
 import { newId } from "./generate.js";
+import { listen } from "./listen.js";
 import { ApiError, invalidUrl } from "./reply.js";
 import { Router } from "./router.js";
 import { audioRoutes } from "./routes/audio.js";
@@ -137,23 +137,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  state.origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-
-  return {
-    url: `${state.origin}/v1`,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const { port, origin, close } = await listen(server, options.port ?? 0, host);
+  state.origin = origin;
+  return { url: `${origin}/v1`, port, close };
 }
