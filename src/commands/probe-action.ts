@@ -8,14 +8,13 @@ import { Redactor } from "../cli/redact.js";
 import { type FlagSource, type Flags, type ProbePlan, resolvePlan } from "../config/resolve.js";
 import { headerSecrets, querySecrets } from "../http/credentials.js";
 import { Recorder } from "../http/record.js";
-import { nothingChecked } from "../probe/notices.js";
 import { parseShard } from "../probe/split.js";
 import { normalizeTarget } from "../probe/target.js";
 import { probeTarget } from "../probe/target-run.js";
 import { colorEnabled, terminalColumns } from "../render/color.js";
 import { renderReport } from "../render/index.js";
 import { createProgress } from "../render/progress.js";
-import { type Exchange, INCONCLUSIVE_NOTICES, type Report } from "../report/types.js";
+import type { Exchange, Report } from "../report/types.js";
 import { VERSION } from "../version.js";
 import { exitCodeFor, type ProbeFlags } from "./probe.js";
 
@@ -119,8 +118,8 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
     io.err(`aioc: ${failed}\n`);
     return EXIT.usage;
   }
-  const inconclusive = report!.notices?.some((n) => INCONCLUSIVE_NOTICES.some((k) => k === n.kind));
-  if (!inconclusive && nothingChecked(report!.results)) return EXIT.usage;
+  // run.ts says "nothing checked" only when no inconclusive notice already explains the run.
+  if (report!.notices?.some((n) => n.kind === "nothing-checked")) return EXIT.usage;
   return exitCodeFor(report!.summary, spec.failOn, report!.notices);
 }
 

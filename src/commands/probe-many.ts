@@ -47,7 +47,7 @@ export async function probeMany(
         try {
           const reports = (await probeTarget({ spec, index, shard })).map((r) => redactor.report(r));
           for (const r of reports) {
-            code = Math.max(code, exitCodeFor(r.summary, spec.failOn));
+            code = Math.max(code, exitCodeFor(r.summary, spec.failOn, r.notices));
             if (!flags.quiet) io.err(`aioc: ${r.target.name}: ${summaryLine(r.summary, r.durationMs)}\n`);
           }
           return reports;

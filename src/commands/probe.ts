@@ -4,6 +4,7 @@ import { BOUNDS, boundedNumber } from "../cli/bounds.js";
 import { EXIT, UsageError } from "../cli/errors.js";
 import { parseExpect } from "../probe/scope.js";
 import { FORMAT_NAMES } from "../render/formats.js";
+import { isInconclusive, type Notice } from "../report/types.js";
 import { addConnectionOptions, type ConnectionFlags } from "./connection-options.js";
 import { withExamples } from "./help.js";
 
@@ -164,10 +165,10 @@ function parseGroups(value: string): Group[] {
 export function exitCodeFor(
   summary: { FAIL: number; WARN: number },
   failOn: ProbeFlags["failOn"],
-  notices: readonly unknown[] = [],
+  notices: readonly Notice[] = [],
 ): number {
   if (failOn === "never") return EXIT.ok;
-  // A run-level notice (every route rejected alike, the target stopped) means the rows prove nothing.
-  if (summary.FAIL > 0 || notices.length > 0) return EXIT.failed;
+  // An inconclusive run (every route rejected alike, the target stopped) proves nothing; hints do not count.
+  if (summary.FAIL > 0 || notices.some(isInconclusive)) return EXIT.failed;
   return failOn === "warn" && summary.WARN > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -107,6 +107,8 @@ export interface Notice {
 
 /** The kinds that make a run inconclusive (exit non-zero); the others are hints a reader needs first. */
 export const INCONCLUSIVE_NOTICES = ["uniform-rejection", "target-stopped"] as const;
+export const isInconclusive = (n: Notice): boolean => INCONCLUSIVE_NOTICES.some((k) => k === n.kind);
+
 export type NoticeKind =
   | (typeof INCONCLUSIVE_NOTICES)[number]
   | "nothing-checked"
