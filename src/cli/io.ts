@@ -26,3 +26,9 @@ export function createIo(): Io {
     },
   };
 }
+
+/** Writes `text` to `file` when one is given, else to stdout. */
+export function emit(io: Io, text: string, file?: string): void {
+  if (file) io.writeFile(file, text);
+  else io.out(text);
+}

@@ -19,17 +19,17 @@ export function defineDeviations(program: Command): void {
     .action(async (id: string | undefined, opts: DeviationsFlags) => {
       const { DEVIATIONS, findDeviation } = await import("../deviations/catalog.js");
       const render = await import("../deviations/render.js");
-      const { reportIo, emit } = await import("./report-output.js");
+      const { createIo, emit } = await import("../cli/io.js");
       const json = chosenFormat(opts, "table") === "json";
       if (id === undefined) {
         const text = json ? render.deviationsJson(DEVIATIONS) : render.deviationsTable(DEVIATIONS);
-        emit(reportIo(), text, opts.output);
+        emit(createIo(), text, opts.output);
         return;
       }
       const deviation = findDeviation(id);
       if (!deviation) throw new UsageError(`unknown deviation "${id}"; run \`aioc deviations\` for the list`);
       emit(
-        reportIo(),
+        createIo(),
         json ? render.deviationsJson([deviation]) : render.explainDeviation(deviation),
         opts.output,
       );

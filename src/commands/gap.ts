@@ -26,10 +26,11 @@ export function defineGap(program: Command): void {
     .action(async (fileA: string, fileB: string, flags: GapFlags) => {
       const { diffReports } = await import("../gap/diff.js");
       const { GAP_FORMATS } = await import("../gap/render.js");
-      const { reportIo, emit, loadRedactedReport } = await import("./report-output.js");
+      const { createIo, emit } = await import("../cli/io.js");
+      const { loadRedactedReport } = await import("./report-output.js");
       const diff = diffReports(loadRedactedReport(fileA), loadRedactedReport(fileB));
       const format = chosenFormat(flags, "text") as GapFlags["format"];
-      emit(reportIo(), GAP_FORMATS[format](diff), flags.output);
+      emit(createIo(), GAP_FORMATS[format](diff), flags.output);
       if (flags.failOnRegression && diff.counts.regression > 0) process.exitCode = EXIT.failed;
     });
   withExamples(command, [

@@ -17,9 +17,10 @@ export function defineMatrix(program: Command): void {
     .option("-o, --output <file>", "write to a file instead of stdout")
     .action(async (files: string[], flags: MatrixFlags) => {
       const { renderMatrix } = await import("../render/matrix.js");
-      const { reportIo, emit, loadRedactedReport } = await import("./report-output.js");
+      const { createIo, emit } = await import("../cli/io.js");
+      const { loadRedactedReport } = await import("./report-output.js");
       const reports = files.map((f) => loadRedactedReport(f));
-      emit(reportIo(), renderMatrix(reports, flags.format), flags.output);
+      emit(createIo(), renderMatrix(reports, flags.format), flags.output);
     });
   withExamples(command, [
     ["aioc matrix llama.json vllm.json ollama.json", "one Markdown matrix, a column per report"],

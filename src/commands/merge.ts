@@ -21,8 +21,8 @@ export function defineMerge(program: Command): void {
       const { loadReport } = await import("../report/load.js");
       const { mergeReports, missingShards } = await import("../report/merge.js");
       const { renderReport } = await import("../render/index.js");
-      const { reportIo, emit } = await import("./report-output.js");
-      const io = reportIo();
+      const { createIo, emit } = await import("../cli/io.js");
+      const io = createIo();
       const parts = files.map(loadReport);
       const missing = missingShards(parts);
       if (missing.length > 0)

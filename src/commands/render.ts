@@ -20,11 +20,12 @@ export function defineRender(program: Command): void {
       const format = chosenFormat(flags, "table");
       const { renderReport } = await import("../render/index.js");
       const { colorEnabled, terminalColumns } = await import("../render/color.js");
-      const { reportIo, emit, loadRedactedReport } = await import("./report-output.js");
+      const { createIo, emit } = await import("../cli/io.js");
+      const { loadRedactedReport } = await import("./report-output.js");
       const report = loadRedactedReport(file);
       const color = format === "table" && !flags.output && colorEnabled(process.stdout);
       const columns = flags.output ? undefined : terminalColumns(process.stdout);
-      emit(reportIo(), renderReport(report, format, { color, columns }), flags.output);
+      emit(createIo(), renderReport(report, format, { color, columns }), flags.output);
     });
   withExamples(command, [
     ["aioc render report.json", "the terminal table of a saved report"],

@@ -1,12 +1,6 @@
-import { createIo, type Io } from "../cli/io.js";
 import { Redactor } from "../cli/redact.js";
 import { loadReport } from "../report/load.js";
 import type { Report } from "../report/types.js";
-
-/** Output for the commands that read saved reports (render, gap, matrix). */
-export function reportIo(): Io {
-  return createIo();
-}
 
 /**
  * A saved report, its server-text fields redacted again with the keys aioc knows from the environment (reports
@@ -14,10 +8,4 @@ export function reportIo(): Io {
  */
 export function loadRedactedReport(path: string, env: NodeJS.ProcessEnv = process.env): Report {
   return new Redactor([env.AIOC_API_KEY, env.OPENAI_API_KEY]).report(loadReport(path));
-}
-
-/** Writes `text` to `file` when one is given, else to stdout. */
-export function emit(io: Io, text: string, file?: string): void {
-  if (file) io.writeFile(file, text);
-  else io.out(text);
 }

@@ -40,8 +40,8 @@ export function defineSpec(program: Command): void {
           : format === "markdown"
             ? render.catalogMarkdown(rows)
             : render.catalogTable(rows);
-      const { reportIo, emit } = await import("./report-output.js");
-      emit(reportIo(), text, opts.output);
+      const { createIo, emit } = await import("../cli/io.js");
+      emit(createIo(), text, opts.output);
     });
   withExamples(command, [
     ["aioc spec", "every row: id, method, kind, notes"],

@@ -1,6 +1,7 @@
 import { escapeMarkdown, markdownCode, terminalSafeJson } from "../render/escape.js";
 import { statusLabel } from "../render/status.js";
 import { alignColumns, escapeControl } from "../render/text-table.js";
+import "../render/text-width-full.js";
 import type { Status } from "../report/types.js";
 import { CHANGES, type Change, type DiffRow, type ReportDiff } from "./diff.js";
 

@@ -4,6 +4,7 @@
  * while a slow server thinks. The caller shows it only on a TTY and not with --quiet; it is erased before the table.
  */
 import { escapeControl, truncate } from "./text-table.js";
+import "./text-width-full.js";
 
 export interface Progress {
   /** A request of row `id` got its slot (+1) or ended (-1). */

@@ -4,6 +4,7 @@ import type { Report, Status } from "../report/types.js";
 import { connectionLine, connectionWarnings } from "./connection-note.js";
 import { STATUS_SYMBOL } from "./status.js";
 import { alignColumns, escapeControl, truncate } from "./text-table.js";
+import "./text-width-full.js";
 import { formatLatency, groupResults, modelPairs, summaryLine } from "./view.js";
 
 export { colorEnabled } from "./color.js";

@@ -1,14 +1,43 @@
-import cliTruncate from "cli-truncate";
-import stringWidth from "string-width";
+export interface FullWidth {
+  width(s: string): number;
+  truncate(s: string, width: number, position: "end" | "middle"): string;
+}
+
+let full: FullWidth | undefined;
+
+/** Called by ./text-width-full.js when it loads. */
+export function registerFullWidth(impl: FullWidth): void {
+  full = impl;
+}
+
+const SGR = /\u001b\[[0-9;]*m/g;
+/**
+ * Characters one column wide in every terminal, with no combining or zero-width ones: printable ASCII, Latin-1
+ * and Latin Extended (without the soft hyphen), general punctuation (dashes, quotes, bullet, ellipsis), arrows and
+ * box drawing. Text made only of these needs no Unicode tables.
+ */
+const NARROW =
+  /^[\u0020-\u007e\u00a0-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u257f]*$/;
+
+/** True when `s` (colour codes aside) has a known width without the full Unicode tables. */
+export function isNarrowText(s: string): boolean {
+  return NARROW.test(s.replace(SGR, ""));
+}
+
+function fullWidth(): FullWidth {
+  if (!full) throw new Error("internal: wide text rendered without importing render/text-width-full.js");
+  return full;
+}
 
 /** Display width of a cell in terminal columns: ANSI colour codes take none, CJK and emoji take two. */
 export function visibleWidth(s: string): number {
-  return stringWidth(s);
+  const plain = s.replace(SGR, "");
+  return NARROW.test(plain) ? plain.length : fullWidth().width(s);
 }
 
 /** Cuts `s` to `width` columns with an ellipsis (colour codes kept intact). */
 export function truncate(s: string, width: number, position: "end" | "middle" = "end"): string {
-  return visibleWidth(s) <= width ? s : cliTruncate(s, Math.max(width, 1), { position });
+  return visibleWidth(s) <= width ? s : fullWidth().truncate(s, Math.max(width, 1), position);
 }
 
 export interface FitOptions {
