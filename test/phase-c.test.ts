@@ -109,7 +109,7 @@ describe("a compliant server", () => {
 interface Case {
   defect: Defect;
   row: string;
-  status: "WARN" | "FAIL";
+  status: "WARN" | "FAIL" | "SKIP";
   detail: RegExp;
   apiKey?: boolean;
 }
@@ -302,6 +302,20 @@ const CASES: Case[] = [
     row: "/v1/models[auth-no-key]",
     status: "WARN",
     detail: /^403 for a request without a key; OpenAI answers 401/,
+    apiKey: true,
+  },
+  {
+    defect: "models-500",
+    row: "/v1/models[auth-no-key]",
+    status: "SKIP",
+    detail: /^inconclusive: 500 with the key too, so 500 for a request without a key says nothing about auth/,
+    apiKey: true,
+  },
+  {
+    defect: "models-500",
+    row: "/v1/models[auth-wrong-key]",
+    status: "SKIP",
+    detail: /^inconclusive: 500 with the key too, so 500 for a wrong key says nothing about authentication/,
     apiKey: true,
   },
   {

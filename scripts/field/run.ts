@@ -33,6 +33,8 @@ interface Started {
   url: string;
   apiKey?: string;
   headers?: string[];
+  /** More `aioc probe` options, e.g. the models a user must name when the target cannot list them. */
+  probeArgs?: string[];
   note?: string;
 }
 
@@ -150,8 +152,11 @@ const TARGETS: Target[] = [
       ]);
       await waitFor(`http://127.0.0.1:${port}/`, child, 60);
       const routing = [`x-portkey-provider: openai`, `x-portkey-custom-host: ${backend}/v1`];
+      // Portkey answers GET /v1/models with its own 500 ("Something went wrong") for a custom host, so, as a
+      // user must, name the models.
+      const probeArgs = ["--model", ALIAS, "--embedding-model", ALIAS];
       if (await probeHasHeaderFlag())
-        return { url: `http://127.0.0.1:${port}/v1`, apiKey: KEY, headers: routing };
+        return { url: `http://127.0.0.1:${port}/v1`, apiKey: KEY, headers: routing, probeArgs };
       return {
         url: `http://127.0.0.1:${port}/v1`,
         apiKey: KEY,
@@ -209,6 +214,7 @@ async function probe(name: string, started: Started): Promise<Report> {
   args.push("--timeout", "120");
   if (started.apiKey) args.push("--api-key", started.apiKey);
   for (const h of started.headers ?? []) args.push("--header", h);
+  args.push(...(started.probeArgs ?? []));
   await run(process.execPath, args, { env: { ...process.env, AIOC_API_KEY: "" }, maxBuffer: 64 << 20 });
   return JSON.parse(readFileSync(report, "utf8")) as Report;
 }

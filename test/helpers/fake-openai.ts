@@ -62,6 +62,8 @@ export type Defect =
   | "auth-open"
   | "auth-presence-only"
   | "auth-403"
+  /** GET /v1/models fails with 500 for everyone (Portkey 1.15 with a custom host), key or no key. */
+  | "models-500"
   // embeddings
   | "base64-ignored"
   | "base64-big-endian"
@@ -515,6 +517,8 @@ export async function startFake(options: FakeOptions = {}): Promise<ScriptedServ
     Object.entries(routes).map(([key, handler]) => [
       key,
       (q: IncomingMessage, res: ServerResponse, body: Buffer) => {
+        if (key === "GET /v1/models" && has("models-500"))
+          return json(res, 500, { status: "failure", message: "Something went wrong" });
         if (authorised(q)) return handler(q, res, body);
         const status = has("auth-403") ? 403 : 401;
         json(res, status, envelope("Incorrect API key provided.", "invalid_api_key"));
