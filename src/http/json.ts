@@ -6,8 +6,25 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
+export type ParsedJson = { ok: true; value: unknown } | { ok: false; reason: string };
+
+/**
+ * Several checks read the same response body; each parse of a large one costs its size twice over (the decoded
+ * text and the value), so a body is parsed once. Parsed values are shared: readers must not mutate them.
+ */
+const parsed = new WeakMap<Uint8Array, ParsedJson>();
+
 /** Decodes a body as strict UTF-8 and parses JSON; says precisely what is wrong when it cannot. */
-export function parseJson(body: Uint8Array): { ok: true; value: unknown } | { ok: false; reason: string } {
+export function parseJson(body: Uint8Array): ParsedJson {
+  let result = parsed.get(body);
+  if (!result) {
+    result = parseUncached(body);
+    parsed.set(body, result);
+  }
+  return result;
+}
+
+function parseUncached(body: Uint8Array): ParsedJson {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(body);

@@ -19,6 +19,7 @@ import type { Readable } from "node:stream";
 import type { Exchange } from "../report/types.js";
 import { Scrubber } from "../secrets/scrubber.js";
 import { scrubStream } from "../secrets/stream.js";
+import { BodyBuffer } from "./body-buffer.js";
 import { applyAuth, withQuery } from "./connection.js";
 import { decode, decodeError, isDecodeError } from "./decode.js";
 import { classify, firstLine, type Progress, timeoutMessage } from "./errors.js";
@@ -340,9 +341,9 @@ export class Transport {
       return { body: new Uint8Array(), truncated: false, events, error: decodeError(encoding, err) };
     }
     const decoder = new TextDecoder();
+    const identity = encoding === "" || encoding === "identity";
+    const body = new BodyBuffer(cap, identity && Number.isFinite(declared) ? declared : undefined);
     return new Promise<BodyRead>((resolve) => {
-      const chunks: Uint8Array[] = [];
-      let size = 0;
       let truncated = false;
       let settled = false;
       const finish = (error?: TransportError, stopReading = false) => {
@@ -354,11 +355,9 @@ export class Transport {
           if (stream !== res) stream.destroy();
         }
         // A failed body is kept only as far as the report shows it; the rest is garbage at once.
-        const body = error && size > KEEP_ON_FAILURE ? head(chunks, KEEP_ON_FAILURE) : concat(chunks, size);
-        chunks.length = 0;
-        resolve({ body, truncated, events, error });
+        resolve({ body: error ? body.head(KEEP_ON_FAILURE) : body.bytes(), truncated, events, error });
       };
-      const progress = (): Progress => ({ bytes: size, events: events?.length });
+      const progress = (): Progress => ({ bytes: body.size, events: events?.length });
       const onAbort = () =>
         finish({ kind: "timeout", message: timeoutMessage(timeoutMs / 1000, progress()) });
       signal.addEventListener("abort", onAbort, { once: true });
@@ -370,16 +369,15 @@ export class Transport {
         );
       stream.on("data", (value: Uint8Array) => {
         if (settled) return;
-        const room = cap - size;
+        const room = cap - body.size;
         const part = value.length > room ? value.subarray(0, room) : value;
-        chunks.push(part);
-        size += part.length;
+        body.push(part);
         if (parser && !parser.feed(decoder.decode(part, { stream: true }))) return finish(undefined, true);
         if (events && events.length > MAX_SSE_EVENTS) {
           truncated = true;
           return finish({
             kind: "too-large",
-            message: `stream sent more than ${MAX_SSE_EVENTS} events (${formatBytes(size)}); stopped reading`,
+            message: `stream sent more than ${MAX_SSE_EVENTS} events (${formatBytes(body.size)}); stopped reading`,
           });
         }
         if (value.length > room) {
@@ -451,30 +449,6 @@ async function sseParser(events: SseEvent[], started: number, options: SseOption
       if (endsInCr) parser.feed("\n");
     },
   };
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
-}
-
-/** A copy of the first `n` bytes (so the chunks behind it can be freed). */
-function head(chunks: Uint8Array[], n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let offset = 0;
-  for (const c of chunks) {
-    if (offset >= n) break;
-    const part = c.subarray(0, n - offset);
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out.subarray(0, offset);
 }
 
 /** The path is aioc's own (catalog path under the user's base URL); only a query can carry a secret. */
