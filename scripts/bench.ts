@@ -269,6 +269,16 @@ async function startUp(): Promise<void> {
     });
     const normal = Math.max(...rss);
     figures.push({ figure: "  peak RSS, normal full probe (max of 5)", value: mb(normal), target: "" });
+    // What the SDK rows cost: each real client is a few hundred kB of JavaScript to compile (Node 20 has no
+    // module compile cache) plus undici, which Node loads on the first fetch().
+    const bare: number[] = [];
+    for (let i = 0; i < 5; i++)
+      bare.push((await probe(server.url, `zero-nc-${i}`, ["--no-clients"])).run.wallMs);
+    figures.push({
+      figure: "  same, --no-clients (median of 5)",
+      value: ms(median(bare)),
+      target: "",
+    });
   } finally {
     await stopChild(server.child);
   }
