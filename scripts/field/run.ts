@@ -165,6 +165,26 @@ const TARGETS: Target[] = [
     },
   },
   {
+    name: "llama-cpp-python",
+    missing: () => {
+      if (built()) return built();
+      return existsSync(join(FIELD, "llama-cpp-python/bin/python"))
+        ? undefined
+        : "llama-cpp-python not installed (npm run field:build)";
+    },
+    // Its own OpenAI-compatible server (FastAPI) on the same tiny model: a second implementation of the engine.
+    start: async () => {
+      const port = await freePort();
+      const child = launch("llama-cpp-python", join(FIELD, "llama-cpp-python/bin/python"), [
+        ...["-m", "llama_cpp.server", "--model", MODEL, "--model_alias", ALIAS],
+        ...["--host", "127.0.0.1", "--port", String(port), "--n_ctx", "4096", "--n_threads", "2"],
+        ...["--embedding", "true", "--seed", "1", "--api_key", KEY],
+      ]);
+      await waitFor(`http://127.0.0.1:${port}/v1/models`, child, 180);
+      return { url: `http://127.0.0.1:${port}`, apiKey: KEY };
+    },
+  },
+  {
     name: "litellm",
     missing: () => {
       if (built()) return built();
