@@ -305,6 +305,13 @@ const CASES: Case[] = [
     apiKey: true,
   },
   {
+    defect: "tool-args-cut",
+    row: "/v1/chat/completions[tools]",
+    status: "WARN",
+    detail:
+      /^the tool arguments end mid-JSON at the max_tokens limit \(completion_tokens 128\) but finish_reason is "tool_calls"/,
+  },
+  {
     defect: "models-500",
     row: "/v1/models[auth-no-key]",
     status: "SKIP",

@@ -19,6 +19,7 @@ import {
 import { asRecord, type Finding, finding, modelBehaviour, settle, startC } from "./depth.js";
 import { type Enforcement, enforced, ignored, settleBehaviour, unverified } from "./enforcement.js";
 import { expectSse } from "./expect.js";
+import { jsonPrefix } from "./json-prefix.js";
 import { streamView } from "./stream-frames.js";
 
 /** How a request forces the call, with the parameter's name for details. */
@@ -30,12 +31,14 @@ export interface Forcing {
 export const NAMED: Forcing = { param: `tool_choice naming ${TOOL_NAME}`, choice: FORCE_TOOL };
 export const REQUIRED: Forcing = { param: 'tool_choice "required"', choice: "required" };
 
+const TOOL_MAX_TOKENS = 128;
+
 const toolRequest = (model: string, forcing: Forcing) => ({
   model,
   messages: userMessage(TOOL_PROMPT),
   tools: [WEATHER_TOOL],
   tool_choice: forcing.choice,
-  max_tokens: 128,
+  max_tokens: TOOL_MAX_TOKENS,
 });
 
 interface Call {
@@ -49,6 +52,9 @@ export interface Answer {
   content: unknown;
   reasoning: string;
   finish: unknown;
+  /** usage.completion_tokens, and the max_tokens the request set, when known: was the answer cut at the limit? */
+  completionTokens?: unknown;
+  maxTokens?: number;
 }
 
 const hasText = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
@@ -87,6 +93,15 @@ export function forcedCall(
     return { e: ignored(param, at, "null (a forced call only)", excerpt(a.content), why, "warn"), model: [] };
   }
   const args = tryJson(call.arguments);
+  const cut = typeof call.arguments === "string" ? cutArguments(a, call.arguments) : undefined;
+  if ((!args || !asRecord(args.value)) && cut) {
+    return {
+      e: enforced(param),
+      model: [
+        finding("warn", `${pointer}/0/function/arguments`, "a JSON object", excerpt(call.arguments), cut),
+      ],
+    };
+  }
   if (!args || !asRecord(args.value)) {
     const model = modelBehaviour(
       `${pointer}/0/function/arguments`,
@@ -97,6 +112,20 @@ export function forcedCall(
     return { e: enforced(param), model: [model] };
   }
   return { e: enforced(param), model: [] };
+}
+
+/**
+ * Arguments that are valid JSON so far but unfinished were cut by the token limit: not the model's doing. With
+ * finish_reason "length" that is aioc's budget (inconclusive); with "tool_calls" at the limit the server reports a
+ * cut call as complete, and clients parse broken JSON.
+ */
+function cutArguments(a: Answer, args: string): string | undefined {
+  if (jsonPrefix(args).state !== "prefix") return undefined;
+  if (a.finish === "length")
+    return "inconclusive: the tool arguments were cut by max_tokens inside valid JSON";
+  const used = a.completionTokens;
+  if (a.maxTokens === undefined || typeof used !== "number" || used < a.maxTokens) return undefined;
+  return `the tool arguments end mid-JSON at the max_tokens limit (completion_tokens ${used}) but finish_reason is ${JSON.stringify(a.finish)}, not "length": clients take the cut call as complete`;
 }
 
 const callNote = (status: number | null, calls: Call[], extra = "") =>
@@ -130,6 +159,8 @@ function forcedCallCheck(forcing: Forcing): Check {
       content: choice?.message?.content,
       reasoning: reasoningOf(choice),
       finish: choice?.finish_reason,
+      completionTokens: asRecord(body.usage)?.completion_tokens,
+      maxTokens: TOOL_MAX_TOKENS,
     };
     const { e, model } = forcedCall(forcing, answer, "/choices/0/message/tool_calls");
     const note = siblingNote(start.base, e);

@@ -12,6 +12,8 @@ export const EMBED_MODEL = "tiny-embed";
 export type Defect =
   // chat
   | "tool-call-no-id"
+  /** Forced-call arguments cut mid-JSON at max_tokens while finish_reason says "tool_calls" (llama-cpp-python). */
+  | "tool-args-cut"
   | "tools-stream-no-index"
   | "tool-result-500"
   | "json-schema-400"
@@ -290,6 +292,11 @@ export async function startFake(options: FakeOptions = {}): Promise<ScriptedServ
       if (has("ignore-tool-choice") || (has("ignore-tool-choice-named") && named))
         return json(res, 200, completion({ content: "I would rather not use tools." }));
       const content = has("text-before-call") ? "Let me look that up." : null;
+      if (has("tool-args-cut")) {
+        const cut = { ...toolCall(), function: { name: "get_weather", arguments: '{"city":"Par' } };
+        const usage = { prompt_tokens: 5, completion_tokens: 128, total_tokens: 133 };
+        return json(res, 200, completion({ content, tool_calls: [cut] }, { usage }, "tool_calls"));
+      }
       return json(res, 200, completion({ content, tool_calls: [toolCall()] }, {}, "stop"));
     }
     const format = (req.response_format as { type?: string } | undefined)?.type;
