@@ -41,13 +41,12 @@ export function outputText(output: unknown): string {
     .join("");
 }
 
+const parts = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
 const reasoningText = (output: unknown) =>
-  (Array.isArray(output) ? output : [])
+  parts(output)
     .filter((item) => asRecord(item)?.type === "reasoning")
-    .flatMap((item) => [
-      ...(asRecord(item)?.summary as unknown[]),
-      ...((asRecord(item)?.content as unknown[]) ?? []),
-    ])
+    .flatMap((item) => [...parts(asRecord(item)?.summary), ...parts(asRecord(item)?.content)])
     .map((part) => asRecord(part)?.text)
     .join("");
 
@@ -55,10 +54,7 @@ const reasoningText = (output: unknown) =>
 export function answerOf(response: Record<string, unknown>, calls?: Answer["calls"]): Answer {
   const output = response.output;
   const items = (Array.isArray(output) ? output : []).filter((i) => asRecord(i)?.type === "function_call");
-  let reasoning = "";
-  try {
-    reasoning = reasoningText(output);
-  } catch {}
+  const reasoning = reasoningText(output);
   return {
     calls: calls ?? items.map((i) => ({ name: asRecord(i)?.name, arguments: asRecord(i)?.arguments })),
     content: outputText(output),
