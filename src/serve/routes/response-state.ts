@@ -9,9 +9,6 @@ import { requestModel } from "../models.js";
 import { isObject, type Json } from "../params.js";
 import { ApiError, badRequest, invalidUrl, json, type Reply } from "../reply.js";
 
-/** llama-server keeps no responses and refuses previous_response_id (responses-no-state). */
-const NO_STATE = "responses-no-state";
-
 const notFound = (id: string) =>
   new ApiError(404, `Response with id '${id}' not found.`, { param: "response_id", code: null });
 
@@ -49,10 +46,12 @@ export function inputItems(input: unknown): Json[] {
 }
 
 /** Tokens of the chained context (the previous response's input and output); 0 without previous_response_id. */
+/** llama-server keeps no responses and refuses previous_response_id (responses-no-state). */
 export function previousContext(ctx: Ctx): number {
   const id = ctx.body.string("previous_response_id");
   if (id === undefined) return 0;
-  if (ctx.quirks.has(NO_STATE)) throw badRequest("llama.cpp does not support 'previous_response_id'.");
+  if (ctx.quirks.has("responses-no-state"))
+    throw badRequest("llama.cpp does not support 'previous_response_id'.");
   const stored = ctx.responses.get(id);
   if (!stored) {
     throw badRequest(
@@ -71,13 +70,13 @@ const usageTokens = (response: Json): number => {
 
 /** Keeps the final Response unless the request said `store: false`. */
 export function storeResponse(ctx: Ctx, response: Json, input: Json[]): void {
-  if (ctx.quirks.has(NO_STATE) || response.store === false) return;
+  if (ctx.quirks.has("responses-no-state") || response.store === false) return;
   ctx.responses.put(String(response.id), { response, input, contextTokens: usageTokens(response) });
 }
 
 function stored(ctx: Ctx) {
   // Under responses-no-state these routes do not exist: 404 as for an unknown URL.
-  if (ctx.quirks.has(NO_STATE)) throw invalidUrl(ctx.method, ctx.path, true);
+  if (ctx.quirks.has("responses-no-state")) throw invalidUrl(ctx.method, ctx.path, true);
   const id = ctx.params.id ?? "";
   const entry = ctx.responses.get(id);
   if (!entry) throw notFound(id);

@@ -75,7 +75,7 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
   // Under that quirk the "model" never stops (as the field lab's does), so the limit is what ends the reply.
   // A plain-text request to count (as the [incomplete] row sends) is answered by counting, so the limit can cut it.
   const text0 = countingReply(p.raw("input"), format.type) ?? formattedReply(format);
-  const reply = completedWhenCut ? runOn(text0, maxOutputTokens) : text0;
+  const reply = completedWhenCut && format.type === "text" ? runOn(text0, maxOutputTokens) : text0;
   const shaped = shapeText(reply, { maxTokens: maxOutputTokens });
   const call = tool ? callTool(tool) : undefined;
   const logprobs = include.includes("message.output_text.logprobs") ? (topLogprobs ?? 0) : undefined;
