@@ -764,6 +764,8 @@ export const DEVIATIONS: readonly Deviation[] = [
       const used = isObject(response?.usage) ? response.usage.output_tokens : undefined;
       return max !== undefined && response?.status === "completed" && typeof used === "number" && used >= max;
     },
+    // The [incomplete] row's own finding (src/checks/responses-tools.ts).
+    explains: (p) => p.pointer === "/status" && p.expected === "incomplete" && p.got === "completed",
     why: 'Nothing throws: the SDKs return the text. But the cut is hidden: OpenAI marks a response stopped by the token limit `status: "incomplete"` with `incomplete_details: {reason: "max_output_tokens"}` (the Responses counterpart of finish_reason "length"), and clients that continue or warn on truncation (agents that ask for more, UIs that flag a cut answer) read this one as finished.',
     detection:
       'The request set max_output_tokens N, and the Response (the body, or the stream\'s final response) says status "completed" with usage.output_tokens ≥ N.',
