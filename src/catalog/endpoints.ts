@@ -441,12 +441,6 @@ export const ENDPOINTS: readonly Endpoint[] = [
     ],
     ["tool-result", "ext", "protocol", "A follow-up with a function_call_output input item is accepted"],
     [
-      "previous_response_id",
-      "ext",
-      "protocol",
-      "previous_response_id is accepted; the chained turn's input_tokens include the first turn",
-    ],
-    [
       "json_schema",
       "ext",
       "behaviour",
@@ -468,6 +462,12 @@ export const ENDPOINTS: readonly Endpoint[] = [
     ],
   ]),
   ...phaseC("/v1/responses[store]", "chat", "chat", [
+    [
+      "previous_response_id",
+      "ext",
+      "protocol",
+      "previous_response_id (chained on [store]'s response) is accepted; input_tokens include the first turn",
+    ],
     ["input_items", "ext", "protocol", "GET /v1/responses/{id}/input_items lists the stored input", "deep"],
     ["delete", "ext", "protocol", "DELETE /v1/responses/{id} deletes it: a GET then gives 404", "deep"],
     ["no-store", "ext", "protocol", "store: false is honoured: a GET of the id gives 404", "deep"],

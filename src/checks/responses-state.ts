@@ -72,6 +72,7 @@ const store: Check = async (ctx) => {
   const got = await fetchAs(ctx, { method: "GET", path: byId(id) }, "Response");
   got.observation ??= { status: null, headers: {}, contentType: "", facts: {} };
   got.observation.facts.storedId = id;
+  got.observation.facts.storedUsage = usageOf(body);
   if (got.httpStatus === 404) {
     // A clean "not found" for an id it just made: the server keeps no responses (an optional feature).
     return stateAbsent(got, "store: true accepted but the response is not retrievable (GET → 404)");
@@ -166,7 +167,7 @@ const del: Check = async (ctx) => {
   if (typeof model !== "string") return { ...model, phase: "C" };
   const { outcome, body } = await postResponse(ctx, {
     model,
-    input: PROMPT,
+    input: "Say bye.", // not [store]'s request: none is sent twice
     max_output_tokens: 16,
     store: true,
   });
@@ -197,19 +198,16 @@ const noStore: Check = async (ctx) => {
 
 /** Chaining: accepted, and the second turn's input_tokens count the first turn's input and output. */
 const previousResponseId: Check = async (ctx) => {
-  const start = await startC(ctx);
-  if (start.skip) return start.skip;
-  // Its own first turn, so a server that refuses chaining says so even when it cannot retrieve responses.
-  const turn = await postResponse(ctx, {
-    model: start.model,
-    input: PROMPT,
-    max_output_tokens: 16,
-    store: true,
-  });
-  const id = turn.body && created(turn.body);
-  if (!id) return settle(turn.outcome, turn.body ? [noId()] : []);
-  const first = usageOf(turn.body);
-  const before = first.input + first.output;
+  // Chains on [store]'s response: only its creation counts, so a server that cannot GET it still shows whether
+  // it takes previous_response_id.
+  const base = await ctx.dependency();
+  const id = base?.observation?.facts.storedId;
+  if (typeof id !== "string") return skipC(`base row ${ctx.row.needs} created no response to chain on`);
+  const model = requireModel(ctx);
+  if (typeof model !== "string") return { ...model, phase: "C" };
+  const start = { model };
+  const first = asRecord(base?.observation?.facts.storedUsage);
+  const before = (Number(first?.input) || 0) + (Number(first?.output) || 0);
   const s = { id };
   const json = {
     model: start.model,
