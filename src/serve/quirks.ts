@@ -162,7 +162,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/files",
       "/v1/fine_tuning/jobs",
       "/v1/batches",
-      "/v1/moderations",      // responses group: POST /v1/responses is its only Responses route (same route table)
+      "/v1/moderations", // responses group: POST /v1/responses is its only Responses route (same route table)
       "/v1/responses/compact",
       "/v1/conversations",
       "/v1/uploads",
