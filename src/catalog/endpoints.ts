@@ -468,9 +468,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
       "protocol",
       "previous_response_id (chained on [store]'s response) is accepted; input_tokens include the first turn",
     ],
-    ["input_items", "ext", "protocol", "GET /v1/responses/{id}/input_items lists the stored input", "deep"],
-    ["delete", "ext", "protocol", "DELETE /v1/responses/{id} deletes it: a GET then gives 404", "deep"],
     ["no-store", "ext", "protocol", "store: false is honoured: a GET of the id gives 404", "deep"],
+  ]),
+  // One after the other on [store]'s response, so the DELETE comes last.
+  ...phaseC("/v1/responses[previous_response_id]", "chat", "chat", [
+    ["input_items", "ext", "protocol", "GET /v1/responses/{id}/input_items lists the stored input", "deep"],
+  ]),
+  ...phaseC("/v1/responses[input_items]", "chat", "chat", [
+    ["delete", "ext", "protocol", "DELETE /v1/responses/{id} deletes it: a GET then gives 404", "deep"],
   ]),
   // ── end responses group ──────────────────────────────────────────────────────────────────────────
 

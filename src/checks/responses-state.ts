@@ -95,6 +95,7 @@ const store: Check = async (ctx) => {
       ),
     );
   }
+  if (!findings.length) got.observation.facts.retrievable = true;
   return settle(got, findings, `${got.httpStatus} · GET returned ${id} with the same output`);
 };
 
@@ -111,18 +112,32 @@ const noId = () =>
 async function storedId(ctx: ProbeContext): Promise<{ id: string } | { skip: Outcome }> {
   const start = await startC(ctx);
   if (start.skip) return { skip: start.skip };
-  const id = start.base.observation?.facts.storedId;
-  if (typeof id !== "string" || start.base.verdict?.status === "FAIL" || start.base.httpStatus !== 200) {
+  const facts = start.base.observation?.facts;
+  const id = facts?.storedId;
+  if (typeof id !== "string" || facts?.retrievable !== true) {
     return { skip: skipC(`base row ${ctx.row.needs} could not retrieve a stored response`) };
   }
   return { id };
+}
+
+/**
+ * The rows that use [store]'s response run one after the other ([store] → [previous_response_id] → [input_items] →
+ * [delete]), so the DELETE comes last; each passes the stored id on.
+ */
+function carry(outcome: Outcome, base: Outcome | undefined): Outcome {
+  const from = base?.observation?.facts;
+  if (!from) return outcome;
+  outcome.observation ??= { status: outcome.httpStatus, headers: {}, contentType: "", facts: {} };
+  outcome.observation.facts.storedId = from.storedId;
+  outcome.observation.facts.retrievable = from.retrievable;
+  return outcome;
 }
 
 const inputItems: Check = async (ctx) => {
   const s = await storedId(ctx);
   if ("skip" in s) return s.skip;
   const out = await fetchAs(ctx, { method: "GET", path: `${byId(s.id)}/input_items` }, "ResponseItemList");
-  if (out.verdict) return settle(out, []);
+  if (out.verdict) return carry(settle(out, []), await ctx.dependency());
   const data = asRecord(out.observation?.json)?.data;
   const texts = (Array.isArray(data) ? data : []).flatMap((item) => {
     const content = asRecord(item)?.content;
@@ -140,7 +155,10 @@ const inputItems: Check = async (ctx) => {
           `input_items does not list the input the response was created with (${excerpt(PROMPT)})`,
         ),
       ];
-  return settle(out, findings, `${out.httpStatus} · ${texts.length} input item(s), the prompt among them`);
+  return carry(
+    settle(out, findings, `${out.httpStatus} · ${texts.length} input item(s), the prompt among them`),
+    await ctx.dependency(),
+  );
 };
 
 /** GET after a DELETE (or after store: false) must be 404; `what` says why it should be gone. */
@@ -159,25 +177,15 @@ async function mustBeGone(ctx: ProbeContext, id: string, what: string, note: str
   return settle(out, []);
 }
 
-/** Its own stored response, so [input_items] (which reads [store]'s) is not raced. */
+/** DELETEs [store]'s response, last in its chain, then a GET must be 404. */
 const del: Check = async (ctx) => {
   const s = await storedId(ctx);
   if ("skip" in s) return s.skip;
-  const model = requireModel(ctx);
-  if (typeof model !== "string") return { ...model, phase: "C" };
-  const { outcome, body } = await postResponse(ctx, {
-    model,
-    input: "Say bye.", // not [store]'s request: none is sent twice
-    max_output_tokens: 16,
-    store: true,
-  });
-  const id = body && created(body);
-  if (!id) return settle(outcome, body ? [noId()] : []);
-  const sent = await sendUsable(ctx, { method: "DELETE", path: byId(id) });
+  const sent = await sendUsable(ctx, { method: "DELETE", path: byId(s.id) });
   if (sent.unusable) return settle({ ...sent.unusable, phase: "C" }, []);
   const gone = { ...judged(sent, []), phase: "C" as const };
   // OpenAI answers {id, object: "response.deleted", deleted: true}; the spec gives no schema, so only the status counts.
-  return mustBeGone(ctx, id, "the response was deleted", `${gone.httpStatus} · deleted; GET then 404`);
+  return mustBeGone(ctx, s.id, "the response was deleted", `${gone.httpStatus} · deleted; GET then 404`);
 };
 
 const noStore: Check = async (ctx) => {
@@ -197,7 +205,7 @@ const noStore: Check = async (ctx) => {
 };
 
 /** Chaining: accepted, and the second turn's input_tokens count the first turn's input and output. */
-const previousResponseId: Check = async (ctx) => {
+const chain: Check = async (ctx) => {
   // Chains on [store]'s response: only its creation counts, so a server that cannot GET it still shows whether
   // it takes previous_response_id.
   const base = await ctx.dependency();
@@ -254,6 +262,8 @@ const previousResponseId: Check = async (ctx) => {
 };
 
 /** A Phase B row for an extension route: one request, the spec's shape. */
+const previousResponseId: Check = async (ctx) => carry(await chain(ctx), await ctx.dependency());
+
 const create =
   (shape: ShapeName, body: (model: string) => Record<string, unknown>, needsModel: boolean): Check =>
   async (ctx) => {
