@@ -585,6 +585,34 @@ const CASES: Case[] = [
       );
     },
   },
+  // responses group (issue #14): llama-server's bytes, as measured on the field lab's build
+  {
+    id: "responses-no-state",
+    row: "/v1/responses[store]",
+    outcome: () =>
+      runCheck(
+        "/v1/responses[store]",
+        (req) =>
+          req.method === "GET"
+            ? {
+                status: 404,
+                json: envelope("File Not Found", "not_found_error"),
+              }
+            : { json: responseObject("completed") },
+        baseRow(),
+      ),
+  },
+  {
+    id: "responses-text-format-ignored",
+    row: "/v1/responses[json_schema]",
+    outcome: () =>
+      runCheck("/v1/responses[json_schema]", reply({ json: responseObject("completed") }), baseRow()),
+  },
+  {
+    id: "responses-tool-choice-named-ignored",
+    row: "/v1/responses[tools]",
+    outcome: () => runCheck("/v1/responses[tools]", reply({ json: responseObject("completed") }), baseRow()),
+  },
 ];
 
 // ── Canonical cases: what OpenAI sends; no deviation may fire ────────────────────────────────────────

@@ -24,8 +24,10 @@ describe("request plan against aioc serve", () => {
     try {
       const report = await runProbe({ baseUrl: server.url, depth: "standard", ...options });
       assert.deepEqual(sentEmpty(report), [], "every Phase B answer settled existence");
+      // One request per graded row on average (stream forensics cost none, [max_tokens]/[stop]/[store] two), plus
+      // the one extra of client:openai-node/responses.tools, whose tool round trip is two SDK calls.
       assert.ok(
-        report.requests <= report.results.length,
+        report.requests <= report.results.length + 1,
         `${report.requests} requests for ${report.results.length} rows`,
       );
       const seen = new Map<string, string>();

@@ -59,6 +59,9 @@ interface Expectation {
 }
 
 /** What `dev:<id>` makes the probe report (standard depth, with an API key). */
+/** responses group: the streamed forced call sees the same stream defects as [stream]. */
+const RESPONSES_TOOLS_STREAM = "/v1/responses[tools-stream]";
+
 const EXPECT: Readonly<Record<string, Expectation>> = {
   "model-retrieve-404": { rows: ["/v1/models/{model}"] },
   "missing-created": {
@@ -131,11 +134,14 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
       CHAT_FORENSICS,
       COMPLETIONS_FORENSICS,
       "/v1/responses[stream-forensics]",
+      RESPONSES_TOOLS_STREAM,
     ],
   },
-  "responses-stream-done": { rows: ["/v1/responses[stream]", "/v1/responses[stream-forensics]"] },
+  "responses-stream-done": {
+    rows: ["/v1/responses[stream]", "/v1/responses[stream-forensics]", RESPONSES_TOOLS_STREAM],
+  },
   "responses-created-no-output": {
-    rows: ["/v1/responses[stream]", "/v1/responses[stream-forensics]"],
+    rows: ["/v1/responses[stream]", "/v1/responses[stream-forensics]", RESPONSES_TOOLS_STREAM],
     consequences: {
       "client:openai-node/responses.stream": [
         "FAIL",
@@ -144,7 +150,7 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
     },
   },
   "responses-events-no-index": {
-    rows: ["/v1/responses[stream]", "/v1/responses[stream-forensics]"],
+    rows: ["/v1/responses[stream]", "/v1/responses[stream-forensics]", RESPONSES_TOOLS_STREAM],
     consequences: {
       "client:openai-node/responses.stream": [
         "FAIL",
@@ -153,7 +159,12 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
     },
   },
   "responses-completed-when-cut": {
-    rows: ["/v1/responses", "/v1/responses[stream]", "/v1/responses[stream-forensics]"],
+    rows: [
+      "/v1/responses",
+      "/v1/responses[stream]",
+      "/v1/responses[stream-forensics]",
+      "/v1/responses[incomplete]",
+    ],
   },
   "speech-octet-stream": { rows: ["/v1/audio/speech"] },
   "speech-wrong-audio-type": { rows: ["/v1/audio/speech"] },
@@ -177,6 +188,18 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
       "client:openai-node/tools": ["FAIL", "the SDK gets a text answer where the forced call should be"],
     },
   },
+  // responses group (issue #14)
+  "responses-no-state": { rows: ["/v1/responses[store]", "/v1/responses[previous_response_id]"] },
+  "responses-text-format-ignored": { rows: ["/v1/responses[json_schema]"] },
+  "responses-tool-choice-named-ignored": {
+    rows: ["/v1/responses[tools]", RESPONSES_TOOLS_STREAM],
+    consequences: {
+      "client:openai-node/responses.tools": [
+        "FAIL",
+        "the SDK gets a text answer where the forced call should be",
+      ],
+    },
+  },
   "tool-call-after-text": {
     rows: chat("tools", "tools-stream", "tools-required"),
     consequences: {
@@ -198,6 +221,26 @@ const ROUTER_BODY = ["error-not-envelope", "error-code-integer"];
 const MASKED: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   "model-fallback": { [UNKNOWN_MODEL]: ["error-code-integer"] },
 };
+
+/**
+ * responses group: rows where two quirks together show a deviation neither shows alone (under a profile): a
+ * refused or absent stored response carries the profile's error body, and an ignored forced call is a text reply
+ * that runs on to max_output_tokens.
+ */
+const JOINT: readonly [string, string, string, readonly string[]][] = [
+  [
+    "responses-no-state",
+    "error-code-integer",
+    "error-code-integer",
+    ["/v1/responses[store]", "/v1/responses[previous_response_id]"],
+  ],
+  [
+    "responses-tool-choice-named-ignored",
+    "responses-completed-when-cut",
+    "responses-completed-when-cut",
+    ["/v1/responses[tools-stream]"],
+  ],
+];
 
 /** The quirk that answers every router error (a missing route included) 200 with an error body instead of 404. */
 const ROUTER_200 = "error-with-200";
@@ -264,7 +307,12 @@ function expectedForProfile(profile: string): string[] {
       return line(row.id, status, deviations);
     }
     const masked = new Set(quirks.flatMap((q) => MASKED[q]?.[row.id] ?? []));
-    const deviations = quirks.filter((q) => EXPECT[q]!.rows.includes(row.id) && !masked.has(q));
+    const joint = JOINT.filter(
+      ([a, b, , rows]) => quirks.includes(a) && quirks.includes(b) && rows.includes(row.id),
+    );
+    const deviations = quirks.filter(
+      (q) => (EXPECT[q]!.rows.includes(row.id) || joint.some(([, , d]) => d === q)) && !masked.has(q),
+    );
     const statuses = [
       ...deviations.map((q) => findDeviation(q)!.verdict),
       ...quirks.flatMap((q) => EXPECT[q]!.consequences?.[row.id]?.[0] ?? []),

@@ -834,6 +834,56 @@ const SAMPLES: Record<ShapeName, unknown> = {
     remixed_from_video_id: null,
     error: null,
   },
+  // responses group: examples from the API reference
+  FunctionToolCall: {
+    id: "fc_12345xyz",
+    type: "function_call",
+    call_id: "call_12345xyz",
+    name: "get_weather",
+    arguments: '{"location":"Paris, France"}',
+    status: "completed",
+  },
+  ReasoningItem: { id: "rs_123", type: "reasoning", summary: [], encrypted_content: null },
+  ResponseItemList: {
+    object: "list",
+    data: [
+      { id: "msg_abc123", type: "message", role: "user", content: [{ type: "input_text", text: "Hi" }] },
+    ],
+    first_id: "msg_abc123",
+    last_id: "msg_abc123",
+    has_more: false,
+  },
+  ResponseFunctionCallArgumentsDoneEvent: {
+    type: "response.function_call_arguments.done",
+    item_id: "item-abc",
+    name: "get_weather",
+    output_index: 1,
+    arguments: '{ "arg": 123 }',
+    sequence_number: 1,
+  },
+  CompactResource: {
+    id: "resp_001",
+    object: "response.compaction",
+    output: [{ type: "compaction", id: "cmp_001", encrypted_content: "encrypted-summary" }],
+    created_at: 1731459200,
+    usage: { input_tokens: 42897, output_tokens: 12000, total_tokens: 54912 },
+  },
+  Conversation: {
+    id: "conv_123",
+    object: "conversation",
+    created_at: 1741900000,
+    metadata: { topic: "demo" },
+  },
+  Upload: {
+    id: "upload_abc123",
+    object: "upload",
+    bytes: 2147483648,
+    created_at: 1719184911,
+    filename: "training_examples.jsonl",
+    purpose: "fine-tune",
+    status: "pending",
+    expires_at: 1719127296,
+  },
 };
 
 const brief = (ps: Problem[]) => ps.map((p) => `${p.severity} ${p.pointer} (${p.expected}; got ${p.got})`);

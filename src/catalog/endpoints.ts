@@ -404,6 +404,81 @@ export const ENDPOINTS: readonly Endpoint[] = [
     ["dimensions", "ext", "protocol", "dimensions shortens the vector"],
   ]),
 
+  // ── responses group (issue #14): the Responses API in depth ──────────────────────────────────────
+  // Agents' extension routes: Codex CLI compacts long sessions; conversations and uploads hold state server-side.
+  row({
+    path: "/v1/responses/compact",
+    method: "POST",
+    group: "chat",
+    kind: "ext",
+    model: "chat",
+    depth: "standard",
+    notes: "Added: context compaction (CompactResource); Codex CLI calls it on long sessions",
+  }),
+  row({
+    path: "/v1/conversations",
+    method: "POST",
+    group: "chat",
+    kind: "ext",
+    depth: "standard",
+    notes: "Added: server-side conversation state (ConversationResource) for the Responses API",
+  }),
+  row({
+    path: "/v1/uploads",
+    method: "POST",
+    group: "files",
+    kind: "ext",
+    depth: "standard",
+    notes: "Added: multi-part uploads of large files (Upload); creating one uploads nothing",
+  }),
+  ...phaseC("/v1/responses", "chat", "chat", [
+    ["store", "ext", "protocol", "store: true, then GET /v1/responses/{id} returns the same id and output"],
+    [
+      "tools",
+      "ext",
+      "behaviour",
+      "A function tool forced by tool_choice is enforced: a function_call item with call_id, name and JSON arguments",
+    ],
+    ["tool-result", "ext", "protocol", "A follow-up with a function_call_output input item is accepted"],
+    [
+      "json_schema",
+      "ext",
+      "behaviour",
+      "text.format json_schema (strict) is enforced: the text matches the schema",
+    ],
+    [
+      "incomplete",
+      "ext",
+      "protocol",
+      'Cut by max_output_tokens: status "incomplete", incomplete_details.reason "max_output_tokens"',
+    ],
+  ]),
+  ...phaseC("/v1/responses[stream]", "chat", "chat", [
+    [
+      "tools-stream",
+      "ext",
+      "behaviour",
+      "A streamed forced call: function_call_arguments deltas add up to .done and the final item",
+    ],
+  ]),
+  ...phaseC("/v1/responses[store]", "chat", "chat", [
+    [
+      "previous_response_id",
+      "ext",
+      "protocol",
+      "previous_response_id (chained on [store]'s response) is accepted; input_tokens include the first turn",
+    ],
+    ["no-store", "ext", "protocol", "store: false is honoured: a GET of the id gives 404", "deep"],
+  ]),
+  // One after the other on [store]'s response, so the DELETE comes last.
+  ...phaseC("/v1/responses[previous_response_id]", "chat", "chat", [
+    ["input_items", "ext", "protocol", "GET /v1/responses/{id}/input_items lists the stored input", "deep"],
+  ]),
+  ...phaseC("/v1/responses[input_items]", "chat", "chat", [
+    ["delete", "ext", "protocol", "DELETE /v1/responses/{id} deletes it: a GET then gives 404", "deep"],
+  ]),
+  // ── end responses group ──────────────────────────────────────────────────────────────────────────
+
   // Real clients: the official SDKs against the target (standard depth).
   ...clientRows("openai-node", [
     ["chat", "/v1/chat/completions", "chat", "core", "chat"],
@@ -411,6 +486,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
     ["tools", "/v1/chat/completions", "chat", "core", "chat"],
     ["responses", "/v1/responses", "chat", "ext", "chat"],
     ["responses.stream", "/v1/responses[stream]", "chat", "ext", "chat"],
+    // responses group: a function tool round trip through the SDK
+    ["responses.tools", "/v1/responses", "chat", "ext", "chat"],
     ["embeddings", "/v1/embeddings", "embeddings", "core", "embedding"],
     ["audio.speech", "/v1/audio/speech", "audio", "core", "tts"],
     ["audio.transcriptions", "/v1/audio/transcriptions", "audio", "core", "stt"],

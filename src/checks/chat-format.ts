@@ -16,14 +16,14 @@ const CONTENT = "/choices/0/message/content";
 const JSON_OBJECT = "response_format json_object";
 const JSON_SCHEMA = "response_format json_schema";
 
-const GREETING_SCHEMA = {
+export const GREETING_SCHEMA = {
   type: "object",
   properties: { greeting: { type: "string" } },
   required: ["greeting"],
   additionalProperties: false,
 } as const;
 
-const messages = [
+export const messages = [
   { role: "system", content: "You answer in JSON only." },
   {
     role: "user",
@@ -34,7 +34,7 @@ const messages = [
 const jsonType = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : `a ${typeof v}`);
 
 /** OpenAI's guarantee applied to one choice: the parsed JSON when the format held, else why not. */
-function jsonEnforcement(
+export function jsonEnforcement(
   param: string,
   choice: ChatChoiceJson | undefined,
 ): { e: Enforcement; value?: unknown } {

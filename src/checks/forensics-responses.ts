@@ -6,16 +6,17 @@ import type { Check } from "../probe/types.js";
 import { excerpt } from "./chat-depth.js";
 import { asRecord, type Finding, finding } from "./depth.js";
 import { framingFindings, settleForensics, startForensics } from "./forensics.js";
-import type { Frame } from "./stream-frames.js";
-
-const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
-
-interface Event {
-  i: number;
-  atMs: number;
-  data: Record<string, unknown>;
-  type: unknown;
-}
+import {
+  createdFindings,
+  type Event,
+  eventsOf,
+  itemIdFindings,
+  reasoningFindings,
+  sequenceStartFindings,
+  streamedCalls,
+  TERMINAL,
+  terminalFindings,
+} from "./responses-events.js";
 
 function orderFindings(events: Event[]): Finding[] {
   const findings: Finding[] = [];
@@ -248,10 +249,7 @@ const responsesForensics: Check = async (ctx) => {
   const start = await startForensics(ctx);
   if (start.skip) return start.skip;
   const { f } = start;
-  const events: Event[] = f.view.frames.flatMap((fr: Frame) => {
-    const data = asRecord(fr.data);
-    return data ? [{ i: fr.i, atMs: fr.atMs, data, type: data.type }] : [];
-  });
+  const events = eventsOf(f.view.frames);
   const text = textFindings(events);
   const findings = [
     ...framingFindings(f, false),
@@ -259,8 +257,21 @@ const responsesForensics: Check = async (ctx) => {
     ...sequenceFindings(events),
     ...indexFindings(events),
     ...text.findings,
+    // Field by field (responses-events.ts): numbering from 0, item ids, created's output, terminal status,
+    // function-call arguments and reasoning items.
+    ...sequenceStartFindings(events),
+    ...itemIdFindings(events),
+    ...createdFindings(events),
+    ...terminalFindings(events),
+    ...streamedCalls(events).findings,
   ];
   const completed = events.findLast((e) => TERMINAL.has(String(e.type)));
+  findings.push(
+    ...reasoningFindings(
+      asRecord(completed?.data.response)?.output,
+      `stream/${completed?.i}/response/output`,
+    ),
+  );
   const used = asRecord(asRecord(completed?.data.response)?.usage)?.output_tokens;
   return settleForensics(f, findings, text.firstDeltaMs, typeof used === "number" ? used : text.deltas);
 };

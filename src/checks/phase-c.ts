@@ -11,6 +11,9 @@ import { clientChecks } from "./clients.js";
 import { embeddingDepthChecks } from "./embeddings-depth.js";
 import { chatForensicsChecks } from "./forensics-chat.js";
 import { responsesForensicsChecks } from "./forensics-responses.js";
+// responses group (issue #14)
+import { responsesStateChecks } from "./responses-state.js";
+import { responsesToolChecks } from "./responses-tools.js";
 
 export const phaseCChecks: Record<string, Check> = {
   ...toolChecks,
@@ -24,4 +27,7 @@ export const phaseCChecks: Record<string, Check> = {
   ...authChecks,
   ...embeddingDepthChecks,
   ...clientChecks,
+  // responses group (issue #14): state, tools, structured output, incomplete, extension routes
+  ...responsesStateChecks,
+  ...responsesToolChecks,
 };

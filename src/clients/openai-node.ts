@@ -8,6 +8,7 @@ import { excerpt, FORCE_TOOL, TOOL_NAME, TOOL_PROMPT, WEATHER_TOOL } from "../ch
 import { forcedCall, NAMED } from "../checks/chat-tools.js";
 import { attribute } from "../checks/enforcement.js";
 import { imageDefect, judgeSpeech, sniffImage } from "../checks/media-content.js";
+import { answerOf, RESPONSES_TOOL, toolRequest } from "../checks/responses-tools.js";
 import { silentWav } from "../fixtures/media.js";
 import { CLIENT_BASE_URL } from "../probe/fetch.js";
 import { judgeEmbedding } from "./judge.js";
@@ -191,6 +192,41 @@ const responsesStream: ClientCall = async (env) => {
   return pass(`stream helper assembled output_text ${excerpt(r.output_text)}`);
 };
 
+/** responses group: a function tool round trip, the call judged as [tools] judges it, then the tool's output. */
+const responsesTools: ClientCall = async (env) => {
+  const c = client(env);
+  const r = await step("responses.create({tools, tool_choice})", () =>
+    c.responses.create(
+      toolRequest(env.model) as Parameters<typeof c.responses.create>[0] & { stream?: false },
+    ),
+  );
+  if (!Array.isArray(r.output)) return fail("output is not an array");
+  const call = r.output.find((i) => i.type === "function_call");
+  const { e, model } = forcedCall(
+    { param: `tool_choice naming ${TOOL_NAME}`, choice: null },
+    answerOf(r as unknown as Record<string, unknown>),
+    "/output",
+  );
+  const decisive = attribute(e, model)[0];
+  if (!call) return decisive ? fail(decisive.detail) : fail("no function_call item");
+  if (typeof call.call_id !== "string" || !call.call_id) return fail("the function_call item has no call_id");
+  const next = await step("responses.create({input: [function_call_output]})", () =>
+    c.responses.create({
+      model: env.model,
+      input: [
+        { role: "user", content: TOOL_PROMPT },
+        { type: "function_call", call_id: call.call_id, name: call.name, arguments: call.arguments },
+        { type: "function_call_output", call_id: call.call_id, output: '{"temperature_c":21,"sky":"clear"}' },
+      ],
+      tools: [RESPONSES_TOOL],
+      max_output_tokens: 64,
+    }),
+  );
+  if (!Array.isArray(next.output)) return fail("the follow-up's output is not an array");
+  if (decisive) return decisive.problem.severity === "fail" ? fail(decisive.detail) : warn(decisive.detail);
+  return pass(`called ${call.name}(${call.arguments.slice(0, 30)}), follow-up ${excerpt(next.output_text)}`);
+};
+
 /** The SDK's default call: it asks for base64 and decodes it, so a server that ignores that breaks here. */
 const embeddings: ClientCall = async (env) => {
   const r = await client(env).embeddings.create({ model: env.model, input: "hello" });
@@ -247,6 +283,7 @@ export const OPENAI_NODE_CALLS: Record<string, ClientCall> = {
   tools,
   responses,
   "responses.stream": responsesStream,
+  "responses.tools": responsesTools,
   embeddings,
   "audio.speech": speech,
   "audio.transcriptions": transcriptions,

@@ -10,6 +10,7 @@ import { parseBounded } from "../http/json.js";
 import type { Observation } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 import { ENFORCEMENT_DEVIATIONS } from "./enforcement.js";
+import { RESPONSES_DEVIATIONS } from "./responses.js";
 import type { Deviation } from "./types.js";
 
 /**
@@ -36,7 +37,7 @@ const COMPLETIONS_ALL = "/v1/completions*";
 /** Streamed chat: `[stream]`, `[stream-forensics]` and the streamed tool call. */
 const CHAT_STREAMS = ["/v1/chat/completions[stream*", "/v1/chat/completions[tools-stream]"];
 const COMPLETIONS_STREAMS = ["/v1/completions[stream*"];
-const RESPONSES_STREAMS = ["/v1/responses[stream*"];
+const RESPONSES_STREAMS = ["/v1/responses[stream*", "/v1/responses[tools-stream]"];
 const STREAM_ROWS = [...CHAT_STREAMS, ...COMPLETIONS_STREAMS, ...RESPONSES_STREAMS];
 /** Every row, including Phase C variants such as `/v1/chat/completions[error-invalid-json]`. */
 const ALL = ["/v1/*"];
@@ -745,7 +746,7 @@ export const DEVIATIONS: readonly Deviation[] = [
   },
   {
     id: "responses-completed-when-cut",
-    rows: ["/v1/responses", ...RESPONSES_STREAMS],
+    rows: ["/v1/responses", "/v1/responses[incomplete]", ...RESPONSES_STREAMS],
     verdict: "WARN",
     summary:
       'a Response cut by max_output_tokens says `status: "completed"` instead of "incomplete" with incomplete_details.reason',
@@ -763,6 +764,8 @@ export const DEVIATIONS: readonly Deviation[] = [
       const used = isObject(response?.usage) ? response.usage.output_tokens : undefined;
       return max !== undefined && response?.status === "completed" && typeof used === "number" && used >= max;
     },
+    // The [incomplete] row's own finding (src/checks/responses-tools.ts).
+    explains: (p) => p.pointer === "/status" && p.expected === "incomplete" && p.got === "completed",
     why: 'Nothing throws: the SDKs return the text. But the cut is hidden: OpenAI marks a response stopped by the token limit `status: "incomplete"` with `incomplete_details: {reason: "max_output_tokens"}` (the Responses counterpart of finish_reason "length"), and clients that continue or warn on truncation (agents that ask for more, UIs that flag a cut answer) read this one as finished.',
     detection:
       'The request set max_output_tokens N, and the Response (the body, or the stream\'s final response) says status "completed" with usage.output_tokens ≥ N.',
@@ -1047,6 +1050,8 @@ export const DEVIATIONS: readonly Deviation[] = [
   },
   // Parameters accepted but not enforced (stop, JSON modes, forced tool_choice).
   ...ENFORCEMENT_DEVIATIONS,
+  // responses group (issue #14)
+  ...RESPONSES_DEVIATIONS,
 ];
 
 export function findDeviation(id: string): Deviation | undefined {

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Params } from "./params.js";
 import type { Reply } from "./reply.js";
+import type { ResponseStore } from "./response-store.js";
 import type { VideoStore } from "./video-store.js";
 
 /** State shared by every request of one server. */
@@ -13,6 +14,8 @@ export interface ServerState {
   /** `http://127.0.0.1:PORT`, for URLs that point back at this server. */
   origin: string;
   videos: VideoStore;
+  /** Stored Responses (responses group). */
+  responses: ResponseStore;
 }
 
 /** Everything a handler sees: the server state plus this request. */
@@ -32,7 +35,7 @@ export interface Ctx extends ServerState {
 export type BodyKind = "none" | "json" | "multipart" | "json-or-multipart";
 
 export interface Route {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   /** A path template as written in the catalog, e.g. `/v1/videos/{id}`. */
   path: string;
   body: BodyKind;

@@ -65,6 +65,12 @@ export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
     "chat response_format json_object is answered in plain text (json_schema still holds)",
   "tool-choice-named-ignored": "a chat tool_choice naming a function is ignored: the answer is text",
   "tool-call-after-text": "a forced chat tool call comes after free text in content",
+  // responses group (issue #14)
+  "responses-no-state":
+    "no Responses are stored: GET/DELETE /v1/responses/{id} and input_items are not routed (404), previous_response_id is refused with 400",
+  "responses-text-format-ignored": "Responses text.format is ignored: the reply is plain text",
+  "responses-tool-choice-named-ignored":
+    "a Responses tool_choice naming a function is ignored: the answer is text",
 };
 
 /** Every quirk id the server implements (the catalog's deviation ids), with what it changes. */
@@ -108,6 +114,10 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/fine_tuning/jobs",
       "/v1/batches",
       "/v1/moderations",
+      // responses group: measured 404 on the field lab's llama-server (route table: POST /v1/responses only)
+      "/v1/responses/compact",
+      "/v1/conversations",
+      "/v1/uploads",
     ],
   },
   vllm: {
@@ -152,7 +162,10 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/files",
       "/v1/fine_tuning/jobs",
       "/v1/batches",
-      "/v1/moderations",
+      "/v1/moderations", // responses group: POST /v1/responses is its only Responses route (same route table)
+      "/v1/responses/compact",
+      "/v1/conversations",
+      "/v1/uploads",
     ],
   },
   "lm-studio": {
@@ -176,6 +189,10 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/fine_tuning/jobs",
       "/v1/batches",
       "/v1/moderations",
+      // responses group: not in the documented endpoint list above
+      "/v1/responses/compact",
+      "/v1/conversations",
+      "/v1/uploads",
     ],
   },
   litellm: {

@@ -10,6 +10,7 @@ import type { Ctx, Route, ServerState } from "./context.js";
 import { newId } from "./generate.js";
 import { listen } from "./listen.js";
 import { ApiError, invalidUrl } from "./reply.js";
+import { ResponseStore } from "./response-store.js";
 import { Router } from "./router.js";
 import { audioRoutes } from "./routes/audio.js";
 import { chatRoutes } from "./routes/chat.js";
@@ -19,6 +20,7 @@ import { imageRoutes } from "./routes/images.js";
 import { listRoutes } from "./routes/lists.js";
 import { modelRoutes } from "./routes/models.js";
 import { moderationRoutes } from "./routes/moderations.js";
+import { responseStateRoutes } from "./routes/response-state.js";
 import { responseRoutes } from "./routes/responses.js";
 import { videoRoutes } from "./routes/videos.js";
 import { VideoStore } from "./video-store.js";
@@ -52,6 +54,8 @@ export const ROUTES: readonly Route[] = [
   ...chatRoutes,
   ...completionRoutes,
   ...responseRoutes,
+  // responses group: stored responses, compact, conversations, uploads (before /v1/responses/{id} matches "compact")
+  ...responseStateRoutes,
   ...audioRoutes,
   ...imageRoutes,
   ...videoRoutes,
@@ -89,6 +93,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     quirks: new Set(options.quirks ?? []),
     origin: "",
     videos: new VideoStore(options.maxVideos ?? 1000),
+    responses: new ResponseStore(),
   };
   // Deviations that are a route the implementation does not serve (see quirks.ts).
   if (state.quirks.has("model-retrieve-404")) missing.add("/v1/models/{model}");

@@ -44,8 +44,14 @@ export function chooseTool(
   tools: readonly FunctionTool[],
   dialect: Dialect,
   answersToolResult: boolean,
+  quirks: ReadonlySet<string> = new Set(),
 ): FunctionTool | undefined {
-  const choice = p.raw("tool_choice") ?? "auto";
+  const raw = p.raw("tool_choice") ?? "auto";
+  // llama-server reads tool_choice as a string only: an object (the named form) falls back to "auto", and its
+  // model answers in text (responses-tool-choice-named-ignored).
+  if (dialect === "responses" && isObject(raw) && quirks.has("responses-tool-choice-named-ignored"))
+    return undefined;
+  const choice = raw;
   if (isObject(choice) && choice.type === "function") {
     const name =
       dialect === "chat" ? (isObject(choice.function) ? choice.function.name : undefined) : choice.name;

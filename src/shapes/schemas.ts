@@ -19,6 +19,7 @@ import {
   type Schema,
   str,
 } from "./dsl.js";
+import { responsesShapes } from "./responses.js";
 
 export const SPEC_SOURCE = "openai/openai-openapi@f85dbe2 (openapi.json, info.version 2.3.0)";
 
@@ -504,6 +505,8 @@ export const shapes = {
       "error",
     ],
   ),
+  // responses group: function calls, reasoning items, stored-response lists, compact, conversations, uploads
+  ...responsesShapes,
 } satisfies Record<string, Schema>;
 
 export type ShapeName = keyof typeof shapes;

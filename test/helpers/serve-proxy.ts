@@ -23,6 +23,8 @@ export type Intercept = (
 
 export interface ServeProxy {
   url: string;
+  /** `aioc serve` itself (`http://127.0.0.1:PORT/v1`), for intercepts that forward and then alter the answer. */
+  upstream: string;
   requests: ProxiedRequest[];
   /** Stops accepting connections (new ones are refused) and drops open ones. */
   kill(): void;
@@ -77,6 +79,7 @@ export async function startServeProxy(intercept: Intercept, quirks?: string[]): 
     });
   return {
     url: `http://127.0.0.1:${port}/v1`,
+    upstream: upstream.url,
     requests,
     kill() {
       if (killed) return;

@@ -15,6 +15,7 @@ import { loadedChatModel, requestModel } from "../models.js";
 import { isObject, type Json, type Params } from "../params.js";
 import { badRequest, DONE, json, missingParam, type SseMessage, sse } from "../reply.js";
 import { argumentPieces, callTool, chooseTool, functionTools, type ToolCall } from "../tools.js";
+import { echoTools, inputItems, previousContext, storeResponse } from "./response-state.js";
 
 interface Plan {
   id: string;
@@ -30,6 +31,8 @@ interface Plan {
   item: Json;
   /** llama-server's way: the status says "completed" even when max_output_tokens cut the output. */
   completedWhenCut: boolean;
+  /** The input as stored items (for GET /v1/responses/{id}/input_items). */
+  input: Json[];
 }
 
 /** Counts input tokens and tells whether the input ends with a tool result. */
@@ -56,16 +59,23 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
   const p = ctx.body;
   const model = requestModel(p, undefined, loadedChatModel(ctx.quirks));
   const { tokens, answersToolResult } = readInput(p);
+  // Unknown ids are refused before anything else; the chained context counts as input (as OpenAI bills it).
+  const previous = previousContext(ctx);
   const instructions = p.string("instructions");
   const maxOutputTokens = p.int("max_output_tokens", { min: 1 });
   const text = p.object("text");
-  const format = readReplyFormat(text?.format, "text.format", "responses");
-  const tool = chooseTool(p, functionTools(p, "responses"), "responses", answersToolResult);
+  // llama-server does not translate text.format to response_format (responses-text-format-ignored).
+  const format = ctx.quirks.has("responses-text-format-ignored")
+    ? ({ type: "text" } as const)
+    : readReplyFormat(text?.format, "text.format", "responses");
+  const tool = chooseTool(p, functionTools(p, "responses"), "responses", answersToolResult, ctx.quirks);
   const include = p.array("include") ?? [];
   const topLogprobs = p.int("top_logprobs", { min: 0, max: 20 });
   const completedWhenCut = ctx.quirks.has("responses-completed-when-cut");
   // Under that quirk the "model" never stops (as the field lab's does), so the limit is what ends the reply.
-  const reply = completedWhenCut ? runOn(formattedReply(format), maxOutputTokens) : formattedReply(format);
+  // A plain-text request to count (as the [incomplete] row sends) is answered by counting, so the limit can cut it.
+  const text0 = countingReply(p.raw("input"), format.type) ?? formattedReply(format);
+  const reply = completedWhenCut && format.type === "text" ? runOn(text0, maxOutputTokens) : text0;
   const shaped = shapeText(reply, { maxTokens: maxOutputTokens });
   const call = tool ? callTool(tool) : undefined;
   const logprobs = include.includes("message.output_text.logprobs") ? (topLogprobs ?? 0) : undefined;
@@ -73,7 +83,7 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
     id: newId("resp_", 48),
     created: nowSeconds(),
     model,
-    inputTokens: tokens + countTokens(instructions ?? ""),
+    inputTokens: tokens + countTokens(instructions ?? "") + previous,
   };
   const echo: Json = {
     instructions: instructions ?? null,
@@ -85,7 +95,7 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
     temperature: p.number("temperature", { min: 0, max: 2 }) ?? 1,
     text: { format: text?.format ?? { type: "text" }, verbosity: "medium" },
     tool_choice: p.raw("tool_choice") ?? "auto",
-    tools: p.array("tools") ?? [],
+    tools: echoTools(p.array("tools") ?? []),
     top_logprobs: topLogprobs ?? 0,
     top_p: p.number("top_p", { min: 0, max: 1 }) ?? 1,
     user: p.string("user") ?? null,
@@ -97,9 +107,19 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
     logprobs,
     echo,
     completedWhenCut,
+    input: inputItems(p.raw("input")),
     stream: p.bool("stream") ?? false,
   };
   return { ...planned, item: outputItem(planned) };
+}
+
+/** "Count from 1 to N" (N ≤ 1000) as the whole string input: the numbers, space-separated. */
+function countingReply(input: unknown, format: string): string | undefined {
+  const n =
+    typeof input === "string" && format === "text"
+      ? /^count from 1 to (\d{1,3})\b/i.exec(input)?.[1]
+      : undefined;
+  return n ? Array.from({ length: Number(n) }, (_, i) => i + 1).join(" ") : undefined;
 }
 
 /** The reply repeated until it is longer than `maxTokens` (unchanged without a limit). */
@@ -149,7 +169,7 @@ const finalStatus = (plan: Plan) =>
   !plan.call && plan.shaped.finish === "length" && !plan.completedWhenCut ? "incomplete" : "completed";
 
 /** The Response object; `final` adds the output and usage (in-progress snapshots omit usage, which is optional). */
-function responseObject(plan: Plan, final: boolean) {
+export function responseObject(plan: Plan, final: boolean) {
   const status = final ? finalStatus(plan) : "in_progress";
   const out = outputTokens(plan);
   return {
@@ -258,6 +278,7 @@ export const responseRoutes: Route[] = [
     body: "json",
     handle: (ctx) => {
       const p = plan(ctx);
+      storeResponse(ctx, responseObject(p, true), p.input);
       if (!p.stream) return json(responseObject(p, true));
       // Some servers end every stream with [DONE], Responses streams included.
       const stream = events(p, ctx.quirks);

@@ -1,0 +1,90 @@
+/**
+ * Deviations of the Responses API in depth (issue #14): state the server does not keep, and request fields it
+ * reads in the Chat Completions spelling only. Measured against the real llama-server (build 80fb11a, the field
+ * lab's) and read in its source: tools/server/server-chat.cpp (server_chat_convert_responses_to_chatcmpl).
+ */
+import type { Deviation } from "./types.js";
+
+interface EnforcementFact {
+  param?: unknown;
+  state?: unknown;
+}
+
+const ignored = (param: string) => (obs: { facts: Record<string, unknown> }) => {
+  const f = (obs.facts.enforcement ?? {}) as EnforcementFact;
+  return f.state === "ignored" && f.param === param;
+};
+
+export const RESPONSES_DEVIATIONS: readonly Deviation[] = [
+  {
+    id: "responses-no-state",
+    rows: ["/v1/responses[store]", "/v1/responses[previous_response_id]"],
+    verdict: "WARN",
+    summary:
+      "the Responses API is stateless: `store: true` is accepted but nothing is retrievable, and previous_response_id is refused",
+    implementations: [
+      {
+        name: "llama.cpp",
+        versions:
+          "current llama-server: GET /v1/responses/{id} is not routed (404); previous_response_id → 400 \"llama.cpp does not support 'previous_response_id'.\"",
+      },
+    ],
+    docs: "docs/deviations.md#responses-no-state",
+    detect: (obs) => obs.facts.responsesState === "absent",
+    explains: (p) => p.pointer === "status",
+    why: "Clients that send the whole conversation each turn (Codex CLI with `store: false`, most agents) are unaffected. Clients that rely on OpenAI's default `store: true` to chain turns with previous_response_id (openai-node's and openai-python's `responses.create({previous_response_id})`, the Agents SDK's server-managed conversations) get a 400 or a 404 and must fall back to resending the input.",
+    detection:
+      "[store]: the create call succeeded but GET /v1/responses/{id} answered 404; or [previous_response_id]: the chained turn was refused with 400/422.",
+    sources: [
+      "llama.cpp tools/server/server-chat.cpp (server_chat_convert_responses_to_chatcmpl: previous_response_id refused)",
+      "llama.cpp tools/server/server.cpp (route table: POST /v1/responses only)",
+      "OpenAI API reference: Responses (retrieve, previous_response_id)",
+    ],
+  },
+  {
+    id: "responses-text-format-ignored",
+    rows: ["/v1/responses[json_schema]"],
+    verdict: "FAIL",
+    summary: "Responses `text.format` (json_schema) is accepted but not enforced: the text is free",
+    implementations: [
+      {
+        name: "llama.cpp",
+        versions:
+          "current llama-server: text.format is not translated to response_format, so no grammar applies (chat's response_format json_schema is enforced)",
+      },
+    ],
+    docs: "docs/deviations.md#responses-text-format-ignored",
+    detect: ignored("text.format json_schema"),
+    explains: (p) => p.pointer === "/output/0/content/0/text",
+    why: "OpenAI guarantees text matching a strict schema; clients JSON.parse `output_text` (openai-node's `responses.parse()` throws) and break on free text.",
+    detection:
+      "[json_schema] got text that is not JSON, or JSON not matching the strict schema, with status completed.",
+    sources: [
+      "llama.cpp tools/server/server-chat.cpp (server_chat_convert_responses_to_chatcmpl copies `text` untranslated)",
+      "OpenAI API reference: Responses (text.format)",
+    ],
+  },
+  {
+    id: "responses-tool-choice-named-ignored",
+    rows: ["/v1/responses[tools]", "/v1/responses[tools-stream]"],
+    verdict: "FAIL",
+    summary:
+      'a Responses tool_choice naming a function ({type: "function", name}) is ignored: the answer is text',
+    implementations: [
+      {
+        name: "llama.cpp",
+        versions:
+          "current llama-server: tool_choice is read as a string only; the object form logs \"Wrong type supplied for parameter 'tool_choice', using default value\" and falls back to auto",
+      },
+    ],
+    docs: "docs/deviations.md#responses-tool-choice-named-ignored",
+    detect: ignored("tool_choice naming get_weather"),
+    explains: (p) => /^(\/output|stream\/output)/.test(p.pointer),
+    why: "OpenAI guarantees a call to the named function; agents that force a tool (Codex CLI's apply_patch flows, structured extraction through a tool) get text and stall.",
+    detection: "[tools] or [tools-stream] forced get_weather by name and got a plain-text answer or no call.",
+    sources: [
+      'llama.cpp tools/server/server-common.cpp (oaicompat_chat_params_parse: json_value(body, "tool_choice", std::string("auto")))',
+      "llama.cpp common/chat.cpp (common_chat_tool_choice_parse_oaicompat)",
+    ],
+  },
+];

@@ -1,0 +1,495 @@
+/**
+ * The Responses API in depth (issue #14): every new row PASSes against `aioc serve`, and each check catches its
+ * defect. A defect is `aioc serve` behind a loopback proxy (helpers/serve-proxy.ts) that forwards a request and
+ * alters the answer (or the request) in exactly one way; each case asserts the status AND the reason.
+ */
+import assert from "node:assert/strict";
+import type { ServerResponse } from "node:http";
+import { after, before, describe, test } from "node:test";
+import { runProbe } from "../src/probe/run.js";
+import type { Report, Result } from "../src/report/types.js";
+import { startServer } from "../src/serve/server.js";
+import {
+  type Intercept,
+  type ProxiedRequest,
+  type ServeProxy,
+  startServeProxy,
+} from "./helpers/serve-proxy.js";
+
+type Json = Record<string, unknown>;
+
+const NEW_ROWS = [
+  "/v1/responses[store]",
+  "/v1/responses[input_items]",
+  "/v1/responses[delete]",
+  "/v1/responses[no-store]",
+  "/v1/responses[previous_response_id]",
+  "/v1/responses[tools]",
+  "/v1/responses[tool-result]",
+  "/v1/responses[tools-stream]",
+  "/v1/responses[json_schema]",
+  "/v1/responses[incomplete]",
+  "/v1/responses[stream-forensics]",
+  "/v1/responses/compact",
+  "/v1/conversations",
+  "/v1/uploads",
+  "client:openai-node/responses.stream",
+  "client:openai-node/responses.tools",
+];
+
+const only = (...ids: string[]) =>
+  new RegExp(`^(${ids.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`);
+
+function byId(report: Report, id: string): Result {
+  const r = report.results.find((x) => x.id === id);
+  assert.ok(r, `no result for ${id}`);
+  return r;
+}
+
+const probe = (url: string, ids: string[]) =>
+  runProbe({
+    baseUrl: url,
+    only: only(...ids),
+    depth: "deep",
+    timeoutMs: 5000,
+    concurrency: 4,
+    maxBodyBytes: 1 << 20,
+  });
+
+/** Forwards the request (its JSON body replaced by `json` when given) to `aioc serve` and returns the answer. */
+async function forward(proxy: ServeProxy, req: ProxiedRequest, json?: Json) {
+  const res = await fetch(new URL(req.path, proxy.upstream), {
+    method: req.method,
+    headers: { "content-type": "application/json" },
+    body:
+      req.method === "GET" || req.method === "DELETE"
+        ? undefined
+        : json
+          ? JSON.stringify(json)
+          : new Uint8Array(req.body),
+  });
+  return { status: res.status, contentType: res.headers.get("content-type") ?? "", text: await res.text() };
+}
+
+function send(res: ServerResponse, status: number, body: unknown, contentType = "application/json") {
+  res.writeHead(status, { "content-type": contentType });
+  res.end(typeof body === "string" ? body : JSON.stringify(body));
+}
+
+type Edit = (proxy: ServeProxy, req: ProxiedRequest, res: ServerResponse) => Promise<boolean>;
+
+/** Alters the JSON answer of matching requests. */
+const json =
+  (
+    match: (req: ProxiedRequest) => boolean,
+    edit: (body: Json, req: ProxiedRequest) => Json,
+    sentAs?: (j: Json) => Json,
+  ): Edit =>
+  async (proxy, req, res) => {
+    if (!match(req)) return false;
+    const up = await forward(proxy, req, sentAs && req.json ? sentAs(req.json) : undefined);
+    send(res, up.status, up.status === 200 ? edit(JSON.parse(up.text) as Json, req) : up.text);
+    return true;
+  };
+
+/** Alters the events of a matching stream. */
+const events =
+  (match: (req: ProxiedRequest) => boolean, edit: (events: Json[]) => Json[]): Edit =>
+  async (proxy, req, res) => {
+    if (!match(req) || req.json?.stream !== true) return false;
+    const up = await forward(proxy, req);
+    const frames = up.text
+      .split("\n")
+      .filter((l) => l.startsWith("data: "))
+      .map((l) => JSON.parse(l.slice(6)) as Json);
+    send(
+      res,
+      200,
+      edit(frames)
+        .map((e) => `data: ${JSON.stringify(e)}\n\n`)
+        .join(""),
+      "text/event-stream",
+    );
+    return true;
+  };
+
+const post = (req: ProxiedRequest) => req.method === "POST" && req.path === "/v1/responses";
+const retrieve = (req: ProxiedRequest) =>
+  req.method === "GET" && /^\/v1\/responses\/resp_[^/]+$/.test(req.path);
+const withTools = (req: ProxiedRequest) =>
+  post(req) && Array.isArray(req.json?.tools) && req.json?.tool_choice !== undefined;
+const without = (j: Json, ...keys: string[]) =>
+  Object.fromEntries(Object.entries(j).filter(([k]) => !keys.includes(k)));
+const output = (body: Json) => body.output as Json[];
+
+interface Case {
+  name: string;
+  row: string;
+  edit: Edit;
+  status: "PASS" | "WARN" | "FAIL";
+  detail: RegExp;
+}
+
+const CASES: Case[] = [
+  {
+    name: "GET returns another output",
+    row: "/v1/responses[store]",
+    edit: json(retrieve, (b) => ({ ...b, output: [] })),
+    status: "FAIL",
+    detail: /^the retrieved response's output differs from the one returned when it was created/,
+  },
+  {
+    name: "stored responses are not retrievable",
+    row: "/v1/responses[store]",
+    edit: async (_p, req, res) => {
+      if (!retrieve(req)) return false;
+      send(res, 404, {
+        error: { message: "File Not Found", type: "not_found_error", param: null, code: null },
+      });
+      return true;
+    },
+    status: "WARN",
+    // The row's own reason is "store: true accepted but the response is not retrievable (GET → 404)".
+    detail: /^the Responses API is stateless: .* — known: llama\.cpp$/,
+  },
+  {
+    name: "input_items lists nothing",
+    row: "/v1/responses[input_items]",
+    edit: json(
+      (req) => req.method === "GET" && req.path.endsWith("/input_items"),
+      (b) => ({ ...b, data: [] }),
+    ),
+    status: "FAIL",
+    detail: /^input_items does not list the input the response was created with/,
+  },
+  {
+    name: "DELETE deletes nothing",
+    row: "/v1/responses[delete]",
+    edit: async (_p, req, res) => {
+      if (req.method !== "DELETE") return false;
+      send(res, 200, {});
+      return true;
+    },
+    status: "FAIL",
+    detail: /^the response was deleted, yet GET returns it/,
+  },
+  {
+    name: "store: false is ignored",
+    row: "/v1/responses[no-store]",
+    edit: json(
+      (req) => post(req) && req.json?.store === false,
+      (b) => b,
+      (j) => ({ ...j, store: true }),
+    ),
+    status: "FAIL",
+    detail: /^store: false was sent, yet GET returns it/,
+  },
+  {
+    name: "previous_response_id dropped on the way",
+    row: "/v1/responses[previous_response_id]",
+    edit: json(
+      (req) => post(req) && typeof req.json?.previous_response_id === "string",
+      (b) => b,
+      (j) => without(j, "previous_response_id"),
+    ),
+    status: "FAIL",
+    detail:
+      /^previous_response_id accepted but not applied: input_tokens \d+ do not include the first turn's \d+ tokens/,
+  },
+  {
+    name: "previous_response_id refused (llama-server)",
+    row: "/v1/responses[previous_response_id]",
+    edit: async (_p, req, res) => {
+      if (!post(req) || typeof req.json?.previous_response_id !== "string") return false;
+      send(res, 400, {
+        error: {
+          message: "llama.cpp does not support 'previous_response_id'.",
+          type: "invalid_request_error",
+          param: null,
+          code: null,
+        },
+      });
+      return true;
+    },
+    status: "WARN",
+    detail: /^the Responses API is stateless: .* — known: llama\.cpp$/,
+  },
+  {
+    name: "forced tool_choice ignored",
+    row: "/v1/responses[tools]",
+    edit: json(
+      withTools,
+      (b) => b,
+      (j) => without(j, "tools", "tool_choice"),
+    ),
+    status: "FAIL",
+    // The row's own reason, "tool_choice naming get_weather not enforced: a plain-text answer", is known to llama.cpp.
+    detail:
+      /^a Responses tool_choice naming a function .* is ignored: the answer is text — known: llama\.cpp$/,
+  },
+  {
+    name: "function_call without call_id",
+    row: "/v1/responses[tools]",
+    edit: json(withTools, (b) => ({ ...b, output: output(b).map((i) => without(i, "call_id")) })),
+    status: "FAIL",
+    detail: /call_id is missing/,
+  },
+  {
+    name: "function_call_output refused",
+    row: "/v1/responses[tool-result]",
+    edit: async (_p, req, res) => {
+      const input = req.json?.input;
+      if (
+        !post(req) ||
+        !Array.isArray(input) ||
+        !input.some((i) => (i as Json).type === "function_call_output")
+      )
+        return false;
+      send(res, 400, {
+        error: {
+          message: "Unknown input item type",
+          type: "invalid_request_error",
+          param: "input",
+          code: null,
+        },
+      });
+      return true;
+    },
+    status: "FAIL",
+    detail: /^400 — Unknown input item type/,
+  },
+  {
+    name: "streamed arguments: .done disagrees with the deltas",
+    row: "/v1/responses[tools-stream]",
+    edit: events(withTools, (es) =>
+      es.map((e) =>
+        e.type === "response.function_call_arguments.done" ? { ...e, arguments: '{"city":"Rome"}' } : e,
+      ),
+    ),
+    status: "FAIL",
+    detail: /^function_call_arguments\.done says "\{\\"city\\":\\"Rome\\"\}" but the deltas add up to/,
+  },
+  {
+    name: "text.format dropped",
+    row: "/v1/responses[json_schema]",
+    edit: json(
+      (req) => post(req) && req.json?.text !== undefined,
+      (b) => b,
+      (j) => without(j, "text"),
+    ),
+    status: "FAIL",
+    // The row's own reason is 'text.format json_schema not enforced: content is not JSON: "Hello …"'.
+    detail:
+      /^Responses `text\.format` \(json_schema\) is accepted but not enforced: the text is free — known: llama\.cpp$/,
+  },
+  {
+    name: "cut but says completed",
+    row: "/v1/responses[incomplete]",
+    edit: json(
+      (req) => post(req) && req.json?.max_output_tokens === 16,
+      (b) => ({ ...b, status: "completed", incomplete_details: null }),
+    ),
+    status: "WARN",
+    // The row's own reason, cut at max_output_tokens but status "completed", is known to llama.cpp.
+    detail: /^a Response cut by max_output_tokens says `status: "completed"` .* — known: llama\.cpp$/,
+  },
+  {
+    name: "max_output_tokens exceeded",
+    row: "/v1/responses[incomplete]",
+    edit: json(
+      (req) => post(req) && req.json?.max_output_tokens === 16,
+      (b) => ({ ...b, usage: { ...(b.usage as Json), output_tokens: 40 } }),
+    ),
+    status: "FAIL",
+    detail: /^max_output_tokens not enforced: output_tokens 40 > 16/,
+  },
+  {
+    name: "sequence numbers from 1",
+    row: "/v1/responses[stream-forensics]",
+    edit: events(post, (es) => es.map((e) => ({ ...e, sequence_number: (e.sequence_number as number) + 1 }))),
+    status: "WARN",
+    detail: /^sequence_number starts at 1, not 0/,
+  },
+  {
+    name: "an event names another item",
+    row: "/v1/responses[stream-forensics]",
+    edit: events(post, (es) =>
+      es.map((e) => (e.type === "response.output_text.done" ? { ...e, item_id: "msg_other" } : e)),
+    ),
+    status: "FAIL",
+    detail: /^response\.output_text\.done at event \d+ names item "msg_other" at output 0/,
+  },
+  {
+    name: "response.created already has output",
+    row: "/v1/responses[stream-forensics]",
+    edit: events(post, (es) => {
+      const done = es.find((e) => e.type === "response.output_item.done")!;
+      return es.map((e) =>
+        e.type === "response.created"
+          ? { ...e, response: { ...(e.response as Json), output: [done.item] } }
+          : e,
+      );
+    }),
+    status: "WARN",
+    detail: /^response\.created already carries 1 output item\(s\)/,
+  },
+  {
+    name: "terminal event and status disagree",
+    row: "/v1/responses[stream-forensics]",
+    edit: events(post, (es) =>
+      es.map((e) =>
+        e.type === "response.completed"
+          ? { ...e, response: { ...(e.response as Json), status: "incomplete" } }
+          : e,
+      ),
+    ),
+    status: "FAIL",
+    detail: /^response\.completed carries a response whose status is "incomplete"/,
+  },
+  {
+    name: "a reasoning item without summary",
+    row: "/v1/responses[stream-forensics]",
+    edit: events(post, (es) =>
+      es.map((e) => {
+        if (e.type !== "response.completed") return e;
+        const response = e.response as Json;
+        return {
+          ...e,
+          response: { ...response, output: [...output(response), { type: "reasoning", id: "rs_1" }] },
+        };
+      }),
+    ),
+    status: "WARN",
+    detail: /^reasoning item 1: summary is missing/,
+  },
+  {
+    name: "compact without output",
+    row: "/v1/responses/compact",
+    edit: json(
+      (req) => req.path === "/v1/responses/compact",
+      (b) => without(b, "output"),
+    ),
+    status: "FAIL",
+    detail: /output/,
+  },
+  {
+    name: "conversation without id",
+    row: "/v1/conversations",
+    edit: json(
+      (req) => req.path === "/v1/conversations",
+      (b) => without(b, "id"),
+    ),
+    status: "FAIL",
+    detail: /id/,
+  },
+  {
+    name: "upload with an unknown status",
+    row: "/v1/uploads",
+    edit: json(
+      (req) => req.path === "/v1/uploads",
+      (b) => ({ ...b, status: "uploading" }),
+    ),
+    status: "FAIL",
+    detail: /status/,
+  },
+  {
+    name: "the SDK round trip with tool_choice ignored",
+    row: "client:openai-node/responses.tools",
+    edit: json(
+      withTools,
+      (b) => b,
+      (j) => without(j, "tools", "tool_choice"),
+    ),
+    status: "FAIL",
+    detail: /^tool_choice naming get_weather not enforced: a plain-text answer/,
+  },
+];
+
+describe("Responses API in depth against aioc serve", () => {
+  let proxy: ServeProxy;
+  let report: Report;
+  before(async () => {
+    proxy = await startServeProxy(() => false);
+    report = await probe(proxy.url, NEW_ROWS);
+  });
+  after(() => proxy.close());
+
+  test("every new row PASSes", () => {
+    for (const id of NEW_ROWS) {
+      const r = byId(report, id);
+      assert.equal(r.status, "PASS", `${id}: ${r.detail}`);
+    }
+  });
+
+  test("echoed function tools carry strict and parameters, as OpenAI's FunctionTool requires", async () => {
+    const res = await fetch(`${proxy.upstream}/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "aioc-chat", input: "hi", tools: [{ type: "function", name: "ping" }] }),
+    });
+    const body = (await res.json()) as { tools: Json[] };
+    assert.deepEqual(body.tools, [
+      { type: "function", name: "ping", description: null, parameters: null, strict: true },
+    ]);
+  });
+});
+
+describe("each Responses check catches its defect", () => {
+  for (const c of CASES) {
+    test(`${c.row}: ${c.name} → ${c.status}`, async () => {
+      let proxy: ServeProxy | undefined;
+      const intercept: Intercept = (req, res) => c.edit(proxy!, req, res);
+      proxy = await startServeProxy(intercept);
+      try {
+        const r = byId(await probe(proxy.url, [c.row]), c.row);
+        assert.equal(r.status, c.status, `${c.row}: ${r.detail}`);
+        assert.match(r.detail, c.detail);
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
+});
+
+describe("the stored-response store is bounded", () => {
+  test("by count: the oldest goes first", async () => {
+    const { ResponseStore } = await import("../src/serve/response-store.js");
+    const store = new ResponseStore(2);
+    for (const id of ["a", "b", "c"]) store.put(id, { response: { id }, input: [], contextTokens: 0 });
+    assert.equal(store.size, 2);
+    assert.equal(store.get("a"), undefined);
+    assert.ok(store.get("c"));
+  });
+
+  test("by age: an expired response is gone", async () => {
+    const { ResponseStore } = await import("../src/serve/response-store.js");
+    let now = 0;
+    const store = new ResponseStore(10, 1000, () => now);
+    store.put("a", { response: { id: "a" }, input: [], contextTokens: 0 });
+    now = 1001;
+    assert.equal(store.get("a"), undefined);
+    assert.equal(store.size, 0);
+  });
+
+  test("the llama.cpp profile keeps nothing and refuses chaining, as the real llama-server does", async () => {
+    const server = await startServer({ port: 0, host: "127.0.0.1", quirks: ["responses-no-state"] });
+    try {
+      const created = (await (
+        await fetch(`${server.url}/responses`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "aioc-chat", input: "hi" }),
+        })
+      ).json()) as { id: string };
+      assert.equal((await fetch(`${server.url}/responses/${created.id}`)).status, 404);
+      const chained = await fetch(`${server.url}/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "aioc-chat", input: "hi", previous_response_id: created.id }),
+      });
+      assert.equal(chained.status, 400);
+    } finally {
+      await server.close();
+    }
+  });
+});
