@@ -421,6 +421,13 @@ export const ENDPOINTS: readonly Endpoint[] = [
     ["streamText", "/v1/chat/completions[stream]", "chat", "core", "chat"],
     ["embed", "/v1/embeddings", "embeddings", "core", "embedding"],
   ]),
+  // clients (issue #14): LangChain JS (@langchain/openai) and the official Python SDK, run as a child process.
+  ...clientRows("langchain", [
+    ["invoke", "/v1/chat/completions", "chat", "core", "chat"],
+    ["stream", "/v1/chat/completions[stream]", "chat", "core", "chat"],
+    ["tools", "/v1/chat/completions", "chat", "core", "chat"],
+    ["embeddings", "/v1/embeddings", "embeddings", "core", "embedding"],
+  ]),
 ];
 
 export function endpointsIn(group?: Group): Endpoint[] {

@@ -13,6 +13,8 @@ import { baseVector } from "./embeddings-depth.js";
 const LOADERS = {
   "openai-node": async () => (await import("../clients/openai-node.js")).OPENAI_NODE_CALLS,
   "ai-sdk": async () => (await import("../clients/ai-sdk.js")).AI_SDK_CALLS,
+  // clients (issue #14): LangChain JS
+  langchain: async () => (await import("../clients/langchain.js")).LANGCHAIN_CALLS,
 } satisfies Record<string, () => Promise<Record<string, ClientCall>>>;
 
 type Sdk = keyof typeof LOADERS;

@@ -1,6 +1,35 @@
 /** Judging what an SDK call returned, shared by the client modules. */
+import { TOOL_NAME } from "../checks/chat-depth.js";
+import { type Answer, forcedCall, NAMED } from "../checks/chat-tools.js";
+import { attribute } from "../checks/enforcement.js";
 import { compareVectors, decodeFloat32, vectorDefect } from "../checks/vectors.js";
-import { type ClientResult, fail, pass } from "./types.js";
+import { type ClientEnv, type ClientResult, fail, pass, warn } from "./types.js";
+
+/** The last response's body as the server sent it (before the SDK decoded it), parsed; undefined if not JSON. */
+export async function rawJson(env: ClientEnv): Promise<unknown> {
+  try {
+    return JSON.parse((await env.lastResponse?.()?.text()) ?? "");
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the server sent for an SDK's default embeddings call (openai-node asks for base64), from the raw answer. */
+export async function sentEmbedding(env: ClientEnv): Promise<SentEmbedding | undefined> {
+  const raw = (await rawJson(env)) as { data?: { embedding?: unknown }[] } | undefined;
+  return raw?.data?.[0] ? { embedding: raw.data[0].embedding, askedBase64: true } : undefined;
+}
+
+/**
+ * A call forced by naming the probe's tool, as an SDK returned it: the same attribution as the [tools] row, so a
+ * forced call that does not come is the server's doing and odd arguments are the model's.
+ */
+export function judgeForcedCall(answer: Answer, pointer: string): ClientResult {
+  const { e, model } = forcedCall(NAMED, answer, pointer);
+  const decisive = attribute(e, model)[0];
+  if (!decisive) return pass(`tool call to ${TOOL_NAME}`);
+  return decisive.problem.severity === "fail" ? fail(decisive.detail) : warn(decisive.detail);
+}
 
 /** What the server itself sent for the embedding, read from the raw response (not the SDK's decoding of it). */
 export interface SentEmbedding {

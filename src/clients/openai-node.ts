@@ -4,13 +4,11 @@
  */
 import OpenAI, { toFile } from "openai";
 import { PROMPT } from "../checks/chat.js";
-import { excerpt, FORCE_TOOL, TOOL_NAME, TOOL_PROMPT, WEATHER_TOOL } from "../checks/chat-depth.js";
-import { forcedCall, NAMED } from "../checks/chat-tools.js";
-import { attribute } from "../checks/enforcement.js";
+import { excerpt, FORCE_TOOL, TOOL_PROMPT, WEATHER_TOOL } from "../checks/chat-depth.js";
 import { imageDefect, judgeSpeech, sniffImage } from "../checks/media-content.js";
 import { silentWav } from "../fixtures/media.js";
 import { CLIENT_BASE_URL } from "../probe/fetch.js";
-import { judgeEmbedding } from "./judge.js";
+import { judgeEmbedding, judgeForcedCall, sentEmbedding } from "./judge.js";
 import {
   CLIENT_API_KEY,
   CLIENT_TIMEOUT_MS,
@@ -35,15 +33,6 @@ function client(env: ClientEnv): OpenAI {
     logLevel: "off",
     fetch: env.fetch,
   });
-}
-
-/** The last response's body as the server sent it (before the SDK decoded it), parsed; undefined if not JSON. */
-async function rawJson(env: ClientEnv): Promise<unknown> {
-  try {
-    return JSON.parse((await env.lastResponse?.()?.text()) ?? "");
-  } catch {
-    return undefined;
-  }
 }
 
 const user = (content: string) => [{ role: "user" as const, content }];
@@ -147,9 +136,7 @@ const tools: ClientCall = async (env) => {
   const call = raw[0] as { type?: unknown; function?: { name?: unknown; arguments?: unknown } } | undefined;
   if (call && (call.type !== "function" || !call.function))
     return fail(`tool_calls[0] is not a function call (type ${excerpt(call.type)})`);
-  // The same attribution as the [tools] row: a forced call that does not come is the server's doing.
-  const { e, model } = forcedCall(
-    NAMED,
+  return judgeForcedCall(
     {
       calls: raw.map((c) => ({
         name: (c as typeof call)?.function?.name,
@@ -161,9 +148,6 @@ const tools: ClientCall = async (env) => {
     },
     "/choices/0/message/tool_calls",
   );
-  const decisive = attribute(e, model)[0];
-  if (!decisive) return pass(`tool_calls[0].function.name ${TOOL_NAME}`);
-  return decisive.problem.severity === "fail" ? fail(decisive.detail) : warn(decisive.detail);
 };
 
 const responses: ClientCall = async (env) => {
@@ -194,9 +178,7 @@ const responsesStream: ClientCall = async (env) => {
 /** The SDK's default call: it asks for base64 and decodes it, so a server that ignores that breaks here. */
 const embeddings: ClientCall = async (env) => {
   const r = await client(env).embeddings.create({ model: env.model, input: "hello" });
-  const raw = (await rawJson(env)) as { data?: { embedding?: unknown }[] } | undefined;
-  const sent = raw?.data?.[0] ? { embedding: raw.data[0].embedding, askedBase64: true } : undefined;
-  return judgeEmbedding(r.data?.[0]?.embedding, env.baseVector, sent);
+  return judgeEmbedding(r.data?.[0]?.embedding, env.baseVector, await sentEmbedding(env));
 };
 
 const speech: ClientCall = async (env) => {
