@@ -15,6 +15,7 @@ import type { Connection } from "../http/connection.js";
 import { carriesKey } from "../http/credentials.js";
 import { Transport } from "../http/transport.js";
 import type { HttpOutcome, TransportOptions } from "../http/types.js";
+import { withClients } from "../report/readiness.js";
 import {
   type Exchange,
   type Notice,
@@ -196,6 +197,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     requests: transport.requests,
     results: ordered,
     ...(opts.reportConnection ? { connection: withProxy(opts.reportConnection, net) } : {}),
+    ...withClients(ordered), // clients (issue #14)
   };
 }
 

@@ -1,0 +1,124 @@
+/**
+ * The Clients section in every format: one line per client with its verdict, what breaks it or what it lacks, and
+ * whether aioc ran it or mapped it from its requirements. A report without `clients` (an older file) is graded here.
+ */
+import { basisLabel, gradeClients } from "../report/readiness.js";
+import type { ClientReadiness, ReadinessGap, Report } from "../report/types.js";
+import { escapeHtml as esc, escapeMarkdown, markdownCode, xmlAttr, xmlText } from "./escape.js";
+import { escapeControl } from "./text-table.js";
+
+export const clientsOf = (report: Report): ClientReadiness[] =>
+  report.clients ?? gradeClients(report.results) ?? [];
+
+const gapText = (g: ReadinessGap) => `${g.row}: ${g.detail}`;
+
+/** What the verdict rests on: the gaps, or the required rows not probed. */
+function why(c: ClientReadiness): ReadinessGap[] {
+  if (c.verdict === "NOT PROBED") return c.notProbed.filter((g) => g.level === "required");
+  return c.gaps;
+}
+
+export function clientsMarkdown(report: Report): string[] {
+  const clients = clientsOf(report);
+  if (clients.length === 0) return [];
+  const cell = (c: ClientReadiness) =>
+    why(c)
+      .map((g) => `${escapeMarkdown(g.need)}: ${markdownCode(g.row)} ${escapeMarkdown(g.detail)}`)
+      .join("<br>") || "—";
+  return [
+    "## Clients",
+    "",
+    "| Client | Verdict | Why | Basis |",
+    "| --- | --- | --- | --- |",
+    ...clients.map(
+      (c) =>
+        `| ${escapeMarkdown(c.name)} | **${c.verdict}** | ${cell(c)} | ${escapeMarkdown(basisLabel(c))} |`,
+    ),
+    "",
+    `Sources: ${escapeMarkdown([...new Set(clients.flatMap((c) => c.sources))].join("; "))}`,
+    "",
+  ];
+}
+
+export interface TextPaint {
+  ready: (s: string) => string;
+  limits: (s: string) => string;
+  notReady: (s: string) => string;
+  dim: (s: string) => string;
+  bold: (s: string) => string;
+}
+
+/** The terminal summary: a heading and one line per client, the why indented under it. */
+export function clientsText(report: Report, paint: TextPaint): string[] {
+  const clients = clientsOf(report);
+  if (clients.length === 0) return [];
+  const color = (c: ClientReadiness) =>
+    c.verdict === "READY"
+      ? paint.ready
+      : c.verdict === "NOT READY"
+        ? paint.notReady
+        : c.verdict === "READY WITH LIMITS"
+          ? paint.limits
+          : paint.dim;
+  const width = Math.max(...clients.map((c) => c.name.length));
+  return [
+    "",
+    paint.bold("Clients"),
+    ...clients.flatMap((c) => [
+      `  ${escapeControl(c.name.padEnd(width))}  ${color(c)(c.verdict)} ${paint.dim(`(${basisLabel(c)})`)}`,
+      ...why(c).map((g) => `    ${paint.dim(escapeControl(gapText(g)))}`),
+    ]),
+  ];
+}
+
+export const CLIENTS_STYLE =
+  ".clients table{border-collapse:collapse;width:100%}.clients td,.clients th{text-align:left;padding:.3rem .5rem;border-bottom:1px solid var(--line,#ddd);vertical-align:top;overflow-wrap:anywhere}" +
+  ".verdict{font-weight:700;white-space:nowrap}.verdict.ready{color:var(--pass)}.verdict.limits{color:var(--warn)}.verdict.not-ready{color:var(--fail)}.verdict.not-probed{color:var(--skip,#888)}";
+
+const VERDICT_CLASS: Record<ClientReadiness["verdict"], string> = {
+  READY: "ready",
+  "READY WITH LIMITS": "limits",
+  "NOT READY": "not-ready",
+  "NOT PROBED": "not-probed",
+};
+
+/** `anchorOf` links a row id to its row in the page, when it is there. */
+export function clientsHtml(report: Report, anchorOf: (id: string) => string | undefined): string {
+  const clients = clientsOf(report);
+  if (clients.length === 0) return "";
+  const rowLink = (id: string) => {
+    const a = anchorOf(id);
+    return a ? `<a href="#${a}"><code>${esc(id)}</code></a>` : `<code>${esc(id)}</code>`;
+  };
+  const rows = clients.map((c) => {
+    const reasons =
+      why(c)
+        .map((g) => `<li>${esc(g.need)}: ${rowLink(g.row)} ${esc(g.detail)}</li>`)
+        .join("") || "";
+    return `<tr data-client="${esc(c.id)}"><td>${esc(c.name)}</td><td class="verdict ${VERDICT_CLASS[c.verdict]}">${esc(c.verdict)}</td><td>${reasons ? `<ul>${reasons}</ul>` : "—"}</td><td class="note">${esc(basisLabel(c))}</td><td class="note">${esc(c.sources.join("; "))}</td></tr>`;
+  });
+  return `<section class="clients" id="clients"><h2>Clients <span class="note">${clients.length}</span></h2><table><thead><tr><th>Client</th><th>Verdict</th><th>Why</th><th>Basis</th><th>Sources</th></tr></thead><tbody>${rows.join("")}</tbody></table></section>`;
+}
+
+/**
+ * A `clients` suite for JUnit: one case per client. NOT READY is reported in `<system-out>`, not as a failure: the
+ * rows that break it already fail in their own suites. NOT PROBED is skipped.
+ */
+export function clientsJunit(report: Report): { xml: string; tests: number; skipped: number } | undefined {
+  const clients = clientsOf(report);
+  if (clients.length === 0) return undefined;
+  const cases = clients.map((c) => {
+    const open = `<testcase classname="aioc.clients" name="${xmlAttr(c.name)}" time="0.000"`;
+    const out = [`${c.verdict} (${basisLabel(c)})`, ...why(c).map(gapText)].join("\n");
+    if (c.verdict === "NOT PROBED")
+      return `    ${open}>\n      <skipped message="${xmlAttr(out)}"/>\n    </testcase>`;
+    return `    ${open}>\n      <system-out>${xmlText(out)}</system-out>\n    </testcase>`;
+  });
+  const skipped = clients.filter((c) => c.verdict === "NOT PROBED").length;
+  const attrs = `name="clients" tests="${clients.length}" failures="0" errors="0" skipped="${skipped}" time="0.000" timestamp="${xmlAttr(report.startedAt)}"`;
+  return {
+    xml: `  <testsuite ${attrs}>\n${cases.join("\n")}\n  </testsuite>`,
+    tests: clients.length,
+    skipped,
+  };
+}
