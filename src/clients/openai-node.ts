@@ -8,7 +8,14 @@ import { excerpt, FORCE_TOOL, TOOL_PROMPT, WEATHER_TOOL } from "../checks/chat-d
 import { imageDefect, judgeSpeech, sniffImage } from "../checks/media-content.js";
 import { silentWav } from "../fixtures/media.js";
 import { CLIENT_BASE_URL } from "../probe/fetch.js";
-import { judgeEmbedding, judgeForcedCall, sentEmbedding } from "./judge.js";
+import {
+  firstChoiceOf,
+  judgeContent,
+  judgeEmbedding,
+  judgeForcedCall,
+  reasoningNote,
+  sentEmbedding,
+} from "./judge.js";
 import {
   CLIENT_API_KEY,
   CLIENT_TIMEOUT_MS,
@@ -36,47 +43,6 @@ function client(env: ClientEnv): OpenAI {
 }
 
 const user = (content: string) => [{ role: "user" as const, content }];
-
-/** Text content: a string is usable, an empty one is the model's choice. */
-function judgeText(text: unknown, what: string, done: string): ClientResult {
-  if (typeof text !== "string")
-    return fail(`${what} is ${text === null ? "null" : typeof text}, not a string`);
-  if (!text) return warn(`${what} is empty (model behaviour)`);
-  return pass(`${done} ${excerpt(text)}`);
-}
-
-type SdkChoice = { message?: { content?: unknown; tool_calls?: unknown; reasoning_content?: unknown } };
-
-/**
- * The first choice the SDK returned, or the real reason there is none: the SDK hands a body that is not JSON
- * back as a string, and does not check `choices`.
- */
-function firstChoiceOf(r: unknown): { choice: SdkChoice } | { result: ClientResult } {
-  if (typeof r === "string")
-    return { result: fail(`returned the body as text (it is not JSON): ${excerpt(r)}`) };
-  const choices = (r as { choices?: unknown } | null)?.choices;
-  if (!Array.isArray(choices)) return { result: fail("returned no choices array") };
-  if (!choices[0]) return { result: fail("returned choices: [] (no answer)") };
-  return { choice: choices[0] as SdkChoice };
-}
-
-const reasoningNote = (reasoning: unknown) =>
-  typeof reasoning === "string" && reasoning
-    ? `: the budget went to reasoning_content (${reasoning.length} characters)`
-    : "";
-
-/**
- * `content: null` without a refusal or tool call is typed and tolerated by the SDK: the model said nothing
- * (often because a reasoning model spent the budget thinking), as the AI SDK rows and the plain row judge it.
- */
-function judgeContent(message: SdkChoice["message"]): ClientResult {
-  const content = message?.content;
-  if (content === null && !(message as { refusal?: unknown })?.refusal)
-    return warn(
-      `choices[0].message.content is null${reasoningNote(message?.reasoning_content)} (model behaviour)`,
-    );
-  return judgeText(content, "choices[0].message.content", "content");
-}
 
 const chat: ClientCall = async (env) => {
   const r = await client(env).chat.completions.create({
