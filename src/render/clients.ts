@@ -10,6 +10,15 @@ import { escapeControl } from "./text-table.js";
 export const clientsOf = (report: Report): ClientReadiness[] =>
   report.clients ?? gradeClients(report.results) ?? [];
 
+/** Clients this run said something about, and the names of those none of whose rows ran (listed on one line). */
+function split(report: Report): { shown: ClientReadiness[]; untouched: string[] } {
+  const all = clientsOf(report);
+  return {
+    shown: all.filter((c) => c.judged > 0),
+    untouched: all.filter((c) => c.judged === 0).map((c) => c.name),
+  };
+}
+
 const gapText = (g: ReadinessGap) => `${g.row}: ${g.detail}`;
 
 /** What the verdict rests on: the gaps, or the required rows not probed. */
@@ -19,7 +28,7 @@ function why(c: ClientReadiness): ReadinessGap[] {
 }
 
 export function clientsMarkdown(report: Report): string[] {
-  const clients = clientsOf(report);
+  const { shown: clients, untouched } = split(report);
   if (clients.length === 0) return [];
   const cell = (c: ClientReadiness) =>
     why(c)
@@ -35,6 +44,9 @@ export function clientsMarkdown(report: Report): string[] {
         `| ${escapeMarkdown(c.name)} | **${c.verdict}** | ${cell(c)} | ${escapeMarkdown(basisLabel(c))} |`,
     ),
     "",
+    ...(untouched.length > 0
+      ? [`Not probed (none of their rows ran): ${escapeMarkdown(untouched.join(", "))}`, ""]
+      : []),
     `Sources: ${escapeMarkdown([...new Set(clients.flatMap((c) => c.sources))].join("; "))}`,
     "",
   ];
@@ -50,7 +62,7 @@ export interface TextPaint {
 
 /** The terminal summary: a heading and one line per client, the why indented under it. */
 export function clientsText(report: Report, paint: TextPaint): string[] {
-  const clients = clientsOf(report);
+  const { shown: clients, untouched } = split(report);
   if (clients.length === 0) return [];
   const color = (c: ClientReadiness) =>
     c.verdict === "READY"
@@ -68,6 +80,7 @@ export function clientsText(report: Report, paint: TextPaint): string[] {
       `  ${escapeControl(c.name.padEnd(width))}  ${color(c)(c.verdict)} ${paint.dim(`(${basisLabel(c)})`)}`,
       ...why(c).map((g) => `    ${paint.dim(escapeControl(gapText(g)))}`),
     ]),
+    ...(untouched.length > 0 ? [`  ${paint.dim(`not probed: ${escapeControl(untouched.join(", "))}`)}`] : []),
   ];
 }
 
@@ -84,7 +97,7 @@ const VERDICT_CLASS: Record<ClientReadiness["verdict"], string> = {
 
 /** `anchorOf` links a row id to its row in the page, when it is there. */
 export function clientsHtml(report: Report, anchorOf: (id: string) => string | undefined): string {
-  const clients = clientsOf(report);
+  const { shown: clients, untouched } = split(report);
   if (clients.length === 0) return "";
   const rowLink = (id: string) => {
     const a = anchorOf(id);
@@ -97,7 +110,7 @@ export function clientsHtml(report: Report, anchorOf: (id: string) => string | u
         .join("") || "";
     return `<tr data-client="${esc(c.id)}"><td>${esc(c.name)}</td><td class="verdict ${VERDICT_CLASS[c.verdict]}">${esc(c.verdict)}</td><td>${reasons ? `<ul>${reasons}</ul>` : "—"}</td><td class="note">${esc(basisLabel(c))}</td><td class="note">${esc(c.sources.join("; "))}</td></tr>`;
   });
-  return `<section class="clients" id="clients"><h2>Clients <span class="note">${clients.length}</span></h2><table><thead><tr><th>Client</th><th>Verdict</th><th>Why</th><th>Basis</th><th>Sources</th></tr></thead><tbody>${rows.join("")}</tbody></table></section>`;
+  return `<section class="clients" id="clients"><h2>Clients <span class="note">${clients.length}</span></h2><table><thead><tr><th>Client</th><th>Verdict</th><th>Why</th><th>Basis</th><th>Sources</th></tr></thead><tbody>${rows.join("")}</tbody></table>${untouched.length > 0 ? `<p class="note">Not probed (none of their rows ran): ${esc(untouched.join(", "))}</p>` : ""}</section>`;
 }
 
 /**

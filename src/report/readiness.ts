@@ -72,6 +72,7 @@ export function gradeClient(client: ClientProfile, byId: ReadonlyMap<string, Res
     verdict,
     gaps: verdict === "NOT READY" ? required : unmet,
     notProbed,
+    judged: client.requirements.length - notProbed.length,
     sources,
   };
 }

@@ -183,5 +183,7 @@ export interface ClientReadiness {
   gaps: ReadinessGap[];
   /** Needs this run did not probe (rows not in the report, or skipped for want of a model). */
   notProbed: ReadinessGap[];
+  /** How many of its requirements this run could judge (0: none of its rows ran). */
+  judged: Count;
   sources: string[];
 }
