@@ -12,7 +12,8 @@ import { type Defect, type FakeOptions, startFake } from "./helpers/fake-openai.
 import { json, startScripted } from "./helpers/scripted-server.js";
 
 const KEY = "sk-phase-c-test-key-42";
-const PHASE_C = ENDPOINTS.filter((e) => e.phase === "C");
+// The python SDK rows are tested against these fakes in clients-sdks.test.ts (they need the test virtualenv).
+const PHASE_C = ENDPOINTS.filter((e) => e.phase === "C" && !e.id.startsWith("client:openai-python/"));
 
 async function probe(options: FakeOptions, only: RegExp, apiKey?: string): Promise<Report> {
   const server = await startFake(options);
@@ -21,6 +22,7 @@ async function probe(options: FakeOptions, only: RegExp, apiKey?: string): Promi
       baseUrl: server.url,
       apiKey,
       only,
+      skip: /^client:openai-python\//,
       timeoutMs: 5000,
       concurrency: 4,
       depth: "deep",

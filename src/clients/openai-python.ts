@@ -85,6 +85,7 @@ export function runPython(python: string, config: object, limits: RunLimits): Pr
     let outBytes = 0;
     let errText = "";
     let ready = false;
+    let answered = false;
     let done = false;
     let timer: NodeJS.Timeout | undefined;
     const finish = (r: RunOutcome) => {
@@ -107,7 +108,12 @@ export function runPython(python: string, config: object, limits: RunLimits): Pr
       }
       out += b.toString("utf8");
       const nl = out.indexOf("\n");
-      if (ready || nl < 0) return;
+      if (ready || answered || nl < 0) return;
+      // The first line is `ready`, or the runner's only answer (the SDK could not be imported).
+      if ((tryJson(out.slice(0, nl)) as { ready?: unknown } | undefined)?.ready !== true) {
+        answered = true;
+        return;
+      }
       ready = true;
       out = out.slice(nl + 1);
       limits.onReady?.();
@@ -119,10 +125,7 @@ export function runPython(python: string, config: object, limits: RunLimits): Pr
     });
     child.on("error", (err) => finish({ unavailable: `cannot start ${python}: ${err.message}` }));
     child.on("close", (code) => {
-      let parsed: ChildOutput | undefined;
-      try {
-        parsed = JSON.parse(out) as ChildOutput;
-      } catch {}
+      const parsed = tryJson(out.trim()) as ChildOutput | undefined;
       if (parsed?.unavailable) finish({ unavailable: `${python}: ${parsed.unavailable}` });
       else if (parsed && ready) finish({ out: parsed });
       else {
@@ -134,6 +137,14 @@ export function runPython(python: string, config: object, limits: RunLimits): Pr
     });
     child.stdin!.on("error", () => {}); // a child that dies early closes stdin; the close handler reports it
   });
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Pythons found unusable in this process (no SDK, not found): later rows skip at once. */
