@@ -21,12 +21,16 @@ const run = (cmd, args) => spawnSync(cmd, args, { stdio: ["ignore", "ignore", "p
 const started = Date.now();
 const venv = run("python3", ["-m", "venv", "--clear", VENV]);
 if (venv.status !== 0) {
-  say(`python3 -m venv failed (${(venv.stderr || venv.error?.message || "").trim().split("\n").at(-1)}); set AIOC_SKIP_PYTHON=1 to skip`);
+  say(
+    `python3 -m venv failed (${(venv.stderr || venv.error?.message || "").trim().split("\n").at(-1)}); set AIOC_SKIP_PYTHON=1 to skip`,
+  );
   process.exit(1);
 }
 const pip = run(PYTHON, ["-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", REQUIREMENTS]);
 if (pip.status !== 0) {
-  say(`pip could not install python/requirements.txt (${(pip.stderr || "").trim().split("\n").at(-1)}); set AIOC_SKIP_PYTHON=1 to skip`);
+  say(
+    `pip could not install python/requirements.txt (${(pip.stderr || "").trim().split("\n").at(-1)}); set AIOC_SKIP_PYTHON=1 to skip`,
+  );
   process.exit(1);
 }
 writeFileSync(STAMP, wanted);

@@ -21,7 +21,6 @@ import {
   CLIENT_TIMEOUT_MS,
   type ClientCall,
   type ClientEnv,
-  type ClientResult,
   fail,
   pass,
   step,
