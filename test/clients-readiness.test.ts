@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { ENDPOINTS, findEndpoint } from "../src/catalog/endpoints.js";
+import { ENDPOINTS } from "../src/catalog/endpoints.js";
 import { CLIENTS, type ClientProfile } from "../src/clients/readiness.js";
 import { renderHtml } from "../src/render/html.js";
 import { renderJunit } from "../src/render/junit.js";
@@ -12,6 +12,7 @@ import { renderMarkdown } from "../src/render/markdown.js";
 import { renderTable } from "../src/render/table.js";
 import { gradeClient, gradeClients, verdictLine } from "../src/report/readiness.js";
 import type { Report, Result, Status } from "../src/report/types.js";
+import { report as sampleReport, result as sampleResult } from "./helpers/sample-report.js";
 
 /**
  * Rows other engineers are adding this session (TEAM2.md), mapped before they exist. The lead deletes this list
@@ -24,31 +25,13 @@ const PENDING_IDS = new Set([
   "/v1/chat/completions[param:image_url]",
 ]);
 
-function result(
+/** A catalog row's result (sample-report's builder), detail defaulting to the status. */
+const result = (
   id: string,
   status: Status,
   detail = `${status} detail`,
   extra: Partial<Result> = {},
-): Result {
-  const e = findEndpoint(id);
-  return {
-    id,
-    path: e?.path ?? id,
-    method: e?.method ?? "POST",
-    group: e?.group ?? "chat",
-    kind: e?.kind ?? "core",
-    label: "protocol",
-    status,
-    detail,
-    httpStatus: status === "SKIP" ? null : 200,
-    latencyMs: 1,
-    phase: e?.phase === "C" ? "C" : "B",
-    problems: [],
-    deviations: [],
-    requests: 1,
-    ...extra,
-  };
-}
+): Result => sampleResult(id, status, detail, extra);
 
 const byId = (results: Result[]) => new Map(results.map((r) => [r.id, r]));
 
@@ -237,23 +220,11 @@ describe("grading", () => {
   });
 });
 
-function report(results: Result[]): Report {
-  return {
-    tool: "aioc",
-    version: "0.0.0",
-    reportVersion: 1,
-    specSource: "test",
+const report = (results: Result[]): Report =>
+  sampleReport(results, {
     target: { url: "http://127.0.0.1:1/v1", name: "t" },
-    startedAt: "2026-01-01T00:00:00.000Z",
-    durationMs: 1,
-    options: { depth: "standard", concurrency: 1, timeoutMs: 1000, authenticated: false },
-    models: {},
-    summary: { PASS: 0, WARN: 0, FAIL: 0, SKIP: 0 },
-    requests: 0,
-    results,
     clients: gradeClients(results),
-  };
-}
+  });
 
 describe("the Clients section in every format", () => {
   const r = report([
