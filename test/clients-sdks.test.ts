@@ -11,6 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { runPython } from "../src/clients/openai-python.js";
 import { runProbe } from "../src/probe/run.js";
 import type { Report, Result } from "../src/report/types.js";
+import { startServer } from "../src/serve/server.js";
 import { type FakeOptions, startFake } from "./helpers/fake-openai.js";
 import { NO_PYTHON, TEST_PYTHON } from "./helpers/python.js";
 import { json, type ScriptedServer, sse, startScripted } from "./helpers/scripted-server.js";
@@ -126,8 +127,8 @@ describe("client:langchain rows", () => {
 });
 
 describe("client:openai-python rows", { skip: NO_PYTHON }, () => {
-  test("PASS against a compliant server; the key reaches the server, not the report", async () => {
-    const server = await startFake({ apiKey: KEY });
+  test("PASS against aioc serve; the key reaches the server, not the report", async () => {
+    const server = await startServer({ port: 0, host: "127.0.0.1", apiKey: KEY });
     try {
       const report = await probeUrl(server.url, /^client:openai-python\//, TEST_PYTHON, KEY);
       for (const call of ["chat", "chat.stream", "tools", "responses", "embeddings"]) {

@@ -4,7 +4,7 @@
  */
 import { basisLabel, gradeClients } from "../report/readiness.js";
 import type { ClientReadiness, ReadinessGap, Report } from "../report/types.js";
-import { escapeHtml as esc, escapeMarkdown, markdownCode, xmlAttr, xmlText } from "./escape.js";
+import { escapeHtml as esc, escapeMarkdown, markdownCode } from "./escape.js";
 import { escapeControl } from "./text-table.js";
 
 export const clientsOf = (report: Report): ClientReadiness[] =>
@@ -111,27 +111,4 @@ export function clientsHtml(report: Report, anchorOf: (id: string) => string | u
     return `<tr data-client="${esc(c.id)}"><td>${esc(c.name)}</td><td class="verdict ${VERDICT_CLASS[c.verdict]}">${esc(c.verdict)}</td><td>${reasons ? `<ul>${reasons}</ul>` : "—"}</td><td class="note">${esc(basisLabel(c))}</td><td class="note">${esc(c.sources.join("; "))}</td></tr>`;
   });
   return `<section class="clients" id="clients"><h2>Clients <span class="note">${clients.length}</span></h2><table><thead><tr><th>Client</th><th>Verdict</th><th>Why</th><th>Basis</th><th>Sources</th></tr></thead><tbody>${rows.join("")}</tbody></table>${untouched.length > 0 ? `<p class="note">Not probed (none of their rows ran): ${esc(untouched.join(", "))}</p>` : ""}</section>`;
-}
-
-/**
- * A `clients` suite for JUnit: one case per client. NOT READY is reported in `<system-out>`, not as a failure: the
- * rows that break it already fail in their own suites. NOT PROBED is skipped.
- */
-export function clientsJunit(report: Report): { xml: string; tests: number; skipped: number } | undefined {
-  const clients = clientsOf(report);
-  if (clients.length === 0) return undefined;
-  const cases = clients.map((c) => {
-    const open = `<testcase classname="aioc.clients" name="${xmlAttr(c.name)}" time="0.000"`;
-    const out = [`${c.verdict} (${basisLabel(c)})`, ...why(c).map(gapText)].join("\n");
-    if (c.verdict === "NOT PROBED")
-      return `    ${open}>\n      <skipped message="${xmlAttr(out)}"/>\n    </testcase>`;
-    return `    ${open}>\n      <system-out>${xmlText(out)}</system-out>\n    </testcase>`;
-  });
-  const skipped = clients.filter((c) => c.verdict === "NOT PROBED").length;
-  const attrs = `name="clients" tests="${clients.length}" failures="0" errors="0" skipped="${skipped}" time="0.000" timestamp="${xmlAttr(report.startedAt)}"`;
-  return {
-    xml: `  <testsuite ${attrs}>\n${cases.join("\n")}\n  </testsuite>`,
-    tests: clients.length,
-    skipped,
-  };
 }

@@ -1,5 +1,4 @@
 import type { Problem, Report, Result } from "../report/types.js";
-import { clientsJunit } from "./clients.js";
 import { xmlAttr, xmlText } from "./escape.js";
 import { groupResults } from "./view.js";
 
@@ -71,15 +70,12 @@ export function renderJunit(report: Report): string {
     return `  <testsuite ${attrs}>\n    <properties>\n${properties}\n    </properties>\n${cases}\n  </testsuite>`;
   });
   const all = report.results;
-  // clients (issue #14): a suite of its own, counted in the totals.
-  const clients = clientsJunit(report);
-  if (clients) suites.push(clients.xml);
   const totals = [
     `name="${xmlAttr(`aioc ${report.target.name}`)}"`,
-    `tests="${all.length + (clients?.tests ?? 0)}"`,
+    `tests="${all.length}"`,
     `failures="${all.filter((r) => r.status === "FAIL").length}"`,
     'errors="0"',
-    `skipped="${all.filter((r) => r.status === "SKIP").length + (clients?.skipped ?? 0)}"`,
+    `skipped="${all.filter((r) => r.status === "SKIP").length}"`,
     `time="${seconds(report.durationMs)}"`,
   ].join(" ");
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ${totals}>\n${suites.join("\n")}\n</testsuites>\n`;
