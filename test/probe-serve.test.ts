@@ -22,7 +22,13 @@ function assertAllPass(report: Report, authSkips = false) {
   assert.deepEqual(bad, [], "every row should PASS against the reference server");
 }
 
-const options = { timeoutMs: 10_000, concurrency: 4, maxBodyBytes: 16 << 20 } as const;
+const options = {
+  timeoutMs: 10_000,
+  concurrency: 4,
+  maxBodyBytes: 16 << 20,
+  // clients (issue #14): the python rows run against aioc serve in clients-sdks.test.ts (they need the venv).
+  skip: /^client:openai-python\//,
+} as const;
 
 describe("probe against aioc serve", () => {
   let open: RunningServer;
