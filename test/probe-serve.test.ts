@@ -47,7 +47,7 @@ describe("probe against aioc serve", () => {
     assertAllPass(report, true);
     assert.deepEqual(
       report.results.map((r) => r.id),
-      ENDPOINTS.map((e) => e.id),
+      ENDPOINTS.filter((e) => !options.skip.test(e.id)).map((e) => e.id),
     );
   });
 
