@@ -4,9 +4,9 @@
 //   --types           also emit the library's declarations into dist/types (prepack: the published package)
 //   --unless-packing  do nothing under `npm pack`/`npm publish`, whose prepack step has built already (prepare)
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import { tsImport } from "tsx/esm/api";
 
 const args = process.argv.slice(2);
@@ -33,7 +33,7 @@ const precompiledShapes = {
 };
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
-await build({
+const built = await build({
   entryPoints: ["src/cli.ts", "src/index.ts"],
   outdir: "dist",
   bundle: true,
@@ -47,7 +47,18 @@ await build({
   banner: {
     js: "import { createRequire as __aiocCreateRequire } from 'node:module'; const require = __aiocCreateRequire(import.meta.url);",
   },
+  metafile: true,
 });
+
+// clients (issue #14): the LangChain chunk is almost all vendor code (@langchain/core, langsmith) and would be a
+// quarter of the package; minified (names kept, so errors still say which class threw) it is half the size.
+const MINIFIED_ENTRIES = new Set(["src/clients/langchain.ts"]);
+for (const [file, out] of Object.entries(built.metafile.outputs)) {
+  if (!MINIFIED_ENTRIES.has(out.entryPoint ?? "")) continue;
+  const code = readFileSync(file, "utf8");
+  const min = await transform(code, { format: "esm", target: "node20", minify: true, keepNames: true });
+  writeFileSync(file, min.code);
+}
 
 if (args.includes("--types")) {
   const tsc = fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url));

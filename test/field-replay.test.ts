@@ -21,7 +21,14 @@ import { type RunningServer, startServer } from "../src/serve/server.js";
 const FIELD = join(import.meta.dirname, "../field");
 const KEY = "sk-field-replay-0123456789abcdef";
 /** What `npm run field` runs: standard depth, --timeout 120. */
-const options = { timeoutMs: 120_000, concurrency: 4, maxBodyBytes: 16 << 20, depth: "standard" } as const;
+const options = {
+  timeoutMs: 120_000,
+  concurrency: 4,
+  maxBodyBytes: 16 << 20,
+  depth: "standard",
+  // clients (issue #14): rows newer than the recording; re-record with `npm run field -- --save-recording` to add them.
+  skip: /^client:(langchain|openai-python)\//,
+} as const;
 
 interface ProfileDifference {
   id: string;

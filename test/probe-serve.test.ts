@@ -22,7 +22,13 @@ function assertAllPass(report: Report, authSkips = false) {
   assert.deepEqual(bad, [], "every row should PASS against the reference server");
 }
 
-const options = { timeoutMs: 10_000, concurrency: 4, maxBodyBytes: 16 << 20 } as const;
+const options = {
+  timeoutMs: 10_000,
+  concurrency: 4,
+  maxBodyBytes: 16 << 20,
+  // clients (issue #14): the python rows run against aioc serve in clients-sdks.test.ts (they need the venv).
+  skip: /^client:openai-python\//,
+} as const;
 
 describe("probe against aioc serve", () => {
   let open: RunningServer;
@@ -41,7 +47,7 @@ describe("probe against aioc serve", () => {
     assertAllPass(report, true);
     assert.deepEqual(
       report.results.map((r) => r.id),
-      ENDPOINTS.map((e) => e.id),
+      ENDPOINTS.filter((e) => !options.skip.test(e.id)).map((e) => e.id),
     );
   });
 

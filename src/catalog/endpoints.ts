@@ -104,14 +104,14 @@ function phaseC(base: string, group: Group, model: ModelKind | undefined, specs:
 type ClientSpec = [call: string, base: string, group: Group, kind: Kind, model: ModelKind];
 
 /** `client:<sdk>/<call>` rows: does the real client library work against the target? */
-function clientRows(sdk: string, specs: ClientSpec[]): Endpoint[] {
+function clientRows(sdk: string, specs: ClientSpec[], extra = ""): Endpoint[] {
   return specs.map(([call, base, group, kind, model]) => ({
     id: `client:${sdk}/${call}`,
     path: base.replace(/\[.*\]$/, ""),
     method: "POST",
     group,
     kind,
-    notes: `Added: the ${sdk} client's ${call} call succeeds and returns usable data`,
+    notes: `Added: the ${sdk} client's ${call} call succeeds and returns usable data${extra}`,
     seed: false,
     phase: "C",
     label: "protocol",
@@ -498,6 +498,24 @@ export const ENDPOINTS: readonly Endpoint[] = [
     ["streamText", "/v1/chat/completions[stream]", "chat", "core", "chat"],
     ["embed", "/v1/embeddings", "embeddings", "core", "embedding"],
   ]),
+  // clients (issue #14): LangChain JS (@langchain/openai) and the official Python SDK, run as a child process.
+  ...clientRows("langchain", [
+    ["invoke", "/v1/chat/completions", "chat", "core", "chat"],
+    ["stream", "/v1/chat/completions[stream]", "chat", "core", "chat"],
+    ["tools", "/v1/chat/completions", "chat", "core", "chat"],
+    ["embeddings", "/v1/embeddings", "embeddings", "core", "embedding"],
+  ]),
+  ...clientRows(
+    "openai-python",
+    [
+      ["chat", "/v1/chat/completions", "chat", "core", "chat"],
+      ["chat.stream", "/v1/chat/completions[stream]", "chat", "core", "chat"],
+      ["tools", "/v1/chat/completions", "chat", "core", "chat"],
+      ["responses", "/v1/responses", "chat", "ext", "chat"],
+      ["embeddings", "/v1/embeddings", "embeddings", "core", "embedding"],
+    ],
+    "; run as a python child process whose HTTP goes to the target directly (not through aioc's transport)",
+  ),
 ];
 
 export function endpointsIn(group?: Group): Endpoint[] {

@@ -6,13 +6,15 @@
  */
 import { ENDPOINTS } from "../catalog/endpoints.js";
 import { type ClientCall, type ClientResult, describeError, StepError } from "../clients/types.js";
-import type { Check, ProbeContext } from "../probe/types.js";
-import { finding, settle, startC } from "./depth.js";
+import type { Check, Outcome, ProbeContext } from "../probe/types.js";
+import { finding, settle, skipC, startC } from "./depth.js";
 import { baseVector } from "./embeddings-depth.js";
 
 const LOADERS = {
   "openai-node": async () => (await import("../clients/openai-node.js")).OPENAI_NODE_CALLS,
   "ai-sdk": async () => (await import("../clients/ai-sdk.js")).AI_SDK_CALLS,
+  // clients (issue #14): LangChain JS
+  langchain: async () => (await import("../clients/langchain.js")).LANGCHAIN_CALLS,
 } satisfies Record<string, () => Promise<Record<string, ClientCall>>>;
 
 type Sdk = keyof typeof LOADERS;
@@ -73,18 +75,49 @@ function clientCheck(sdk: Sdk, call: string): Check {
     const env = { fetch, model: start.model, baseVector: baseVector(start.base), lastResponse: () => last };
     const result = await run(sdk, call, () => fn(env));
     const latencyMs = (ctx.http.activeMs ?? 0) - activeBefore;
-    const outcome = {
-      phase: "C" as const,
-      httpStatus: status,
-      latencyMs: status === null ? null : latencyMs,
-      problems: [],
-      observation: { status, headers: {}, contentType: "", facts: { sdk, call, result: result.status } },
-    };
-    if (result.status === "PASS") return settle(outcome, [], `${status} · ${result.detail}`);
-    const severity = result.status === "FAIL" ? "fail" : "warn";
-    return settle(outcome, [
-      finding(severity, "client", "a successful call with usable data", result.detail, result.detail),
-    ]);
+    return clientOutcome(sdk, call, status, status === null ? null : latencyMs, result);
+  };
+}
+
+function clientOutcome(
+  sdk: string,
+  call: string,
+  status: number | null,
+  latencyMs: number | null,
+  result: ClientResult,
+): Outcome {
+  const outcome = {
+    phase: "C" as const,
+    httpStatus: status,
+    latencyMs,
+    problems: [],
+    observation: { status, headers: {}, contentType: "", facts: { sdk, call, result: result.status } },
+  };
+  if (result.status === "PASS") return settle(outcome, [], `${status} · ${result.detail}`);
+  const severity = result.status === "FAIL" ? "fail" : "warn";
+  return settle(outcome, [
+    finding(severity, "client", "a successful call with usable data", result.detail, result.detail),
+  ]);
+}
+
+// clients (issue #14): the Python SDK runs as a child process of python, not through ctx.fetchFn, so its requests
+// are not counted here; the detail says how many it made.
+function pythonCheck(call: string): Check {
+  return async (ctx: ProbeContext) => {
+    const start = await startC(ctx);
+    if (start.skip) return start.skip;
+    if (!ctx.python) return skipC("not run: no python target given");
+    const { runPythonRow } = await import("../clients/openai-python.js");
+    const python = ctx.python;
+    const work = (touch?: () => void) =>
+      runPythonRow(python, call, start.model, baseVector(start.base), touch);
+    const r = await (ctx.http.external ? ctx.http.external(work) : work());
+    if ("skip" in r) return skipC(r.skip);
+    const note = ` (python, ${r.requests} request${r.requests === 1 ? "" : "s"} straight to the target)`;
+    return clientOutcome("openai-python", call, r.status, null, {
+      ...r.result,
+      detail: r.result.detail + note,
+    });
   };
 }
 
@@ -92,6 +125,7 @@ function clientCheck(sdk: Sdk, call: string): Check {
 export const clientChecks: Record<string, Check> = Object.fromEntries(
   ENDPOINTS.filter((e) => e.id.startsWith("client:")).map((e) => {
     const [sdk, call] = e.id.slice("client:".length).split("/") as [Sdk, string];
+    if ((sdk as string) === "openai-python") return [e.id, pythonCheck(call)];
     if (!(sdk in LOADERS)) throw new Error(`unknown client SDK in ${e.id}`);
     return [e.id, clientCheck(sdk, call)];
   }),

@@ -1,6 +1,35 @@
 /** Judging what an SDK call returned, shared by the client modules. */
+import { excerpt, TOOL_NAME } from "../checks/chat-depth.js";
+import { type Answer, forcedCall, NAMED } from "../checks/chat-tools.js";
+import { attribute } from "../checks/enforcement.js";
 import { compareVectors, decodeFloat32, vectorDefect } from "../checks/vectors.js";
-import { type ClientResult, fail, pass } from "./types.js";
+import { type ClientEnv, type ClientResult, fail, pass, warn } from "./types.js";
+
+/** The last response's body as the server sent it (before the SDK decoded it), parsed; undefined if not JSON. */
+export async function rawJson(env: ClientEnv): Promise<unknown> {
+  try {
+    return JSON.parse((await env.lastResponse?.()?.text()) ?? "");
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the server sent for an SDK's default embeddings call (openai-node asks for base64), from the raw answer. */
+export async function sentEmbedding(env: ClientEnv): Promise<SentEmbedding | undefined> {
+  const raw = (await rawJson(env)) as { data?: { embedding?: unknown }[] } | undefined;
+  return raw?.data?.[0] ? { embedding: raw.data[0].embedding, askedBase64: true } : undefined;
+}
+
+/**
+ * A call forced by naming the probe's tool, as an SDK returned it: the same attribution as the [tools] row, so a
+ * forced call that does not come is the server's doing and odd arguments are the model's.
+ */
+export function judgeForcedCall(answer: Answer, pointer: string): ClientResult {
+  const { e, model } = forcedCall(NAMED, answer, pointer);
+  const decisive = attribute(e, model)[0];
+  if (!decisive) return pass(`tool call to ${TOOL_NAME}`);
+  return decisive.problem.severity === "fail" ? fail(decisive.detail) : warn(decisive.detail);
+}
 
 /** What the server itself sent for the embedding, read from the raw response (not the SDK's decoding of it). */
 export interface SentEmbedding {
@@ -40,4 +69,47 @@ export function judgeEmbedding(v: unknown, base: number[] | undefined, sent?: Se
   const off = base ? compareVectors({ le: v }, base, "embedding", "the SDK's vector is")[0] : undefined;
   if (off) return { status: off.problem.severity === "fail" ? "FAIL" : "WARN", detail: off.detail };
   return pass(`${v.length} dimensions`);
+}
+
+/** Text content: a string is usable, an empty one is the model's choice. */
+export function judgeText(text: unknown, what: string, done: string): ClientResult {
+  if (typeof text !== "string")
+    return fail(`${what} is ${text === null ? "null" : typeof text}, not a string`);
+  if (!text) return warn(`${what} is empty (model behaviour)`);
+  return pass(`${done} ${excerpt(text)}`);
+}
+
+export type SdkChoice = {
+  message?: { content?: unknown; tool_calls?: unknown; reasoning_content?: unknown };
+};
+
+/**
+ * The first choice the SDK returned, or the real reason there is none: the SDK hands a body that is not JSON
+ * back as a string, and does not check `choices`.
+ */
+export function firstChoiceOf(r: unknown): { choice: SdkChoice } | { result: ClientResult } {
+  if (typeof r === "string")
+    return { result: fail(`returned the body as text (it is not JSON): ${excerpt(r)}`) };
+  const choices = (r as { choices?: unknown } | null)?.choices;
+  if (!Array.isArray(choices)) return { result: fail("returned no choices array") };
+  if (!choices[0]) return { result: fail("returned choices: [] (no answer)") };
+  return { choice: choices[0] as SdkChoice };
+}
+
+export const reasoningNote = (reasoning: unknown) =>
+  typeof reasoning === "string" && reasoning
+    ? `: the budget went to reasoning_content (${reasoning.length} characters)`
+    : "";
+
+/**
+ * `content: null` without a refusal or tool call is typed and tolerated by the SDK: the model said nothing
+ * (often because a reasoning model spent the budget thinking), as the AI SDK rows and the plain row judge it.
+ */
+export function judgeContent(message: SdkChoice["message"]): ClientResult {
+  const content = message?.content;
+  if (content === null && !(message as { refusal?: unknown })?.refusal)
+    return warn(
+      `choices[0].message.content is null${reasoningNote(message?.reasoning_content)} (model behaviour)`,
+    );
+  return judgeText(content, "choices[0].message.content", "content");
 }

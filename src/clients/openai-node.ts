@@ -5,19 +5,25 @@
 import OpenAI, { toFile } from "openai";
 import { PROMPT } from "../checks/chat.js";
 import { excerpt, FORCE_TOOL, TOOL_NAME, TOOL_PROMPT, WEATHER_TOOL } from "../checks/chat-depth.js";
-import { forcedCall, NAMED } from "../checks/chat-tools.js";
+import { forcedCall } from "../checks/chat-tools.js";
 import { attribute } from "../checks/enforcement.js";
 import { imageDefect, judgeSpeech, sniffImage } from "../checks/media-content.js";
 import { answerOf, RESPONSES_TOOL, toolRequest } from "../checks/responses-tools.js";
 import { silentWav } from "../fixtures/media.js";
 import { CLIENT_BASE_URL } from "../probe/fetch.js";
-import { judgeEmbedding } from "./judge.js";
+import {
+  firstChoiceOf,
+  judgeContent,
+  judgeEmbedding,
+  judgeForcedCall,
+  reasoningNote,
+  sentEmbedding,
+} from "./judge.js";
 import {
   CLIENT_API_KEY,
   CLIENT_TIMEOUT_MS,
   type ClientCall,
   type ClientEnv,
-  type ClientResult,
   fail,
   pass,
   step,
@@ -38,57 +44,7 @@ function client(env: ClientEnv): OpenAI {
   });
 }
 
-/** The last response's body as the server sent it (before the SDK decoded it), parsed; undefined if not JSON. */
-async function rawJson(env: ClientEnv): Promise<unknown> {
-  try {
-    return JSON.parse((await env.lastResponse?.()?.text()) ?? "");
-  } catch {
-    return undefined;
-  }
-}
-
 const user = (content: string) => [{ role: "user" as const, content }];
-
-/** Text content: a string is usable, an empty one is the model's choice. */
-function judgeText(text: unknown, what: string, done: string): ClientResult {
-  if (typeof text !== "string")
-    return fail(`${what} is ${text === null ? "null" : typeof text}, not a string`);
-  if (!text) return warn(`${what} is empty (model behaviour)`);
-  return pass(`${done} ${excerpt(text)}`);
-}
-
-type SdkChoice = { message?: { content?: unknown; tool_calls?: unknown; reasoning_content?: unknown } };
-
-/**
- * The first choice the SDK returned, or the real reason there is none: the SDK hands a body that is not JSON
- * back as a string, and does not check `choices`.
- */
-function firstChoiceOf(r: unknown): { choice: SdkChoice } | { result: ClientResult } {
-  if (typeof r === "string")
-    return { result: fail(`returned the body as text (it is not JSON): ${excerpt(r)}`) };
-  const choices = (r as { choices?: unknown } | null)?.choices;
-  if (!Array.isArray(choices)) return { result: fail("returned no choices array") };
-  if (!choices[0]) return { result: fail("returned choices: [] (no answer)") };
-  return { choice: choices[0] as SdkChoice };
-}
-
-const reasoningNote = (reasoning: unknown) =>
-  typeof reasoning === "string" && reasoning
-    ? `: the budget went to reasoning_content (${reasoning.length} characters)`
-    : "";
-
-/**
- * `content: null` without a refusal or tool call is typed and tolerated by the SDK: the model said nothing
- * (often because a reasoning model spent the budget thinking), as the AI SDK rows and the plain row judge it.
- */
-function judgeContent(message: SdkChoice["message"]): ClientResult {
-  const content = message?.content;
-  if (content === null && !(message as { refusal?: unknown })?.refusal)
-    return warn(
-      `choices[0].message.content is null${reasoningNote(message?.reasoning_content)} (model behaviour)`,
-    );
-  return judgeText(content, "choices[0].message.content", "content");
-}
 
 const chat: ClientCall = async (env) => {
   const r = await client(env).chat.completions.create({
@@ -148,9 +104,7 @@ const tools: ClientCall = async (env) => {
   const call = raw[0] as { type?: unknown; function?: { name?: unknown; arguments?: unknown } } | undefined;
   if (call && (call.type !== "function" || !call.function))
     return fail(`tool_calls[0] is not a function call (type ${excerpt(call.type)})`);
-  // The same attribution as the [tools] row: a forced call that does not come is the server's doing.
-  const { e, model } = forcedCall(
-    NAMED,
+  return judgeForcedCall(
     {
       calls: raw.map((c) => ({
         name: (c as typeof call)?.function?.name,
@@ -162,9 +116,6 @@ const tools: ClientCall = async (env) => {
     },
     "/choices/0/message/tool_calls",
   );
-  const decisive = attribute(e, model)[0];
-  if (!decisive) return pass(`tool_calls[0].function.name ${TOOL_NAME}`);
-  return decisive.problem.severity === "fail" ? fail(decisive.detail) : warn(decisive.detail);
 };
 
 const responses: ClientCall = async (env) => {
@@ -230,9 +181,7 @@ const responsesTools: ClientCall = async (env) => {
 /** The SDK's default call: it asks for base64 and decodes it, so a server that ignores that breaks here. */
 const embeddings: ClientCall = async (env) => {
   const r = await client(env).embeddings.create({ model: env.model, input: "hello" });
-  const raw = (await rawJson(env)) as { data?: { embedding?: unknown }[] } | undefined;
-  const sent = raw?.data?.[0] ? { embedding: raw.data[0].embedding, askedBase64: true } : undefined;
-  return judgeEmbedding(r.data?.[0]?.embedding, env.baseVector, sent);
+  return judgeEmbedding(r.data?.[0]?.embedding, env.baseVector, await sentEmbedding(env));
 };
 
 const speech: ClientCall = async (env) => {

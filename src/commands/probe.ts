@@ -37,6 +37,8 @@ export interface ProbeFlags {
   record?: string;
   format?: string;
   clients: boolean;
+  /** clients (issue #14) */
+  python?: string;
   verbose?: boolean;
   failOn: "fail" | "warn" | "never";
   quiet?: boolean;
@@ -85,6 +87,10 @@ export function defineProbe(program: Command): void {
     .option("--out-dir <dir>", "write report.json, report.md, report.html and report.junit.xml into a folder")
     .option("--record <file>", "write every exchange in full (key redacted) for `aioc serve --replay`")
     .option("--no-clients", "skip the real-client (SDK) rows")
+    .option(
+      "--python <path>",
+      "python with the openai package, for the client:openai-python rows (default python3)",
+    )
     .addOption(
       new Option(
         "-f, --format <format>",

@@ -34,6 +34,28 @@ export class CountingHttp implements RowHttp {
     private readonly liveness?: { state: Liveness; rowId: string },
   ) {}
 
+  /**
+   * Work that reaches the target outside the transport (clients (issue #14): the python SDK child process), run
+   * under the concurrency cap and the row's watchdog like a request, its time counted as active. Not counted as a
+   * request: aioc did not send it.
+   */
+  async external<T>(fn: (touch: () => void) => Promise<T>): Promise<T> {
+    const dog = this.watchdog;
+    dog?.enqueue();
+    return this.limit(async () => {
+      dog?.start();
+      this.onActive?.(1);
+      const t0 = performance.now();
+      try {
+        return await fn(() => dog?.finish());
+      } finally {
+        this.activeMs += performance.now() - t0;
+        dog?.finish();
+        this.onActive?.(-1);
+      }
+    }, this.chain - this.requests);
+  }
+
   async send(req: HttpRequest): Promise<HttpOutcome> {
     const live = this.liveness;
     const blocked = () => live?.state.blocked(req, this.transport.url(req.path));

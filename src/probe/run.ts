@@ -9,12 +9,14 @@ import { mayVary } from "../checks/depth.js";
 import { CHECKS } from "../checks/index.js";
 import { listedModelIds } from "../checks/models.js";
 import { UsageError } from "../cli/errors.js";
+import { pythonTarget } from "../clients/python-target.js";
 import { createAgent, type NetOptions } from "../http/agent.js";
 import { refusePlainToTls } from "../http/connect-errors.js";
 import type { Connection } from "../http/connection.js";
 import { carriesKey } from "../http/credentials.js";
 import { Transport } from "../http/transport.js";
 import type { HttpOutcome, TransportOptions } from "../http/types.js";
+import { withClients } from "../report/readiness.js";
 import {
   type Exchange,
   type Notice,
@@ -71,6 +73,8 @@ export interface ProbeOptions extends PlanOptions {
   onExchange?: (exchange: Exchange) => void;
   /** Every request's full bytes and outcome (`probe --record`); `raw.req.row` names the row. */
   onRaw?: TransportOptions["onRaw"];
+  /** clients (issue #14): the python for the `client:openai-python/*` rows (default: `python3` on PATH). */
+  python?: string;
 }
 
 function deferred<T>() {
@@ -125,6 +129,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     listedModels: [] as string[],
     depth: opts.depth,
     authenticated,
+    python: pythonTarget(opts, net.secrets), // clients (issue #14)
   };
   const record = (row: Endpoint, result: Result, outcome: Outcome) => {
     outcomes.get(row.id)?.resolve(outcome);
@@ -196,6 +201,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     requests: transport.requests,
     results: ordered,
     ...(opts.reportConnection ? { connection: withProxy(opts.reportConnection, net) } : {}),
+    ...withClients(ordered), // clients (issue #14)
   };
 }
 

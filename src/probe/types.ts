@@ -1,4 +1,5 @@
 import type { Depth, Endpoint, Phase } from "../catalog/endpoints.js";
+import type { PythonTarget } from "../clients/python-target.js";
 import type { HttpOutcome, HttpRequest, SseEvent } from "../http/types.js";
 import type { Metrics, Problem } from "../report/types.js";
 import type { ModelChoice } from "./models.js";
@@ -54,6 +55,8 @@ export interface RowHttp {
   send(req: HttpRequest): Promise<HttpOutcome>;
   /** Time spent in requests after they got a concurrency slot, so latencies exclude queue wait. */
   readonly activeMs?: number;
+  /** Runs work that reaches the target outside the transport under the cap and the watchdog (row-http.ts). */
+  external?<T>(fn: (touch: () => void) => Promise<T>): Promise<T>;
 }
 
 export interface VideoJob {
@@ -75,6 +78,8 @@ export interface ProbeContext {
    * Only the URL's path and query are used; give clients `CLIENT_BASE_URL` (probe/fetch.ts) as base URL.
    */
   fetchFn: typeof fetch;
+  /** clients (issue #14): how the `client:openai-python/*` rows reach the target from python. */
+  python?: PythonTarget;
 }
 
 export type Check = (ctx: ProbeContext) => Promise<Outcome>;

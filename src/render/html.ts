@@ -1,6 +1,7 @@
 import type { Report, Result, Status } from "../report/types.js";
 import { STATUSES } from "../report/types.js";
 import { CHART_STYLE, chartsSection } from "./chart-svg.js";
+import { CLIENTS_STYLE, clientsHtml } from "./clients.js";
 import { connectionLine, connectionWarnings } from "./connection-note.js";
 import { escapeHtml as esc, jsonForScript } from "./escape.js";
 import { FIX_FIRST_LIMIT, fixFirst, fixFirstTag } from "./fix-first.js";
@@ -131,7 +132,7 @@ export function renderHtml(report: Report): string {
     `${num(report.requests)} requests`,
     report.options.authenticated ? "authenticated" : "no API key",
   ];
-  const style = HTML_STYLE + TOP_STYLE + CHART_STYLE;
+  const style = HTML_STYLE + TOP_STYLE + CHART_STYLE + CLIENTS_STYLE;
   return `${htmlHead(`aioc report: ${esc(report.target.name)}`, style, HTML_SCRIPT)}
 <body data-filter="ALL">
 <div class="page">
@@ -148,6 +149,7 @@ ${connectionWarnings(report)
 ${noticesSection(report)}
 ${fixFirstSection(report, anchors)}
 ${summarySection(report)}
+${clientsHtml(report, firstAnchor)}
 ${chartsSection(report.results, { anchorOf: (r) => anchors.get(r) })}
 ${filters(report)}
 <main>

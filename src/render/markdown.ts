@@ -1,5 +1,6 @@
 import { headingAnchor } from "../deviations/docs.js";
 import type { Report, Result } from "../report/types.js";
+import { clientsMarkdown } from "./clients.js";
 import { connectionLine, connectionWarnings } from "./connection-note.js";
 import { escapeMarkdown, escapeMarkdownParagraph, markdownCode } from "./escape.js";
 import { FIX_FIRST_LIMIT, fixFirst, fixFirstTag } from "./fix-first.js";
@@ -126,6 +127,7 @@ export function renderMarkdown(report: Report): string {
     ...(report.notices ?? []).flatMap((n) => [`> **${escapeMarkdown(n.message)}**`, ""]),
     ...(report.scope && report.scope.absent > 0 ? [escapeMarkdownParagraph(report.scope.text), ""] : []),
     ...fixFirstSection(report),
+    ...clientsMarkdown(report), // clients (issue #14)
     ...groupResults(report.results).flatMap((g) => [
       `## ${escapeMarkdown(g.title)}`,
       "",

@@ -1,6 +1,7 @@
 import pc from "picocolors";
 import wrapAnsi from "wrap-ansi";
 import type { Report, Status } from "../report/types.js";
+import { clientsText } from "./clients.js";
 import { connectionLine, connectionWarnings } from "./connection-note.js";
 import { STATUS_SYMBOL } from "./status.js";
 import { alignColumns, escapeControl, truncate } from "./text-table.js";
@@ -64,6 +65,14 @@ export function renderTable(report: Report, options: TableOptions): string {
     ...connectionWarnings(report).map((w) => wrap(c.bold(paint.FAIL(`⚠ ${w}`)))),
     ...(report.notices ?? []).map((n) => wrap(c.bold(c.yellow(`! ${escapeControl(n.message)}`)))),
     ...body,
+    // clients (issue #14)
+    ...clientsText(report, {
+      ready: c.green,
+      limits: c.yellow,
+      notReady: c.red,
+      dim: c.dim,
+      bold: c.bold,
+    }).map(fitLine),
     "",
     summaryLine(report.summary, report.durationMs, (s, text) =>
       report.summary[s] > 0 ? paint[s](text) : text,

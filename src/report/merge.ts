@@ -4,6 +4,7 @@
  * A row present in two shards (it should not be) keeps its first copy.
  */
 import { ENDPOINTS } from "../catalog/endpoints.js";
+import { withClients } from "./readiness.js";
 import { type Report, type Result, summarize } from "./types.js";
 
 const ORDER = new Map(ENDPOINTS.map((e, i) => [e.id, i]));
@@ -41,6 +42,9 @@ function mergeOne(parts: Report[]): Report {
     requests: parts.reduce((n, p) => n + p.requests, 0),
     results,
   };
+  // clients (issue #14): graded again from the joined rows.
+  delete merged.clients;
+  Object.assign(merged, withClients(results));
   if (first.connection) {
     const { shard: _, ...connection } = first.connection;
     merged.connection = connection;

@@ -148,10 +148,42 @@ export interface Report {
   notices?: Notice[];
   results: Result[];
   connection?: ReportConnection;
+  /** clients (issue #14): will popular clients work here? Absent when the run probed none of their rows. */
+  clients?: ClientReadiness[];
 }
 
 export function summarize(results: readonly Pick<Result, "status">[]): Summary {
   const summary: Summary = { PASS: 0, WARN: 0, FAIL: 0, SKIP: 0 };
   for (const r of results) summary[r.status]++;
   return summary;
+}
+
+// clients (issue #14): the Clients section, graded from the rows by report/readiness.ts.
+export type ReadinessVerdict = "READY" | "READY WITH LIMITS" | "NOT READY" | "NOT PROBED";
+
+/** One requirement a client has that this run found unmet (or could not check). */
+export interface ReadinessGap {
+  need: string;
+  level: "required" | "optional";
+  /** The row that breaks it, or the first row not probed. */
+  row: string;
+  /** The row's status; `null` when the row is not in this report (not probed). */
+  status: Status | null;
+  /** Why: the row's verdict detail (clipped), `endpoint absent`, or `not probed`. */
+  detail: string;
+}
+
+/** Will this client work against the target? From its requirements (`mapped`) or from running it (`run`). */
+export interface ClientReadiness {
+  id: string;
+  name: string;
+  basis: "run" | "mapped";
+  verdict: ReadinessVerdict;
+  /** NOT READY: the required needs that break it; READY WITH LIMITS: the optional ones it lacks. */
+  gaps: ReadinessGap[];
+  /** Needs this run did not probe (rows not in the report, or skipped for want of a model). */
+  notProbed: ReadinessGap[];
+  /** How many of its requirements this run could judge (0: none of its rows ran). */
+  judged: Count;
+  sources: string[];
 }
