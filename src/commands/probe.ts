@@ -37,6 +37,7 @@ export interface ProbeFlags {
   record?: string;
   format?: string;
   clients: boolean;
+  params?: boolean;
   verbose?: boolean;
   failOn: "fail" | "warn" | "never";
   quiet?: boolean;
@@ -85,6 +86,10 @@ export function defineProbe(program: Command): void {
     .option("--out-dir <dir>", "write report.json, report.md, report.html and report.junit.xml into a folder")
     .option("--record <file>", "write every exchange in full (key redacted) for `aioc serve --replay`")
     .option("--no-clients", "skip the real-client (SDK) rows")
+    .option(
+      "--params",
+      "add the parameter matrix (one row per chat request parameter; always on at --depth deep)",
+    )
     .addOption(
       new Option(
         "-f, --format <format>",

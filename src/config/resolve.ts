@@ -37,6 +37,8 @@ export interface TargetSpec {
   /** Poll the target this long until it answers before probing (`--wait-ready`). */
   waitReadyMs?: number;
   clients: boolean;
+  /** The parameter matrix at any depth (`--params`). */
+  params?: boolean;
   skipPhaseB?: boolean;
   depth: "quick" | "standard" | "deep";
   failOn: "fail" | "warn" | "never";
@@ -174,6 +176,7 @@ function fromFlags(url: string, c: TargetConfig, flags: Flags, given: (name: str
     expect: parsed.expect,
     waitReadyMs: parsed.waitReadyMs,
     clients: pick("clients", c.scope?.clients, flags.clients),
+    params: flags.params === true,
     skipPhaseB: pick("skipPhaseB", c.scope?.skipPhaseB, flags.skipPhaseB),
     depth: pick("depth", c.depth, flags.depth),
     failOn: pick("failOn", c.failOn, flags.failOn),

@@ -44,6 +44,7 @@ export async function probeTarget(run: TargetRun): Promise<Report[]> {
     groups: spec.groups,
     expect: spec.expect,
     clients: spec.clients,
+    params: spec.params,
     skipPhaseB: spec.skipPhaseB,
     timeoutMs: spec.timeoutMs,
     concurrency: spec.concurrency,
