@@ -1,4 +1,13 @@
 /** POST /v1/chat/completions, plain and streamed. */
+
+import {
+  type AudioOutput,
+  audioMessage,
+  audioOutput,
+  bannedTokens,
+  validateSampling,
+  withTokenIds,
+} from "../chat-params.js";
 import { quirkyBody, quirkyStream } from "../chunk-quirks.js";
 import type { Ctx, Route } from "../context.js";
 import { readReplyFormat } from "../formats.js";
@@ -44,6 +53,10 @@ interface ChatPlan {
   usageEveryChunk: boolean;
   /** Text before a forced tool call (the tool-call-after-text quirk). */
   leadText?: string;
+  /** Audio output requested with `modalities` (the answer carries message.audio). */
+  audio?: AudioOutput;
+  /** Logprob tokens spelled `token_id:<id>` (vLLM's return_tokens_as_token_ids). */
+  tokenIds: boolean;
 }
 
 /** What the enforcement quirks leave of a request's format and tool choice (llama-server's gaps). */
@@ -102,6 +115,8 @@ function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
   p.number("temperature", { min: 0, max: 2 });
   p.number("top_p", { min: 0, max: 1 });
   p.int("seed");
+  validateSampling(p);
+  const audio = audioOutput(p, stream);
   const format = readReplyFormat(p.raw("response_format"), "response_format", "chat");
   const answersToolResult = messages.at(-1)?.role === "tool";
   return {
@@ -119,8 +134,11 @@ function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
     ...shapedAnswer(ctx, format, chooseTool(p, functionTools(p, "chat"), "chat", answersToolResult), {
       maxTokens,
       stop: stopStrings(p),
+      banned: bannedTokens(p),
     }),
     logprobs: logprobs ? (top ?? 0) : undefined,
+    ...(audio ? { audio } : {}),
+    tokenIds: p.bool("return_tokens_as_token_ids") ?? false,
   };
 }
 
@@ -128,7 +146,7 @@ function shapedAnswer(
   ctx: Ctx,
   requested: ReturnType<typeof readReplyFormat>,
   chosen: FunctionTool | undefined,
-  bounds: { maxTokens?: number; stop: string[] },
+  bounds: { maxTokens?: number; stop: string[]; banned: ReadonlySet<number> },
 ) {
   const { format, tool, leadText } = unenforced(ctx, requested, chosen);
   return { shaped: shapeText(formattedReply(format), bounds), tool, leadText };
@@ -136,10 +154,11 @@ function shapedAnswer(
 
 const toolTokens = (call: ToolCall) => countTokens(call.name) + countTokens(call.arguments);
 
-const logprobsOf = (plan: ChatPlan, tokens: readonly string[], from = 0) =>
-  plan.logprobs === undefined
-    ? null
-    : { content: logprobEntries(tokens, plan.logprobs, from), refusal: null };
+function logprobsOf(plan: ChatPlan, tokens: readonly string[], from = 0) {
+  if (plan.logprobs === undefined) return null;
+  const entries = logprobEntries(tokens, plan.logprobs, from);
+  return { content: plan.tokenIds ? withTokenIds(entries) : entries, refusal: null };
+}
 
 function completion(plan: ChatPlan) {
   let completionTokens = 0;
@@ -164,9 +183,11 @@ function completion(plan: ChatPlan) {
       };
     }
     completionTokens += plan.shaped.tokens.length;
+    // With audio output OpenAI puts the words in audio.transcript and leaves content null.
+    const spoken = plan.audio ? { content: null, audio: audioMessage(plan.audio, plan.shaped.text) } : {};
     return {
       index,
-      message: { role: "assistant", content: plan.shaped.text, refusal: null, annotations: [] },
+      message: { role: "assistant", content: plan.shaped.text, refusal: null, annotations: [], ...spoken },
       logprobs: logprobsOf(plan, plan.shaped.tokens),
       finish_reason: plan.shaped.finish,
     };
