@@ -3,6 +3,7 @@ import type { Report, Result } from "../report/types.js";
 import { connectionLine, connectionWarnings } from "./connection-note.js";
 import { escapeMarkdown, escapeMarkdownParagraph, markdownCode } from "./escape.js";
 import { FIX_FIRST_LIMIT, fixFirst, fixFirstTag } from "./fix-first.js";
+import { paramTableMarkdown } from "./params-table.js";
 import { statusLabel } from "./status.js";
 import {
   collectDeviations,
@@ -132,6 +133,7 @@ export function renderMarkdown(report: Report): string {
       ...resultTable(g.results),
       "",
     ]),
+    ...paramTableMarkdown(report),
     ...deviationsSection(report),
     ...problemsSection(report),
   ];

@@ -1,0 +1,76 @@
+/**
+ * The parameter table (issue #15): one line per parameter-matrix row (`[param:*]`, `[invalid:*]`) with its grade
+ * (accepted, honoured, ignored, unverified, rejected, crashed; refused / accepts invalid for invalid values),
+ * for the Markdown and HTML reports. The grade is read from the row itself (its HTTP status and the words its
+ * check leads its detail with: src/checks/chat-param-matrix.ts), so a loaded or merged report renders the same.
+ */
+import { paramName } from "../catalog/params.js";
+import type { Report, Result } from "../report/types.js";
+import { escapeHtml, escapeMarkdown, markdownCode } from "./escape.js";
+import { statusLabel } from "./status.js";
+
+export type ParamGrade =
+  | "accepted"
+  | "honoured"
+  | "ignored"
+  | "unverified"
+  | "rejected"
+  | "crashed"
+  | "refused"
+  | "accepts invalid"
+  | "skipped"
+  | "no answer";
+
+export function paramGrade(r: Result): ParamGrade {
+  const kind = paramName(r.id)?.kind;
+  if (r.status === "SKIP") return "skipped";
+  const status = r.httpStatus;
+  if (status === null) return "no answer";
+  if (status >= 500) return "crashed";
+  if (kind === "invalid") return status >= 400 ? "refused" : "accepts invalid";
+  if (status >= 400 || /^rejected\b/.test(r.detail)) return "rejected";
+  if (/^crashed\b/.test(r.detail)) return "crashed";
+  if (/^ignored\b| not enforced: /.test(r.detail)) return "ignored";
+  if (/^unverified\b|^inconclusive\b/.test(r.detail)) return "unverified";
+  if (/^honoured\b/.test(r.detail)) return "honoured";
+  return "accepted";
+}
+
+const paramRows = (report: Report) => report.results.filter((r) => paramName(r.id) !== undefined);
+
+const label = (r: Result) => {
+  const p = paramName(r.id)!;
+  return p.kind === "invalid" ? `invalid ${p.name}` : p.name;
+};
+
+export function paramTableMarkdown(report: Report): string[] {
+  const rows = paramRows(report);
+  if (rows.length === 0) return [];
+  return [
+    "## Parameters",
+    "",
+    "| Parameter | Grade | Status | Detail |",
+    "| --- | --- | --- | --- |",
+    ...rows.map(
+      (r) =>
+        `| ${markdownCode(label(r))} | ${paramGrade(r)} | ${statusLabel(r.status)} | ${escapeMarkdown(r.detail)} |`,
+    ),
+    "",
+  ];
+}
+
+export const PARAM_TABLE_STYLE =
+  "#parameters table{border-collapse:collapse;width:100%;font-size:.9rem}#parameters th,#parameters td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid var(--line,#ddd);vertical-align:top;overflow-wrap:anywhere}" +
+  "#parameters td.grade{white-space:nowrap;font-weight:600}";
+
+export function paramTableHtml(report: Report): string {
+  const rows = paramRows(report);
+  if (rows.length === 0) return "";
+  const body = rows
+    .map(
+      (r) =>
+        `<tr data-status="${escapeHtml(r.status)}"><td><code>${escapeHtml(label(r))}</code></td><td class="grade">${escapeHtml(paramGrade(r))}</td><td>${escapeHtml(statusLabel(r.status))}</td><td>${escapeHtml(r.detail)}</td></tr>`,
+    )
+    .join("");
+  return `<section id="parameters"><h2>Parameters <span class="note">${rows.length}</span></h2><table><thead><tr><th>Parameter</th><th>Grade</th><th>Status</th><th>Detail</th></tr></thead><tbody>${body}</tbody></table></section>`;
+}
