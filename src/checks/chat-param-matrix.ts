@@ -203,6 +203,17 @@ const OWN: Record<string, OwnRequest> = {
   name: { body: { messages: [{ role: "user", name: "aioc_probe", content: "Say hi." }] } },
 };
 
+/**
+ * A param row judges one parameter: the answer's shape warnings (a missing `refusal`, `index` …) are the base
+ * row's news and would otherwise lead every one of these rows. Shape failures stay: they make the answer unusable.
+ */
+async function postParam(ctx: ProbeContext, request: Body) {
+  const sent = await postChat(ctx, request);
+  const o = sent.outcome;
+  o.problems = o.problems.filter((p) => p.severity === "fail" || !p.pointer.startsWith("/"));
+  return sent;
+}
+
 /** Does the error envelope name the parameter (its `param`, else its message)? */
 function namesParam(json: unknown, spec: ParamSpec): "param" | "message" | undefined {
   const err = asRecord(asRecord(json)?.error);
@@ -257,7 +268,7 @@ function ownCheck(spec: ParamSpec, own: OwnRequest): Check {
   return async (ctx) => {
     const start = await startC(ctx);
     if (start.skip) return start.skip;
-    const { outcome, body } = await postChat(ctx, {
+    const { outcome, body } = await postParam(ctx, {
       model: start.model,
       messages: SAY_HI,
       max_tokens: 16,
@@ -287,7 +298,7 @@ const stopString: Check = async (ctx) => {
   const spec = findParam("stop")!;
   const word = stopWord(start.base);
   const request = { model: start.model, messages: userMessage(STOP_PROMPT), max_tokens: 48, temperature: 0 };
-  const { outcome, body } = await postChat(ctx, { ...request, stop: word ?? "\n\n\n" });
+  const { outcome, body } = await postParam(ctx, { ...request, stop: word ?? "\n\n\n" });
   if (!body) return refused(outcome, spec);
   if (!word) return settle(outcome, [], `accepted · ${outcome.httpStatus} ([stop] found no word to stop at)`);
   const content = firstChoice(body)?.message?.content;
@@ -342,7 +353,7 @@ const logitBias: Check = async (ctx) => {
   const request = { model: start.model, messages: SAY_HI, max_tokens: 4, temperature: 0 };
   const first = await firstToken(ctx, request);
   const bias = first ? { [String(first.id)]: -100 } : { "0": 0 };
-  const { outcome, body } = await postChat(ctx, { ...request, logit_bias: bias });
+  const { outcome, body } = await postParam(ctx, { ...request, logit_bias: bias });
   if (!body) return refused(outcome, spec);
   if (!first || first.token.trim() === "") {
     return settle(outcome, [], `accepted · ${outcome.httpStatus} (no token id to bias: logprobs carry none)`);
