@@ -15,6 +15,7 @@
  */
 import { CHAT_PARAMS, findParam, INVALID_PARAMS, type ParamSpec } from "../catalog/params.js";
 import type { Check, Outcome, ProbeContext } from "../probe/types.js";
+import type { ParamGrade } from "../report/types.js";
 import { STOP_PROMPT } from "./chat-bounds.js";
 import {
   type ChatCompletionJson,
@@ -31,6 +32,29 @@ import { refusalFindings, sendForRefusal } from "./error-response.js";
 import { errorSummary, isErrorEnvelope } from "./expect.js";
 
 type Body = Record<string, unknown>;
+
+/** A behaviour's enforcement as the matrix's grade. */
+const ENFORCEMENT_GRADE = { enforced: "honoured", ignored: "ignored", unverified: "unverified" } as const;
+
+/** The grade of a row that sent its own request, from its answer's status and recorded enforcement. */
+function gradeOf(outcome: Outcome, kind: "param" | "invalid"): ParamGrade | undefined {
+  const status = outcome.httpStatus;
+  if (status === null || outcome.skip) return undefined;
+  if (status >= 500) return "crashed";
+  if (kind === "invalid") return status >= 300 ? "refused" : "accepts invalid";
+  if (status >= 300) return "rejected";
+  const state = outcome.enforcement?.state;
+  return state ? ENFORCEMENT_GRADE[state] : "accepted";
+}
+
+/** Records the grade on the outcome unless the check set one itself (the reuse rows do). */
+const graded =
+  (check: Check, kind: "param" | "invalid"): Check =>
+  async (ctx) => {
+    const outcome = await check(ctx);
+    outcome.paramGrade ??= gradeOf(outcome, kind);
+    return outcome;
+  };
 const CONTENT = "/choices/0/message/content";
 const SAY_HI = userMessage("Say hi.");
 
@@ -389,27 +413,32 @@ function reuseCheck(spec: ParamSpec): Check {
     const detail = dep.verdict?.detail ?? dep.note ?? "";
     if (status === null || status >= 300) {
       if (status !== null && status >= 500)
-        return verdict(outcome, "FAIL", `crashed: ${status} in ${tag}: ${detail}`);
-      const refusedStatus = spec.tier === "core" || status === null ? "FAIL" : "WARN";
-      return verdict(outcome, refusedStatus, `rejected: ${status ?? "no answer"} in ${tag}: ${detail}`);
+        return verdict(outcome, "FAIL", `crashed: ${status} in ${tag}: ${detail}`, "crashed");
+      if (status === null) return verdict(outcome, "FAIL", `no answer in ${tag}: ${detail}`);
+      const refusedStatus = spec.tier === "core" ? "FAIL" : "WARN";
+      return verdict(outcome, refusedStatus, `rejected: ${status} in ${tag}: ${detail}`, "rejected");
     }
     if (spec.name === "stream_options") return streamUsage(outcome, dep);
     const fails = dep.problems.some((p) => p.severity === "fail");
     const state = dep.enforcement?.state;
     if (state === "ignored" || (fails && state !== "enforced")) {
       const severe = fails || dep.enforcement?.severity === "fail";
-      return verdict(outcome, severe ? "FAIL" : "WARN", `ignored (${tag}): ${detail || "see that row"}`);
+      const why = `ignored (${tag}): ${detail || "see that row"}`;
+      return verdict(outcome, severe ? "FAIL" : "WARN", why, "ignored");
     }
-    if (state === "unverified") return verdict(outcome, "WARN", `unverified (${tag}): ${detail}`);
+    if (state === "unverified")
+      return verdict(outcome, "WARN", `unverified (${tag}): ${detail}`, "unverified");
     const warned = dep.problems.some((p) => p.severity === "warn");
     if (warned && dep.verdict?.status === "WARN")
-      return verdict(outcome, "WARN", `honoured, with warnings (${tag}): ${detail}`);
+      return verdict(outcome, "WARN", `honoured, with warnings (${tag}): ${detail}`, "honoured");
     outcome.note = `honoured · ${status} (${tag}${detail ? `: ${detail}` : ""})`;
+    outcome.paramGrade = "honoured";
     return outcome;
   };
 }
 
-function verdict(outcome: Outcome, status: "FAIL" | "WARN", detail: string): Outcome {
+function verdict(outcome: Outcome, status: "FAIL" | "WARN", detail: string, grade?: ParamGrade): Outcome {
+  if (grade) outcome.paramGrade = grade;
   outcome.problems.push(
     finding(status === "FAIL" ? "fail" : "warn", "param", "honoured", "see detail", detail).problem,
   );
@@ -427,8 +456,10 @@ function streamUsage(outcome: Outcome, dep: Outcome): Outcome {
       outcome,
       "WARN",
       "ignored ([stream]): include_usage gave no usage chunk; token counts are lost",
+      "ignored",
     );
   outcome.note = `honoured · ${dep.httpStatus} ([stream]: a usage chunk arrived)`;
+  outcome.paramGrade = "honoured";
   return outcome;
 }
 
@@ -474,6 +505,8 @@ function checkFor(spec: ParamSpec): Check {
 const CHAT = "/v1/chat/completions";
 
 export const paramMatrixChecks: Record<string, Check> = Object.fromEntries([
-  ...CHAT_PARAMS.map((p) => [`${CHAT}[param:${p.name}]`, checkFor(p)] as const),
-  ...INVALID_PARAMS.map((p) => [`${CHAT}[invalid:${p.name}]`, invalidCheck(p.name, p.notes)] as const),
+  ...CHAT_PARAMS.map((p) => [`${CHAT}[param:${p.name}]`, graded(checkFor(p), "param")] as const),
+  ...INVALID_PARAMS.map(
+    (p) => [`${CHAT}[invalid:${p.name}]`, graded(invalidCheck(p.name, p.notes), "invalid")] as const,
+  ),
 ]);

@@ -10,6 +10,7 @@ import { parseBounded } from "../http/json.js";
 import type { Observation } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 import { ENFORCEMENT_DEVIATIONS } from "./enforcement.js";
+import { PARAM_DEVIATIONS } from "./params.js";
 import type { Deviation } from "./types.js";
 
 /**
@@ -1047,6 +1048,8 @@ export const DEVIATIONS: readonly Deviation[] = [
   },
   // Parameters accepted but not enforced (stop, JSON modes, forced tool_choice).
   ...ENFORCEMENT_DEVIATIONS,
+  // Request parameters and reasoning fields (issue #15).
+  ...PARAM_DEVIATIONS,
 ];
 
 export function findDeviation(id: string): Deviation | undefined {

@@ -1,39 +1,17 @@
 /**
  * The parameter table (issue #15): one line per parameter-matrix row (`[param:*]`, `[invalid:*]`) with its grade
- * (accepted, honoured, ignored, unverified, rejected, crashed; refused / accepts invalid for invalid values),
- * for the Markdown and HTML reports. The grade is read from the row itself (its HTTP status and the words its
- * check leads its detail with: src/checks/chat-param-matrix.ts), so a loaded or merged report renders the same.
+ * (Result.paramGrade: accepted, honoured, ignored, unverified, rejected, crashed; refused / accepts invalid for
+ * invalid values), for the Markdown and HTML reports.
  */
 import { paramName } from "../catalog/params.js";
-import type { Report, Result } from "../report/types.js";
+import type { ParamGrade, Report, Result } from "../report/types.js";
 import { escapeHtml, escapeMarkdown, markdownCode } from "./escape.js";
 import { statusLabel } from "./status.js";
 
-export type ParamGrade =
-  | "accepted"
-  | "honoured"
-  | "ignored"
-  | "unverified"
-  | "rejected"
-  | "crashed"
-  | "refused"
-  | "accepts invalid"
-  | "skipped"
-  | "no answer";
-
-export function paramGrade(r: Result): ParamGrade {
-  const kind = paramName(r.id)?.kind;
+/** The row's grade; reports without one (a row that got no answer, or skipped) say why instead. */
+export function paramGrade(r: Result): ParamGrade | "skipped" | "no answer" {
   if (r.status === "SKIP") return "skipped";
-  const status = r.httpStatus;
-  if (status === null) return "no answer";
-  if (status >= 500) return "crashed";
-  if (kind === "invalid") return status >= 400 ? "refused" : "accepts invalid";
-  if (status >= 400 || /^rejected\b/.test(r.detail)) return "rejected";
-  if (/^crashed\b/.test(r.detail)) return "crashed";
-  if (/^ignored\b| not enforced: /.test(r.detail)) return "ignored";
-  if (/^unverified\b|^inconclusive\b/.test(r.detail)) return "unverified";
-  if (/^honoured\b/.test(r.detail)) return "honoured";
-  return "accepted";
+  return r.paramGrade ?? "no answer";
 }
 
 const paramRows = (report: Report) => report.results.filter((r) => paramName(r.id) !== undefined);
