@@ -228,13 +228,14 @@ const OWN: Record<string, OwnRequest> = {
 };
 
 /**
- * A param row judges one parameter: the answer's shape warnings (a missing `refusal`, `index` …) are the base
- * row's news and would otherwise lead every one of these rows. Shape failures stay: they make the answer unusable.
+ * A param row judges one parameter: the answer's shape findings (a missing `refusal`, a float `created` …) are
+ * the base row's news, found there on the same kind of answer, and would otherwise lead every one of these rows.
+ * An answer without choices still fails (postChat's own verdict), and the row's parameter findings come after.
  */
 async function postParam(ctx: ProbeContext, request: Body) {
   const sent = await postChat(ctx, request);
   const o = sent.outcome;
-  o.problems = o.problems.filter((p) => p.severity === "fail" || !p.pointer.startsWith("/"));
+  o.problems = o.problems.filter((p) => !p.pointer.startsWith("/"));
   return sent;
 }
 
@@ -419,7 +420,8 @@ function reuseCheck(spec: ParamSpec): Check {
       return verdict(outcome, refusedStatus, `rejected: ${status} in ${tag}: ${detail}`, "rejected");
     }
     if (spec.name === "stream_options") return streamUsage(outcome, dep);
-    const fails = dep.problems.some((p) => p.severity === "fail");
+    // Only the source row's own verdict speaks about the parameter; its shape findings are about the answer.
+    const fails = dep.verdict?.status === "FAIL";
     const state = dep.enforcement?.state;
     if (state === "ignored" || (fails && state !== "enforced")) {
       const severe = fails || dep.enforcement?.severity === "fail";
@@ -428,8 +430,7 @@ function reuseCheck(spec: ParamSpec): Check {
     }
     if (state === "unverified")
       return verdict(outcome, "WARN", `unverified (${tag}): ${detail}`, "unverified");
-    const warned = dep.problems.some((p) => p.severity === "warn");
-    if (warned && dep.verdict?.status === "WARN")
+    if (dep.verdict?.status === "WARN")
       return verdict(outcome, "WARN", `honoured, with warnings (${tag}): ${detail}`, "honoured");
     outcome.note = `honoured · ${status} (${tag}${detail ? `: ${detail}` : ""})`;
     outcome.paramGrade = "honoured";

@@ -40,6 +40,19 @@ function reasoningField(obs: Observation): string | undefined {
 
 const ok = (obs: Observation) => obs.status !== null && obs.status >= 200 && obs.status < 300;
 
+const ROLES = new Set(["system", "developer", "user", "assistant", "tool", "function"]);
+
+/** A request OpenAI refuses with 400: temperature outside [0, 2], n below 1, or a message with an unknown role. */
+function sentInvalid(obs: Observation): boolean {
+  const sent = obs.sent;
+  if (!isObject(sent)) return false;
+  const t = sent.temperature;
+  if (typeof t === "number" && (t < 0 || t > 2)) return true;
+  if (typeof sent.n === "number" && sent.n < 1) return true;
+  const messages = Array.isArray(sent.messages) ? sent.messages : [];
+  return messages.some((m) => isObject(m) && typeof m.role === "string" && !ROLES.has(m.role));
+}
+
 const statusFinding = (p: Problem) => p.pointer === "status";
 
 function errorMessage(obs: Observation): string {
@@ -104,10 +117,11 @@ export const PARAM_DEVIATIONS: readonly Deviation[] = [
       },
     ],
     docs: "docs/deviations.md#invalid-values-accepted",
-    detect: ok,
+    detect: (obs) => ok(obs) && sentInvalid(obs),
     explains: statusFinding,
     why: "No client breaks: the request succeeds. But the caller's mistake goes unnoticed, and the server ran something other than what OpenAI would have: a clamped or unbounded temperature, a role the template renders in its own way.",
-    detection: 'An [invalid:*] row (temperature 5, n 0, role "wizard") got a 2xx answer.',
+    detection:
+      "A 2xx answer to a request OpenAI refuses: temperature outside [0, 2], n below 1, or a message role outside system/developer/user/assistant/tool/function (the [invalid:*] rows send them).",
     sources: [
       "llama.cpp tools/server/server-schema.cpp (temperature: set_limits(0, infinity); n_cmpl hard limits)",
       'measured: llama-server (field lab build 80fb11a) answers temperature 5 and role "wizard" with 200, n 0 with 400',
@@ -121,11 +135,12 @@ export const PARAM_DEVIATIONS: readonly Deviation[] = [
       "an image_url or input_audio content part sent to a text-only model is a 500 server_error, not a 4xx refusal",
     implementations: [{ name: "llama.cpp", versions: "llama-server without --mmproj (a text-only model)" }],
     docs: "docs/deviations.md#multimodal-part-500",
-    detect: (obs) => (obs.status ?? 0) >= 500 && /not supported/i.test(errorMessage(obs)),
+    detect: (obs) =>
+      (obs.status ?? 0) >= 500 && /\b(image|audio|video) input is not supported/i.test(errorMessage(obs)),
     explains: statusFinding,
     why: 'openai-node and openai-python retry a 5xx (twice by default), resending the image each time, and then raise InternalServerError: the user is told the server broke, not that the model takes no images. A 400 with the envelope ("image input is not supported") is what clients can act on.',
     detection:
-      "A 5xx whose error message says the input is not supported, on the image_url or input_audio row.",
+      "A 5xx whose error message says the image, audio or video input is not supported, on the image_url or input_audio row.",
     sources: [
       'llama.cpp tools/server/server-common.cpp (std::runtime_error "image input is not supported - hint: … mmproj", answered 500)',
       "measured: llama-server (field lab build 80fb11a) answers both parts with 500 server_error",
