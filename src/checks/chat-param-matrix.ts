@@ -14,6 +14,7 @@
  * Invalid values (`[invalid:*]`) should be refused with 400 and the envelope; accepting them is WARN.
  */
 import { CHAT_PARAMS, findParam, INVALID_PARAMS, type ParamSpec } from "../catalog/params.js";
+import { silentWav, TINY_PNG } from "../fixtures/media.js";
 import type { Check, Outcome, ProbeContext } from "../probe/types.js";
 import type { ParamGrade } from "../report/types.js";
 import { STOP_PROMPT } from "./chat-bounds.js";
@@ -59,27 +60,10 @@ const CONTENT = "/choices/0/message/content";
 const SAY_HI = userMessage("Say hi.");
 
 /** A 1×1 PNG, as a data: URL (what chat UIs send for a pasted image). */
-const PNG_DATA_URL =
-  "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+const PNG_DATA_URL = `data:image/png;base64,${Buffer.from(TINY_PNG).toString("base64")}`;
 
-/** 0.05 s of 16 kHz mono 16-bit silence as a WAV file, base64 (an input_audio part's `data`). */
-function silentWav(): string {
-  const samples = 800;
-  const b = Buffer.alloc(44 + samples * 2);
-  b.write("RIFF", 0);
-  b.writeUInt32LE(36 + samples * 2, 4);
-  b.write("WAVEfmt ", 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(16_000, 24);
-  b.writeUInt32LE(32_000, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write("data", 36);
-  b.writeUInt32LE(samples * 2, 40);
-  return b.toString("base64");
-}
+/** 0.05 s of WAV silence, base64 (an input_audio part's `data`). */
+const silentWavBase64 = () => Buffer.from(silentWav(0.05)).toString("base64");
 
 /** What a row sends beyond `model` (messages default to "Say hi.", max_tokens to 16), and what it verifies. */
 interface OwnRequest {
@@ -218,7 +202,7 @@ const OWN: Record<string, OwnRequest> = {
           role: "user",
           content: [
             { type: "text", text: "What do you hear?" },
-            { type: "input_audio", input_audio: { data: silentWav(), format: "wav" } },
+            { type: "input_audio", input_audio: { data: silentWavBase64(), format: "wav" } },
           ],
         },
       ],
