@@ -243,6 +243,60 @@ const without = <T extends Record<string, unknown>>(o: T, key: string) => {
 };
 
 const CASES: Case[] = [
+  // Request parameters and reasoning fields (src/deviations/params.ts).
+  {
+    id: "reasoning-field",
+    row: "/v1/chat/completions",
+    // vLLM with --reasoning-parser (before v0.11), llama-server with a reasoning model.
+    outcome: async () => {
+      const json = completion();
+      (json.choices[0]!.message as Record<string, unknown>).reasoning_content = "The user greets me.";
+      return { phase: "B", httpStatus: 200, latencyMs: 5, problems: [], observation: observation({ json }) };
+    },
+  },
+  {
+    id: "invalid-values-accepted",
+    row: "/v1/chat/completions[invalid:temperature]",
+    outcome: async () => {
+      const obs = observation({ json: completion(), sent: { model: MODEL, messages: [], temperature: 5 } });
+      const problem: Problem = { pointer: "status", expected: "400", got: "200", severity: "warn" };
+      return { phase: "C", httpStatus: 200, latencyMs: 5, problems: [problem], observation: obs };
+    },
+  },
+  {
+    id: "multimodal-part-500",
+    row: "/v1/chat/completions[param:image_url]",
+    // llama-server without --mmproj (server-common.cpp's runtime_error, answered 500).
+    outcome: async () => {
+      const json = {
+        error: {
+          code: null,
+          message:
+            "image input is not supported - hint: if this is unexpected, you may need to provide the mmproj",
+          type: "server_error",
+          param: null,
+        },
+      };
+      const obs = observation({ status: 500, json, body: new TextEncoder().encode(JSON.stringify(json)) });
+      const problem: Problem = { pointer: "status", expected: "2xx", got: "500", severity: "fail" };
+      return { phase: "C", httpStatus: 500, latencyMs: 5, problems: [problem], observation: obs };
+    },
+  },
+  {
+    id: "audio-output-ignored",
+    row: "/v1/chat/completions[param:modalities]",
+    outcome: async () => {
+      const sent = { model: MODEL, modalities: ["text", "audio"], audio: { voice: "alloy", format: "wav" } };
+      const obs = observation({ json: completion(), sent });
+      const problem: Problem = {
+        pointer: "/choices/0/message/audio",
+        expected: "an audio object with base64 data",
+        got: "missing",
+        severity: "fail",
+      };
+      return { phase: "C", httpStatus: 200, latencyMs: 5, problems: [problem], observation: obs };
+    },
+  },
   {
     id: "model-retrieve-404",
     row: "/v1/models/{model}",

@@ -33,6 +33,7 @@ const CHAT_FORENSICS = "/v1/chat/completions[stream-forensics]";
 const COMPLETIONS_FORENSICS = "/v1/completions[stream-forensics]";
 const OPENAI_STREAM = "client:openai-node/chat.stream";
 const UNKNOWN_MODEL = "/v1/chat/completions[error-unknown-model]";
+const PARAM = (name: string) => `/v1/chat/completions[param:${name}]`;
 /** Chat rows whose (non-streamed) body the shapes validate. */
 const CHAT_BODIES = chat(
   "",
@@ -69,7 +70,12 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
   },
   "missing-object": { rows: [CHAT_STREAM, COMPLETIONS_STREAM, TOOLS_STREAM] },
   "missing-index": { rows: CHAT_BODIES },
-  "stream-no-usage": { rows: [CHAT_STREAM, CHAT_FORENSICS] },
+  "stream-no-usage": {
+    rows: [CHAT_STREAM, CHAT_FORENSICS],
+    consequences: {
+      [PARAM("stream_options")]: ["WARN", "restates [stream]: include_usage gave no usage chunk"],
+    },
+  },
   "stream-usage-every-chunk": { rows: [CHAT_STREAM, CHAT_FORENSICS] },
   "usage-chunk-with-choices": { rows: [CHAT_STREAM, CHAT_FORENSICS] },
   "usage-on-final-choice-chunk": { rows: [COMPLETIONS_STREAM, COMPLETIONS_FORENSICS] },
@@ -174,6 +180,7 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
   "error-code-integer": {
     rows: [
       ...chat("error-invalid-json", "error-missing-field", "error-unknown-model", "error-wrong-method"),
+      ...chat("invalid:temperature", "invalid:n", "invalid:role"),
       "/v1/models[auth-no-key]",
       "/v1/models[auth-wrong-key]",
     ],
@@ -181,11 +188,15 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
   "model-fallback": { rows: [UNKNOWN_MODEL] },
   "invalid-json-500": { rows: chat("error-invalid-json") },
   "error-with-200": { rows: chat("error-wrong-method") },
-  "json-object-not-enforced": { rows: chat("json_object") },
+  "json-object-not-enforced": {
+    rows: chat("json_object"),
+    consequences: { [PARAM("response_format-json_object")]: ["FAIL", "restates [json_object]"] },
+  },
   "tool-choice-named-ignored": {
     rows: chat("tools", "tools-stream"),
     consequences: {
       "client:openai-node/tools": ["FAIL", "the SDK gets a text answer where the forced call should be"],
+      [PARAM("tool_choice-named")]: ["FAIL", "restates [tools]"],
     },
   },
   // responses group (issue #14)
@@ -204,8 +215,18 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
     rows: chat("tools", "tools-stream", "tools-required"),
     consequences: {
       "client:openai-node/tools": ["WARN", "the SDK gets the call, and free text beside it"],
+      [PARAM("tool_choice-named")]: ["WARN", "restates [tools]"],
+      [PARAM("tool_choice-required")]: ["WARN", "restates [tools-required]"],
     },
   },
+  // Request parameters and reasoning fields (src/deviations/params.ts; the matrix runs with PROBE_SETTINGS.params).
+  // Text answers only: a tool call carries no thinking.
+  "reasoning-field": {
+    rows: [...CHAT_BODIES.filter((id) => !/\[tools(-required)?\]$/.test(id)), CHAT_STREAM, CHAT_FORENSICS],
+  },
+  "invalid-values-accepted": { rows: chat("invalid:temperature", "invalid:role") },
+  "multimodal-part-500": { rows: chat("param:image_url", "param:input_audio") },
+  "audio-output-ignored": { rows: chat("param:modalities") },
 };
 
 /** Quirks that are a route the server does not serve: the router answers 404 for the path. */
@@ -220,6 +241,10 @@ const ROUTER_BODY = ["error-not-envelope", "error-code-integer"];
 /** Rows where one quirk takes away what another shows: a fallback model answers 200, so there is no error body. */
 const MASKED: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   "model-fallback": { [UNKNOWN_MODEL]: ["error-code-integer"] },
+  "invalid-values-accepted": {
+    "/v1/chat/completions[invalid:temperature]": ["error-code-integer"],
+    "/v1/chat/completions[invalid:role]": ["error-code-integer"],
+  },
 };
 
 /**
@@ -270,7 +295,7 @@ const observed = (report: Report) =>
     ),
   );
 
-const ROWS = selectRows({ depth: PROBE_SETTINGS.depth });
+const ROWS = selectRows({ depth: PROBE_SETTINGS.depth, params: PROBE_SETTINGS.params });
 
 function expectedForQuirk(id: string): string[] {
   const d = findDeviation(id)!;

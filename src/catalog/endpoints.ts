@@ -4,6 +4,8 @@
  * Rows flagged `seed: true` reproduce the original canonical-surface page exactly (path, method, kind).
  */
 
+import { CHAT_PARAMS, INVALID_PARAMS } from "./params.js";
+
 /** An endpoint group: a section of the catalog. */
 export type Group =
   | "models"
@@ -478,6 +480,26 @@ export const ENDPOINTS: readonly Endpoint[] = [
     ["delete", "ext", "protocol", "DELETE /v1/responses/{id} deletes it: a GET then gives 404", "deep"],
   ]),
   // ── end responses group ──────────────────────────────────────────────────────────────────────────
+  // Parameter matrix (issue #15), generated from src/catalog/params.ts: one row per request parameter, at
+  // --depth deep or with --params. A parameter an existing row already judges `needs` that row and reuses its
+  // evidence; the others build on the base chat row and send their own request.
+  ...CHAT_PARAMS.flatMap((p) =>
+    phaseC(p.reuses ?? p.after ?? "/v1/chat/completions", "chat", "chat", [
+      [`param:${p.name}`, p.tier === "core" ? "core" : "ext", "protocol", p.notes, "deep"],
+    ]),
+  ),
+  ...phaseC(
+    "/v1/chat/completions",
+    "chat",
+    "chat",
+    INVALID_PARAMS.map((p) => [
+      `invalid:${p.name}`,
+      "core",
+      "protocol",
+      `${p.notes} is refused with 400 and the error envelope`,
+      "deep",
+    ]),
+  ),
 
   // Real clients: the official SDKs against the target (standard depth).
   ...clientRows("openai-node", [

@@ -109,7 +109,7 @@ const maxTokens: Check = async (ctx) => {
   );
 };
 
-const STOP_PROMPT = "Count from 1 to 10, separated by spaces.";
+export const STOP_PROMPT = "Count from 1 to 10, separated by spaces.";
 const STOP = "stop";
 
 /** A word from early in the unstopped answer: cutting there leaves a non-empty prefix to compare. */

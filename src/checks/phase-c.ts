@@ -5,6 +5,7 @@ import { boundChecks } from "./chat-bounds.js";
 import { errorChecks } from "./chat-errors.js";
 import { formatChecks } from "./chat-format.js";
 import { logprobChecks } from "./chat-logprobs.js";
+import { paramMatrixChecks } from "./chat-param-matrix.js";
 import { paramChecks } from "./chat-params.js";
 import { toolChecks } from "./chat-tools.js";
 import { clientChecks } from "./clients.js";
@@ -30,4 +31,5 @@ export const phaseCChecks: Record<string, Check> = {
   // responses group (issue #14): state, tools, structured output, incomplete, extension routes
   ...responsesStateChecks,
   ...responsesToolChecks,
+  ...paramMatrixChecks,
 };

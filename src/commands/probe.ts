@@ -39,6 +39,7 @@ export interface ProbeFlags {
   clients: boolean;
   /** clients (issue #14) */
   python?: string;
+  params?: boolean;
   verbose?: boolean;
   failOn: "fail" | "warn" | "never";
   quiet?: boolean;
@@ -90,6 +91,10 @@ export function defineProbe(program: Command): void {
     .option(
       "--python <path>",
       "python with the openai package, for the client:openai-python rows (default python3)",
+    )
+    .option(
+      "--params",
+      "add the parameter matrix (one row per chat request parameter; always on at --depth deep)",
     )
     .addOption(
       new Option(

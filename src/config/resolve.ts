@@ -39,6 +39,8 @@ export interface TargetSpec {
   clients: boolean;
   /** clients (issue #14): `--python PATH` for the client:openai-python rows. */
   python?: string;
+  /** The parameter matrix at any depth (`--params`). */
+  params?: boolean;
   skipPhaseB?: boolean;
   depth: "quick" | "standard" | "deep";
   failOn: "fail" | "warn" | "never";
@@ -177,6 +179,7 @@ function fromFlags(url: string, c: TargetConfig, flags: Flags, given: (name: str
     waitReadyMs: parsed.waitReadyMs,
     clients: pick("clients", c.scope?.clients, flags.clients),
     python: flags.python, // clients (issue #14)
+    params: flags.params === true,
     skipPhaseB: pick("skipPhaseB", c.scope?.skipPhaseB, flags.skipPhaseB),
     depth: pick("depth", c.depth, flags.depth),
     failOn: pick("failOn", c.failOn, flags.failOn),

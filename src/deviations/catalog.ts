@@ -11,6 +11,7 @@ import type { Observation } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 import { ENFORCEMENT_DEVIATIONS } from "./enforcement.js";
 import { RESPONSES_DEVIATIONS } from "./responses.js";
+import { PARAM_DEVIATIONS } from "./params.js";
 import type { Deviation } from "./types.js";
 
 /**
@@ -1052,6 +1053,8 @@ export const DEVIATIONS: readonly Deviation[] = [
   ...ENFORCEMENT_DEVIATIONS,
   // responses group (issue #14)
   ...RESPONSES_DEVIATIONS,
+  // Request parameters and reasoning fields (issue #15).
+  ...PARAM_DEVIATIONS,
 ];
 
 export function findDeviation(id: string): Deviation | undefined {

@@ -40,6 +40,16 @@ export function rowMatches(pattern: string, id: string): boolean {
   return pattern.endsWith("*") ? id.startsWith(pattern.slice(0, -1)) : pattern === id;
 }
 
+/**
+ * The parameter matrix (`[param:*]`) judges one request parameter per row: only deviations that name those rows
+ * explicitly apply there. Body and stream deviations (`/v1/chat/completions*`) are the base rows' news, and
+ * repeating them on ~40 rows would bury the parameter findings. (`[invalid:*]` rows are refusals like the
+ * error rows, so the error-envelope deviations apply to them as to those.)
+ */
+const MATRIX_ROW = /\[param:[^\]]+\]$/;
+const namesMatrix = (pattern: string) => pattern.includes("[param:");
+
 export function appliesTo(d: Deviation, row: Endpoint): boolean {
-  return d.rows.some((r) => rowMatches(r, row.id));
+  const matrix = MATRIX_ROW.test(row.id);
+  return d.rows.some((r) => (!matrix || namesMatrix(r)) && rowMatches(r, row.id));
 }

@@ -1,5 +1,6 @@
 /** The probe plan: which catalog rows run for the chosen depth and filters, plus the rows they build on. */
 import { type Depth, ENDPOINTS, type Endpoint, type Group } from "../catalog/endpoints.js";
+import { findParam, isParamRow, paramName } from "../catalog/params.js";
 
 export interface PlanOptions {
   depth: Depth;
@@ -11,6 +12,8 @@ export interface PlanOptions {
   groups?: readonly Group[];
   /** false skips the `client:` rows (real SDKs). */
   clients?: boolean;
+  /** true adds the parameter matrix (`[param:*]`, `[invalid:*]`) at any depth (`--params`). */
+  params?: boolean;
   /** A further row filter (one model's rows, one shard's rows: src/probe/split.ts). */
   filter?: (row: Endpoint) => boolean;
 }
@@ -21,7 +24,7 @@ export function selectRows(opts: PlanOptions): Endpoint[] {
   const depth = DEPTHS.indexOf(opts.depth);
   return ENDPOINTS.filter(
     (e) =>
-      DEPTHS.indexOf(e.depth) <= depth &&
+      (DEPTHS.indexOf(e.depth) <= depth || (opts.params === true && isParamRow(e.id))) &&
       (opts.clients !== false || !e.id.startsWith("client:")) &&
       (!opts.groups?.length || opts.groups.includes(e.group)) &&
       (!opts.filter || opts.filter(e)) &&
@@ -37,6 +40,7 @@ export function describeSelection(opts: PlanOptions): string {
   if (opts.only) parts.push(`--only ${opts.only.source}`);
   if (opts.skip) parts.push(`--skip ${opts.skip.source}`);
   if (opts.clients === false) parts.push("--no-clients");
+  if (opts.params) parts.push("--params");
   if (opts.depth !== "standard") parts.push(`--depth ${opts.depth}`);
   return parts.join(" ") || "the selection";
 }
@@ -59,6 +63,12 @@ export function withDependencies(rows: readonly Endpoint[]): Endpoint[] {
 /** Requests a row sends to a compliant server (an estimate, for scheduling only). */
 export function expectedRequests(row: Endpoint): number {
   if (row.id.endsWith("[stream-forensics]")) return 0;
+  const param = paramName(row.id);
+  if (param?.kind === "param") {
+    // Rows that restate another row's evidence send nothing; logit_bias asks for the unbiased answer first.
+    if (findParam(param.name)?.reuses) return 0;
+    return param.name === "logit_bias" ? 2 : 1;
+  }
   return /\[(max_tokens|stop|seed)\]$|^client:openai-node\/chat\.stream$/.test(row.id) ? 2 : 1;
 }
 

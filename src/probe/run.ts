@@ -296,6 +296,7 @@ function rowResult(row: Endpoint, graded: Graded, outcome: Outcome, http: Counti
     exchanges: http.exchanges,
   };
   if (outcome.metrics) result.metrics = outcome.metrics;
+  if (outcome.paramGrade && !outcome.skip) result.paramGrade = outcome.paramGrade;
   return result;
 }
 

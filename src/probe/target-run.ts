@@ -45,6 +45,7 @@ export async function probeTarget(run: TargetRun): Promise<Report[]> {
     expect: spec.expect,
     clients: spec.clients,
     python: spec.python, // clients (issue #14)
+    params: spec.params,
     skipPhaseB: spec.skipPhaseB,
     timeoutMs: spec.timeoutMs,
     concurrency: spec.concurrency,

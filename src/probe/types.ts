@@ -1,7 +1,7 @@
 import type { Depth, Endpoint, Phase } from "../catalog/endpoints.js";
 import type { PythonTarget } from "../clients/python-target.js";
 import type { HttpOutcome, HttpRequest, SseEvent } from "../http/types.js";
-import type { Metrics, Problem } from "../report/types.js";
+import type { Metrics, ParamGrade, Problem } from "../report/types.js";
 import type { ModelChoice } from "./models.js";
 
 /** What a check saw, for deviation predicates: plain data, never re-fetched. */
@@ -41,6 +41,8 @@ export interface Outcome {
   note?: string;
   observation?: Observation;
   metrics?: Metrics;
+  /** Parameter-matrix rows: how the server took the parameter (becomes Result.paramGrade). */
+  paramGrade?: ParamGrade;
   /** Behaviour rows: did the server enforce the parameter whose effect OpenAI guarantees (checks/enforcement.ts)? */
   enforcement?: {
     param: string;

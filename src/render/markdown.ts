@@ -4,6 +4,7 @@ import { clientsMarkdown } from "./clients.js";
 import { connectionLine, connectionWarnings } from "./connection-note.js";
 import { escapeMarkdown, escapeMarkdownParagraph, markdownCode } from "./escape.js";
 import { FIX_FIRST_LIMIT, fixFirst, fixFirstTag } from "./fix-first.js";
+import { paramTableMarkdown } from "./params-table.js";
 import { statusLabel } from "./status.js";
 import {
   collectDeviations,
@@ -134,6 +135,7 @@ export function renderMarkdown(report: Report): string {
       ...resultTable(g.results),
       "",
     ]),
+    ...paramTableMarkdown(report),
     ...deviationsSection(report),
     ...problemsSection(report),
   ];

@@ -27,6 +27,21 @@ export interface DeviationRef {
   implementations: string[];
 }
 
+/**
+ * How a parameter-matrix row's server took the parameter (`[param:*]`, `[invalid:*]`; src/checks/chat-param-matrix.ts):
+ * accepted (2xx), honoured/ignored/unverified (2xx, the effect proven present/absent/neither), rejected (4xx),
+ * crashed (5xx); for invalid values refused (4xx) or accepts invalid (2xx).
+ */
+export type ParamGrade =
+  | "accepted"
+  | "honoured"
+  | "ignored"
+  | "unverified"
+  | "rejected"
+  | "crashed"
+  | "refused"
+  | "accepts invalid";
+
 export interface Metrics {
   ttfbMs?: number;
   ttftMs?: number;
@@ -70,6 +85,8 @@ export interface Result {
   problems: Problem[];
   deviations: DeviationRef[];
   metrics?: Metrics;
+  /** Parameter-matrix rows only. */
+  paramGrade?: ParamGrade;
   requests: Count;
   exchanges?: Exchange[];
 }

@@ -16,15 +16,27 @@ export const tokenize = (text: string): string[] => text.match(TOKEN_RE) ?? [];
 
 export const countTokens = (text: string): number => tokenize(text).length;
 
+/** The reference tokenizer's id of a token (a word with its leading space): stable across runs. */
+export const tokenId = (token: string): number =>
+  createHash("sha256").update(token).digest().readUInt32LE(0) % 100_000;
+
 export interface Shaped {
   text: string;
   tokens: string[];
   finish: "stop" | "length";
 }
 
-/** Applies `stop` (cut before the earliest stop string) and then the token limit. */
-export function shapeText(text: string, opts: { maxTokens?: number; stop?: readonly string[] }): Shaped {
-  let cut = text;
+/** Drops `banned` token ids (logit_bias -100), applies `stop` (cut before the earliest stop string), then the limit. */
+export function shapeText(
+  text: string,
+  opts: { maxTokens?: number; stop?: readonly string[]; banned?: ReadonlySet<number> },
+): Shaped {
+  const banned = opts.banned;
+  let cut = banned?.size
+    ? tokenize(text)
+        .filter((t) => !banned.has(tokenId(t)))
+        .join("")
+    : text;
   for (const s of opts.stop ?? []) {
     const at = cut.indexOf(s);
     if (at >= 0) cut = cut.slice(0, at);

@@ -71,6 +71,13 @@ export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
   "responses-text-format-ignored": "Responses text.format is ignored: the reply is plain text",
   "responses-tool-choice-named-ignored":
     "a Responses tool_choice naming a function is ignored: the answer is text",
+  // Request parameters and reasoning fields (issue #15: src/deviations/params.ts).
+  "reasoning-field":
+    "chat answers carry the thinking in `reasoning_content` (message and a first stream delta), as vLLM and llama.cpp do for reasoning models",
+  "invalid-values-accepted": "chat takes temperature above 2 and unknown message roles (answered 200)",
+  "multimodal-part-500":
+    'chat image_url and input_audio parts are a 500 server_error ("… input is not supported"), as llama-server without --mmproj',
+  "audio-output-ignored": "chat modalities/audio are ignored: text only, no message.audio",
 };
 
 /** Every quirk id the server implements (the catalog's deviation ids), with what it changes. */
@@ -98,6 +105,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "chunk-id-changes": "early 2024 (issue #5876); one completion id per stream since",
       "tool-choice-named-ignored":
         "the older of the two llama-server builds tried for issue #10; the current one enforces the named form and lets free text precede the call (tool-call-after-text)",
+      "reasoning-field": "only with a reasoning model (the field lab's model does not reason)",
     },
     // llama.cpp tools/server/server.cpp route table: models, completions, chat, responses, transcriptions,
     // embeddings (plus its own /completion, /tokenize, /rerank …); no speech, images, videos, files, batches,
@@ -128,6 +136,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
         "v0.5.4 bug (issue #7262); otherwise only with opt-in continuous_usage_stats",
       "missing-chunk-finish-reason": "fixed by PR #19662 (June 2025)",
       "error-not-envelope": "fixed in v0.10.1 (PR #22099)",
+      "reasoning-field": "only with --reasoning-parser and a reasoning model",
     },
     // vLLM docs "Online Serving" (supported APIs: completions, chat, responses, embeddings, transcriptions,
     // translations) and its route table; no /v1/files or /v1/batches (LiteLLM docs PR #1567; vLLM PR #44445 open).

@@ -1,4 +1,13 @@
 /** POST /v1/chat/completions, plain and streamed. */
+
+import {
+  type AudioOutput,
+  audioMessage,
+  audioOutput,
+  bannedTokens,
+  validateSampling,
+  withTokenIds,
+} from "../chat-params.js";
 import { quirkyBody, quirkyStream } from "../chunk-quirks.js";
 import type { Ctx, Route } from "../context.js";
 import { readReplyFormat } from "../formats.js";
@@ -16,7 +25,7 @@ import {
 } from "../generate.js";
 import { loadedChatModel, requestModel } from "../models.js";
 import { isObject, type Json, type Params, stopStrings, streamParams } from "../params.js";
-import { badRequest, DONE, json, missingParam, type SseMessage, sse } from "../reply.js";
+import { ApiError, badRequest, DONE, json, missingParam, type SseMessage, sse } from "../reply.js";
 import {
   argumentPieces,
   callTool,
@@ -27,6 +36,9 @@ import {
 } from "../tools.js";
 
 const ROLES = ["system", "developer", "user", "assistant", "tool", "function"];
+
+/** What a reasoning model thought (the reasoning-field quirk). */
+const REASONING = "The user wants a short greeting.";
 
 interface ChatPlan {
   id: string;
@@ -44,6 +56,12 @@ interface ChatPlan {
   usageEveryChunk: boolean;
   /** Text before a forced tool call (the tool-call-after-text quirk). */
   leadText?: string;
+  /** Audio output requested with `modalities` (the answer carries message.audio). */
+  audio?: AudioOutput;
+  /** Logprob tokens spelled `token_id:<id>` (vLLM's return_tokens_as_token_ids). */
+  tokenIds: boolean;
+  /** Thinking sent in `reasoning_content` (the reasoning-field quirk). */
+  reasoning?: string;
 }
 
 /** What the enforcement quirks leave of a request's format and tool choice (llama-server's gaps). */
@@ -59,7 +77,7 @@ function unenforced(ctx: Ctx, format: ReturnType<typeof readReplyFormat>, tool: 
   };
 }
 
-function readMessages(p: Params): Json[] {
+function readMessages(p: Params, quirks: ReadonlySet<string>): Json[] {
   const messages = p.array("messages");
   if (!messages) throw missingParam("messages");
   if (messages.length === 0) {
@@ -74,7 +92,7 @@ function readMessages(p: Params): Json[] {
       throw badRequest(`Invalid type for 'messages[${i}]': expected an object.`, `messages[${i}]`);
     }
     if (typeof m.role !== "string") throw missingParam(`messages[${i}].role`);
-    if (!ROLES.includes(m.role)) {
+    if (!ROLES.includes(m.role) && !quirks.has("invalid-values-accepted")) {
       throw badRequest(
         `Invalid value: '${m.role}'. Supported values are: ${ROLES.join(", ")}.`,
         `messages[${i}].role`,
@@ -83,14 +101,31 @@ function readMessages(p: Params): Json[] {
     if (m.role === "tool" && typeof m.tool_call_id !== "string") {
       throw missingParam(`messages[${i}].tool_call_id`);
     }
+    if (quirks.has("multimodal-part-500")) refuseMedia(m.content);
     return m;
   });
+}
+
+/** llama-server without --mmproj: a media part is a runtime_error, answered 500 (the multimodal-part-500 quirk). */
+function refuseMedia(content: unknown): void {
+  if (!Array.isArray(content)) return;
+  for (const part of content) {
+    const kind = isObject(part) ? part.type : undefined;
+    const what = kind === "image_url" ? "image" : kind === "input_audio" ? "audio" : undefined;
+    if (what) {
+      throw new ApiError(
+        500,
+        `${what} input is not supported - hint: if this is unexpected, you may need to provide the mmproj`,
+        { type: "server_error" },
+      );
+    }
+  }
 }
 
 function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
   const p = ctx.body;
   const model = requestModel(p, undefined, loadedChatModel(ctx.quirks));
-  const messages = readMessages(p);
+  const messages = readMessages(p, ctx.quirks);
   const n = p.int("n", { min: 1, max: 128 }) ?? 1;
   const { stream, includeUsage } = streamParams(p);
   const maxTokens = p.int("max_completion_tokens", { min: 1 }) ?? p.int("max_tokens", { min: 1 });
@@ -99,9 +134,11 @@ function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
   if (top !== undefined && !logprobs) {
     throw badRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
   }
-  p.number("temperature", { min: 0, max: 2 });
+  p.number("temperature", { min: 0, max: ctx.quirks.has("invalid-values-accepted") ? Infinity : 2 });
   p.number("top_p", { min: 0, max: 1 });
   p.int("seed");
+  validateSampling(p);
+  const audio = ctx.quirks.has("audio-output-ignored") ? undefined : audioOutput(p, stream);
   const format = readReplyFormat(p.raw("response_format"), "response_format", "chat");
   const answersToolResult = messages.at(-1)?.role === "tool";
   return {
@@ -119,8 +156,12 @@ function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
     ...shapedAnswer(ctx, format, chooseTool(p, functionTools(p, "chat"), "chat", answersToolResult), {
       maxTokens,
       stop: stopStrings(p),
+      banned: bannedTokens(p),
     }),
     logprobs: logprobs ? (top ?? 0) : undefined,
+    ...(audio ? { audio } : {}),
+    tokenIds: p.bool("return_tokens_as_token_ids") ?? false,
+    ...(ctx.quirks.has("reasoning-field") ? { reasoning: REASONING } : {}),
   };
 }
 
@@ -128,7 +169,7 @@ function shapedAnswer(
   ctx: Ctx,
   requested: ReturnType<typeof readReplyFormat>,
   chosen: FunctionTool | undefined,
-  bounds: { maxTokens?: number; stop: string[] },
+  bounds: { maxTokens?: number; stop: string[]; banned: ReadonlySet<number> },
 ) {
   const { format, tool, leadText } = unenforced(ctx, requested, chosen);
   return { shaped: shapeText(formattedReply(format), bounds), tool, leadText };
@@ -136,10 +177,11 @@ function shapedAnswer(
 
 const toolTokens = (call: ToolCall) => countTokens(call.name) + countTokens(call.arguments);
 
-const logprobsOf = (plan: ChatPlan, tokens: readonly string[], from = 0) =>
-  plan.logprobs === undefined
-    ? null
-    : { content: logprobEntries(tokens, plan.logprobs, from), refusal: null };
+function logprobsOf(plan: ChatPlan, tokens: readonly string[], from = 0) {
+  if (plan.logprobs === undefined) return null;
+  const entries = logprobEntries(tokens, plan.logprobs, from);
+  return { content: plan.tokenIds ? withTokenIds(entries) : entries, refusal: null };
+}
 
 function completion(plan: ChatPlan) {
   let completionTokens = 0;
@@ -164,9 +206,19 @@ function completion(plan: ChatPlan) {
       };
     }
     completionTokens += plan.shaped.tokens.length;
+    // With audio output OpenAI puts the words in audio.transcript and leaves content null.
+    const spoken = plan.audio ? { content: null, audio: audioMessage(plan.audio, plan.shaped.text) } : {};
+    const thinking = plan.reasoning ? { reasoning_content: plan.reasoning } : {};
     return {
       index,
-      message: { role: "assistant", content: plan.shaped.text, refusal: null, annotations: [] },
+      message: {
+        role: "assistant",
+        content: plan.shaped.text,
+        refusal: null,
+        annotations: [],
+        ...spoken,
+        ...thinking,
+      },
       logprobs: logprobsOf(plan, plan.shaped.tokens),
       finish_reason: plan.shaped.finish,
     };
@@ -214,6 +266,7 @@ function* chunks(plan: ChatPlan): Generator<SseMessage> {
     }
     completionTokens += plan.shaped.tokens.length;
     yield delta(index, { role: "assistant", content: "", refusal: null });
+    if (plan.reasoning) yield delta(index, { reasoning_content: plan.reasoning });
     for (const [k, token] of plan.shaped.tokens.entries()) {
       yield delta(index, { content: token }, logprobsOf(plan, [token], k));
     }

@@ -1,0 +1,442 @@
+/**
+ * The parameter matrix (issue #15): coverage against the pinned spec's CreateChatCompletionRequest, every row
+ * PASSes against `aioc serve`, and each grade (accepted, honoured, ignored, rejected with and without an envelope
+ * naming `param`, crashed; invalid values refused or accepted) against `aioc serve` behind a loopback proxy
+ * that answers the one request under test itself.
+ */
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import type { ServerResponse } from "node:http";
+import { describe, test } from "node:test";
+import { ENDPOINTS } from "../src/catalog/endpoints.js";
+import { BASE_PROPERTIES, CHAT_PARAMS, INVALID_PARAMS, isParamRow } from "../src/catalog/params.js";
+import { CHECKS } from "../src/checks/index.js";
+import { expectedRequests, selectRows } from "../src/probe/plan.js";
+import { runProbe } from "../src/probe/run.js";
+import { renderReport } from "../src/render/index.js";
+import { paramGrade } from "../src/render/params-table.js";
+import type { Report, Result } from "../src/report/types.js";
+import { startServer } from "../src/serve/server.js";
+import { type ProxiedRequest, startServeProxy } from "./helpers/serve-proxy.js";
+
+const CHAT = "/v1/chat/completions";
+const SPEC = ["/work/shared/openai-openapi/openapi.json", process.env.AIOC_OPENAPI ?? ""].find(
+  (p) => p && existsSync(p),
+);
+
+type Json = Record<string, unknown>;
+
+/** The properties of a schema with its allOf/anyOf parts, $refs resolved (one level of components). */
+function specProperties(doc: Json, name: string): Set<string> {
+  const schemas = (doc.components as Json).schemas as Record<string, Json>;
+  const out = new Set<string>();
+  const walk = (s: Json | undefined, depth: number) => {
+    if (!s || depth > 8) return;
+    const ref = s.$ref;
+    if (typeof ref === "string") return walk(schemas[ref.split("/").at(-1)!], depth + 1);
+    for (const k of Object.keys((s.properties as Json | undefined) ?? {})) out.add(k);
+    for (const part of [...((s.allOf as Json[]) ?? []), ...((s.anyOf as Json[]) ?? [])])
+      walk(part, depth + 1);
+  };
+  walk(schemas[name], 0);
+  return out;
+}
+
+describe("parameter list against the pinned spec", () => {
+  test("every CreateChatCompletionRequest property has a row (or a base row) and every row names a real one", {
+    skip: SPEC ? false : "openapi.json not found (set AIOC_OPENAPI)",
+  }, () => {
+    const doc = JSON.parse(readFileSync(SPEC!, "utf8")) as Json;
+    const spec = specProperties(doc, "CreateChatCompletionRequest");
+    assert.ok(spec.size >= 35, `only ${spec.size} properties read from the spec`);
+    const covered = new Set([...CHAT_PARAMS.flatMap((p) => p.properties), ...Object.keys(BASE_PROPERTIES)]);
+    assert.deepEqual(
+      [...spec].filter((p) => !covered.has(p)),
+      [],
+      "spec properties without a parameter row",
+    );
+    assert.deepEqual(
+      [...covered].filter((p) => !spec.has(p)),
+      [],
+      "parameter rows naming properties the spec does not have",
+    );
+  });
+
+  test("each parameter is one catalog row with a check; reused rows exist and send nothing", () => {
+    for (const p of CHAT_PARAMS) {
+      const id = `${CHAT}[param:${p.name}]`;
+      const row = ENDPOINTS.find((e) => e.id === id);
+      assert.ok(row, `${id} missing from the catalog`);
+      assert.equal(row.depth, "deep");
+      assert.equal(row.label, "protocol");
+      assert.ok(CHECKS[id], `${id} has no check`);
+      if (p.reuses) {
+        assert.ok(
+          ENDPOINTS.some((e) => e.id === p.reuses),
+          `${p.reuses} is not a row`,
+        );
+        assert.equal(row.needs, p.reuses);
+        assert.equal(expectedRequests(row), 0);
+      }
+    }
+    for (const p of INVALID_PARAMS) assert.ok(CHECKS[`${CHAT}[invalid:${p.name}]`]);
+    assert.equal(new Set(CHAT_PARAMS.map((p) => p.name)).size, CHAT_PARAMS.length, "duplicate names");
+  });
+
+  test("--params selects the matrix at standard depth; deep selects it anyway", () => {
+    const standard = selectRows({ depth: "standard" }).filter((r) => isParamRow(r.id));
+    assert.equal(standard.length, 0);
+    const withParams = selectRows({ depth: "standard", params: true }).filter((r) => isParamRow(r.id));
+    const deep = selectRows({ depth: "deep" }).filter((r) => isParamRow(r.id));
+    assert.equal(withParams.length, CHAT_PARAMS.length + INVALID_PARAMS.length);
+    assert.equal(deep.length, withParams.length);
+  });
+});
+
+const settings = { timeoutMs: 10_000, concurrency: 4, maxBodyBytes: 1 << 20 } as const;
+
+function byId(report: Report, id: string): Result {
+  const r = report.results.find((x) => x.id === id);
+  assert.ok(r, `no result for ${id}`);
+  return r;
+}
+
+describe("against aioc serve", () => {
+  test("every parameter row is accepted and, where checkable, honoured", async () => {
+    const server = await startServer({ port: 0, host: "127.0.0.1" });
+    try {
+      const report = await runProbe({ baseUrl: server.url, depth: "standard", params: true, ...settings });
+      const rows = report.results.filter((r) => isParamRow(r.id));
+      assert.equal(rows.length, CHAT_PARAMS.length + INVALID_PARAMS.length);
+      for (const r of rows) assert.equal(r.status, "PASS", `${r.id}: ${r.detail}`);
+      const grades = Object.fromEntries(rows.map((r) => [r.id.replace(CHAT, ""), paramGrade(r)]));
+      for (const name of [
+        "logit_bias",
+        "parallel_tool_calls",
+        "tool_choice-none",
+        "stream_options",
+        "modalities",
+        "stop",
+      ])
+        assert.equal(grades[`[param:${name}]`], "honoured", name);
+      for (const p of INVALID_PARAMS) assert.equal(grades[`[invalid:${p.name}]`], "refused");
+      const md = renderReport(report, "markdown");
+      assert.match(md, /## Parameters\n\n\| Parameter \| Grade \| Status \| Detail \|/);
+      assert.match(md, /\| `logit_bias` \| honoured \| /);
+      assert.match(renderReport(report, "html"), /<section id="parameters">/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("modalities with audio answers message.audio (or refuses): never text only", async () => {
+    const server = await startServer({ port: 0, host: "127.0.0.1" });
+    try {
+      const post = (body: Json) =>
+        fetch(`${server.url}/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            model: "aioc-chat",
+            messages: [{ role: "user", content: "hi" }],
+            ...body,
+          }),
+        });
+      const ok = await post({ modalities: ["text", "audio"], audio: { voice: "alloy", format: "wav" } });
+      assert.equal(ok.status, 200);
+      const message = ((await ok.json()) as { choices: { message: Json }[] }).choices[0]!.message;
+      const audio = message.audio as Json;
+      assert.equal(typeof audio.id, "string");
+      assert.equal(typeof audio.expires_at, "number");
+      assert.ok(
+        Buffer.from(audio.data as string, "base64")
+          .subarray(0, 4)
+          .toString() === "RIFF",
+      );
+      assert.equal(audio.transcript, "Hello from the aioc reference server.");
+      const noAudio = await post({ modalities: ["text", "audio"] });
+      assert.equal(noAudio.status, 400);
+      assert.equal(((await noAudio.json()) as { error: Json }).error.param, "audio");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+type Answer = (res: ServerResponse) => void;
+
+const send = (res: ServerResponse, status: number, body: unknown, type = "application/json") => {
+  res.writeHead(status, { "content-type": type });
+  res.end(typeof body === "string" ? body : JSON.stringify(body));
+};
+
+const envelope = (message: string, param: string | null) => ({
+  error: { message, type: "invalid_request_error", param, code: null },
+});
+
+/** aioc serve, except that chat requests matching `when` get `answer` (or are rewritten on the way back). */
+async function probeWith(
+  rows: string[],
+  when: (j: Json) => boolean,
+  answer: Answer | "strip-audio" | "two-calls",
+) {
+  const proxy = await startServeProxy(async (req: ProxiedRequest, res) => {
+    if (req.path !== CHAT || !req.json || !when(req.json)) return false;
+    if (typeof answer === "function") {
+      answer(res);
+      return true;
+    }
+    const { modalities, audio, parallel_tool_calls, ...rest } = req.json;
+    const upstream = await fetch(`${proxy.url}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(rest),
+    });
+    const body = (await upstream.json()) as { choices: { message: Json }[] };
+    const message = body.choices[0]!.message;
+    if (answer === "two-calls" && Array.isArray(message.tool_calls)) {
+      message.tool_calls = [message.tool_calls[0], { ...message.tool_calls[0], id: "call_second" }];
+    }
+    send(res, 200, body);
+    return true;
+  });
+  try {
+    const only = new RegExp(`^(${rows.map((r) => r.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`);
+    return await runProbe({ baseUrl: proxy.url, depth: "standard", params: true, only, ...settings });
+  } finally {
+    await proxy.close();
+  }
+}
+
+interface GradeCase {
+  name: string;
+  row: string;
+  when: (j: Json) => boolean;
+  answer: Answer | "strip-audio" | "two-calls";
+  status: "PASS" | "WARN" | "FAIL";
+  grade: string;
+  detail: RegExp;
+  /** The catalog deviation that names who does it. */
+  deviation?: string;
+}
+
+const param = (name: string) => `${CHAT}[param:${name}]`;
+
+const GRADES: GradeCase[] = [
+  {
+    name: "optional parameter rejected, envelope names param: WARN",
+    row: param("prediction"),
+    when: (j) => "prediction" in j,
+    answer: (res) => send(res, 400, envelope("prediction is not supported", "prediction")),
+    status: "WARN",
+    grade: "rejected",
+    detail:
+      /^rejected: 400 \(param: prediction\) — the SDK raises an API error; callers must drop it: prediction is not supported$/,
+  },
+  {
+    name: "optional parameter rejected, envelope without param: WARN that says so",
+    row: param("prediction"),
+    when: (j) => "prediction" in j,
+    answer: (res) => send(res, 400, envelope("bad request", null)),
+    status: "WARN",
+    grade: "rejected",
+    detail: /^rejected: 400 \(the envelope does not name the parameter\)/,
+  },
+  {
+    name: "optional parameter rejected without an envelope",
+    row: param("metadata"),
+    when: (j) => "metadata" in j,
+    answer: (res) =>
+      send(res, 422, { detail: [{ loc: ["body", "metadata"], msg: "extra fields not permitted" }] }),
+    status: "WARN",
+    grade: "rejected",
+    detail: /^rejected: 422 \(no error envelope\)/,
+  },
+  {
+    name: "core parameter rejected (clients send it unasked): FAIL even with an envelope",
+    row: param("developer-role"),
+    when: (j) => (j.messages as Json[]).some((m) => m.role === "developer"),
+    answer: (res) => send(res, 400, envelope("Unexpected role 'developer'", "messages[0].role")),
+    status: "FAIL",
+    grade: "rejected",
+    detail: /^rejected: 400 \(param: messages\[0\]\.role\) — clients that send it by default break/,
+  },
+  {
+    name: "crash on a valid parameter: FAIL",
+    row: param("image_url"),
+    when: (j) => JSON.stringify(j.messages).includes("image_url"),
+    answer: (res) =>
+      send(res, 500, {
+        error: { message: "segfault in the image encoder", type: "server_error", code: null },
+      }),
+    status: "FAIL",
+    grade: "crashed",
+    detail: /^crashed: 500 for a valid image_url .*segfault in the image encoder$/,
+  },
+  {
+    name: "llama-server's 500 for a media part is named as the known deviation",
+    row: param("input_audio"),
+    when: (j) => JSON.stringify(j.messages).includes("input_audio"),
+    answer: (res) =>
+      send(res, 500, {
+        error: { message: "audio input is not supported - hint: …mmproj", type: "server_error", code: 500 },
+      }),
+    status: "FAIL",
+    grade: "crashed",
+    detail: /^an image_url or input_audio content part sent to a text-only model is a 500 server_error/,
+    deviation: "multimodal-part-500",
+  },
+  {
+    name: "audio output silently dropped: ignored, FAIL",
+    row: param("modalities"),
+    when: (j) => "modalities" in j,
+    answer: "strip-audio",
+    status: "FAIL",
+    grade: "ignored",
+    detail: /is answered 200 with text only: no `message\.audio` — known: llama\.cpp$/,
+    deviation: "audio-output-ignored",
+  },
+  {
+    name: "parallel_tool_calls false ignored (two calls): FAIL",
+    row: param("parallel_tool_calls"),
+    when: (j) => j.parallel_tool_calls === false,
+    answer: "two-calls",
+    status: "FAIL",
+    grade: "ignored",
+    detail: /^parallel_tool_calls false not enforced: 2 tool calls in one message/,
+  },
+  {
+    name: "tool_choice none ignored (a call comes back): FAIL",
+    row: param("tool_choice-none"),
+    when: (j) => j.tool_choice === "none",
+    answer: (res) =>
+      send(res, 200, {
+        id: "chatcmpl-x",
+        object: "chat.completion",
+        created: 1,
+        model: "gpt-4o-mini",
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: "assistant",
+              content: null,
+              refusal: null,
+              tool_calls: [
+                { id: "call_1", type: "function", function: { name: "get_weather", arguments: "{}" } },
+              ],
+            },
+            logprobs: null,
+            finish_reason: "tool_calls",
+          },
+        ],
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      }),
+    status: "FAIL",
+    grade: "ignored",
+    detail: /^tool_choice "none" not enforced: 1 tool call\(s\) came back/,
+  },
+  {
+    name: "logit_bias ignored (the banned first token comes back): WARN",
+    row: param("logit_bias"),
+    when: (j) => "logit_bias" in j,
+    answer: (res) =>
+      send(res, 200, {
+        id: "chatcmpl-x",
+        object: "chat.completion",
+        created: 1,
+        model: "gpt-4o-mini",
+        choices: [
+          {
+            index: 0,
+            message: { role: "assistant", content: "Hello from", refusal: null },
+            logprobs: null,
+            finish_reason: "length",
+          },
+        ],
+        usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 },
+      }),
+    status: "WARN",
+    grade: "ignored",
+    detail: /^logit_bias \{\d+: -100\} not enforced: the answer still starts with the banned token "Hello"/,
+  },
+  {
+    name: "invalid value accepted: WARN accepts invalid",
+    row: `${CHAT}[invalid:temperature]`,
+    when: (j) => j.temperature === 5,
+    answer: (res) =>
+      send(res, 200, {
+        id: "chatcmpl-x",
+        object: "chat.completion",
+        created: 1,
+        model: "gpt-4o-mini",
+        choices: [
+          {
+            index: 0,
+            message: { role: "assistant", content: "hi", refusal: null },
+            logprobs: null,
+            finish_reason: "stop",
+          },
+        ],
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      }),
+    status: "WARN",
+    grade: "accepts invalid",
+    detail: /^out-of-range request values .* are answered 200 instead of 400 — known: llama\.cpp$/,
+    deviation: "invalid-values-accepted",
+  },
+  {
+    name: "invalid value crashing the server: FAIL",
+    row: `${CHAT}[invalid:n]`,
+    when: (j) => j.n === 0,
+    answer: (res) => send(res, 500, "Internal Server Error", "text/plain"),
+    status: "FAIL",
+    grade: "crashed",
+    detail: /^500 for n 0 \(below the minimum 1\): a client error reported as a server fault/,
+  },
+];
+
+describe("grades against a server with one defect", () => {
+  for (const c of GRADES) {
+    test(c.name, async () => {
+      const report = await probeWith([c.row], c.when, c.answer);
+      const r = byId(report, c.row);
+      assert.equal(r.status, c.status, r.detail);
+      assert.equal(paramGrade(r), c.grade, r.detail);
+      assert.match(r.detail, c.detail);
+      if (c.deviation)
+        assert.ok(
+          r.deviations.some((d) => d.id === c.deviation),
+          r.detail,
+        );
+    });
+  }
+
+  test("a reused row restates its source: n ignored by the server is ignored here too", async () => {
+    const report = await probeWith(
+      [param("n")],
+      (j) => j.n === 2,
+      (res) =>
+        send(res, 200, {
+          id: "chatcmpl-x",
+          object: "chat.completion",
+          created: 1,
+          model: "gpt-4o-mini",
+          choices: [
+            {
+              index: 0,
+              message: { role: "assistant", content: "hi", refusal: null },
+              logprobs: null,
+              finish_reason: "stop",
+            },
+          ],
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        }),
+    );
+    const r = byId(report, param("n"));
+    assert.equal(r.status, "FAIL");
+    assert.equal(r.requests, 0);
+    assert.equal(paramGrade(r), "ignored");
+    assert.match(r.detail, /^ignored \(\[n\]\): n: 2 gave 1 choice/);
+  });
+});
