@@ -10,8 +10,8 @@ import { parseBounded } from "../http/json.js";
 import type { Observation } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 import { ENFORCEMENT_DEVIATIONS } from "./enforcement.js";
-import { RESPONSES_DEVIATIONS } from "./responses.js";
 import { PARAM_DEVIATIONS } from "./params.js";
+import { RESPONSES_DEVIATIONS } from "./responses.js";
 import type { Deviation } from "./types.js";
 
 /**
