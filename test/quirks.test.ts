@@ -233,6 +233,8 @@ function expectedForQuirk(id: string): string[] {
   const d = findDeviation(id)!;
   const e = EXPECT[id]!;
   return ROWS.map((row) => {
+    // A server with a route missing serves no /openapi.json unless asked (serve/server.ts `openapi`).
+    if (row.id === "openapi:declared" && ROUTE_404[id]) return line(row.id, "SKIP", []);
     const carries = e.rows.includes(row.id);
     const status = e.consequences?.[row.id]?.[0] ?? (carries ? d.verdict : "PASS");
     return line(row.id, status, carries ? [id] : []);
@@ -253,6 +255,8 @@ function expectedForProfile(profile: string): string[] {
   };
   const router200 = quirks.includes(ROUTER_200);
   return ROWS.map((row) => {
+    // Profiles have missing routes, so the test servers serve no /openapi.json (serve/server.ts `openapi`).
+    if (row.id === "openapi:declared") return line(row.id, "SKIP", []);
     if (router200 && skipped(row)) return line(row.id, "SKIP", []);
     if (router200 && absent(row)) return line(row.id, findDeviation(ROUTER_200)!.verdict, [ROUTER_200]);
     if (skipped(row)) return line(row.id, "SKIP", []);

@@ -65,10 +65,10 @@ export const GROUPS = Object.keys(GROUP_TITLES) as Group[];
 type Row = Omit<Endpoint, "id" | "phase" | "label" | "depth" | "seed"> &
   Partial<Pick<Endpoint, "phase" | "label" | "depth" | "seed">> & { variant?: string };
 
-function row(r: Row): Endpoint {
-  const { variant, ...rest } = r;
+function row(r: Row & { id?: string }): Endpoint {
+  const { variant, id, ...rest } = r;
   return {
-    id: variant ? `${r.path}[${variant}]` : r.path,
+    id: id ?? (variant ? `${r.path}[${variant}]` : r.path),
     seed: false,
     phase: "AB",
     label: "protocol",
@@ -403,6 +403,21 @@ export const ENDPOINTS: readonly Endpoint[] = [
     ],
     ["dimensions", "ext", "protocol", "dimensions shortens the vector"],
   ]),
+
+  // ── declared (issue #15 declared vs observed; issue #14 Realtime, rerank/score) ──────────────────────────
+  // The server's own OpenAPI document against OpenAI's spec and against this run's rows (src/declared/).
+  row({
+    id: "openapi:declared",
+    path: "/openapi.json",
+    method: "GET",
+    group: "models",
+    kind: "ours",
+    phase: "C",
+    depth: "standard",
+    notes:
+      "Added: the server's own OpenAPI document (if served): OpenAI paths and request parameters it declares, declared-but-absent and present-but-undeclared routes, coverage per group",
+  }),
+  // ── end declared ─────────────────────────────────────────────────────────────────────────────────────────
 
   // Real clients: the official SDKs against the target (standard depth).
   ...clientRows("openai-node", [

@@ -1,6 +1,7 @@
 import type { Check } from "../probe/types.js";
 import { audioChecks } from "./audio.js";
 import { chatChecks } from "./chat.js";
+import { declaredChecks } from "./declared.js";
 import { embeddingChecks } from "./embeddings.js";
 import { fileChecks } from "./files.js";
 import { imageChecks } from "./images.js";
@@ -20,4 +21,5 @@ export const CHECKS: Record<string, Check> = {
   ...fileChecks,
   ...moderationChecks,
   ...phaseCChecks,
+  ...declaredChecks,
 };

@@ -9,6 +9,7 @@ import { mayVary } from "../checks/depth.js";
 import { CHECKS } from "../checks/index.js";
 import { listedModelIds } from "../checks/models.js";
 import { UsageError } from "../cli/errors.js";
+import { withDeclared } from "../declared/report.js";
 import { createAgent, type NetOptions } from "../http/agent.js";
 import { refusePlainToTls } from "../http/connect-errors.js";
 import type { Connection } from "../http/connection.js";
@@ -33,7 +34,7 @@ import { refusedReason } from "./inconclusive.js";
 import { Liveness } from "./liveness.js";
 import { chooseModels, type ModelChoice } from "./models.js";
 import { withNotices } from "./notices.js";
-import { fetchOpenapi } from "./openapi-doc.js";
+import { fetchOpenapi, OpenapiSource } from "./openapi-doc.js";
 import { chainLengths, describeSelection, type PlanOptions, selectRows, withDependencies } from "./plan.js";
 import { CountingHttp } from "./row-http.js";
 import { type Limit, priorityLimit } from "./schedule.js";
@@ -117,6 +118,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     existence: new ExistenceProbe(),
     calibration,
     liveness: new Liveness(),
+    openapi: new OpenapiSource(),
     opts,
   };
 
@@ -170,10 +172,11 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   const scoped = await scopeResults(raw, {
     expect: opts.expect,
     modelsJson: discovery.outcome.observation?.json,
-    fetchOpenapi: () => fetchOpenapi(new CountingHttp(transport, run.limit, opts.onExchange)),
+    fetchOpenapi: () => fetchOpenapi(run.openapi, new CountingHttp(transport, run.limit, opts.onExchange)),
   });
+  const declared = await withDeclared(scoped.results, run.openapi.asked);
   const { results: ordered, notices: hints } = withNotices(
-    scoped.results,
+    declared.results,
     opts.models ?? {},
     listed,
     opts.baseUrl,
@@ -192,6 +195,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     models: ctxBase.models,
     summary: summarize(ordered),
     scope: scoped.scope,
+    ...(declared.section ? { declared: declared.section } : {}),
     ...(notices.length > 0 ? { notices } : {}),
     requests: transport.requests,
     results: ordered,
@@ -228,6 +232,8 @@ interface RunShared {
   /** The answer of a path that cannot exist, which no existence evidence may equal (calibrate.ts). */
   calibration: Calibration;
   liveness: Liveness;
+  /** The server's OpenAPI document, fetched at most once (the row and the scope rule share it). */
+  openapi: OpenapiSource;
   opts: ProbeOptions;
 }
 
@@ -308,6 +314,7 @@ async function runRow(
     row,
     dependency: async () => dependency,
     fetchFn: fetchVia(http),
+    openapi: () => run.openapi.get(http),
   };
   let outcome: Outcome;
   let repeats: Graded[] | undefined;

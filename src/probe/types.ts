@@ -2,6 +2,7 @@ import type { Depth, Endpoint, Phase } from "../catalog/endpoints.js";
 import type { HttpOutcome, HttpRequest, SseEvent } from "../http/types.js";
 import type { Metrics, Problem } from "../report/types.js";
 import type { ModelChoice } from "./models.js";
+import type { OpenapiFound } from "./openapi-doc.js";
 
 /** What a check saw, for deviation predicates: plain data, never re-fetched. */
 export interface Observation {
@@ -75,6 +76,8 @@ export interface ProbeContext {
    * Only the URL's path and query are used; give clients `CLIENT_BASE_URL` (probe/fetch.ts) as base URL.
    */
   fetchFn: typeof fetch;
+  /** The server's own OpenAPI document, looked for once per run (probe/openapi-doc.ts). */
+  openapi?: () => Promise<OpenapiFound>;
 }
 
 export type Check = (ctx: ProbeContext) => Promise<Outcome>;

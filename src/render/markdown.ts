@@ -1,6 +1,7 @@
 import { headingAnchor } from "../deviations/docs.js";
 import type { Report, Result } from "../report/types.js";
 import { connectionLine, connectionWarnings } from "./connection-note.js";
+import { declaredMarkdown } from "./declared.js";
 import { escapeMarkdown, escapeMarkdownParagraph, markdownCode } from "./escape.js";
 import { FIX_FIRST_LIMIT, fixFirst, fixFirstTag } from "./fix-first.js";
 import { statusLabel } from "./status.js";
@@ -132,6 +133,7 @@ export function renderMarkdown(report: Report): string {
       ...resultTable(g.results),
       "",
     ]),
+    ...declaredMarkdown(report.declared),
     ...deviationsSection(report),
     ...problemsSection(report),
   ];

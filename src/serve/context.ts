@@ -13,6 +13,8 @@ export interface ServerState {
   /** `http://127.0.0.1:PORT`, for URLs that point back at this server. */
   origin: string;
   videos: VideoStore;
+  /** This server's own OpenAPI document (serve/openapi.ts), built from its routes at start-up. */
+  openapi: unknown;
 }
 
 /** Everything a handler sees: the server state plus this request. */

@@ -82,6 +82,8 @@ export interface Profile {
   past: Readonly<Record<string, string>>;
   /** Catalog paths the current release does not serve: they answer 404. */
   missing: readonly string[];
+  /** Whether the real server serves its own `/openapi.json` (FastAPI apps do); if not, the profile answers 404. */
+  openapi: boolean;
 }
 
 export const PROFILES: Readonly<Record<string, Profile>> = {
@@ -109,6 +111,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/batches",
       "/v1/moderations",
     ],
+    // no /openapi.json route in tools/server/server.cpp
+    openapi: false,
   },
   vllm: {
     implementation: "vLLM",
@@ -134,6 +138,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/batches",
       "/v1/moderations",
     ],
+    // FastAPI app: /openapi.json and /docs (its startup log lists both)
+    openapi: true,
   },
   ollama: {
     implementation: "Ollama",
@@ -154,6 +160,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/batches",
       "/v1/moderations",
     ],
+    // gin router, no OpenAPI route
+    openapi: false,
   },
   "lm-studio": {
     implementation: "LM Studio",
@@ -177,6 +185,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/batches",
       "/v1/moderations",
     ],
+    // no OpenAPI route documented
+    openapi: false,
   },
   litellm: {
     implementation: "LiteLLM",
@@ -192,6 +202,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
     // images, audio, videos, files, batches, fine-tuning and moderations. litellm/proxy/image_endpoints/endpoints.py
     // registers generations and edits only. Translations is a deviation (issue #38012), not listed here.
     missing: ["/v1/images/variations"],
+    // FastAPI proxy: /openapi.json and /docs
+    openapi: true,
   },
   localai: {
     implementation: "LocalAI",
@@ -218,6 +230,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/fine_tuning/jobs",
       "/v1/batches",
     ],
+    // serves Swagger UI at /swagger/, no /openapi.json
+    openapi: false,
   },
   sglang: {
     implementation: "SGLang",
@@ -246,6 +260,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/batches",
       "/v1/moderations",
     ],
+    // FastAPI app (http_server.py)
+    openapi: true,
   },
   tabbyapi: {
     implementation: "TabbyAPI",
@@ -268,6 +284,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/batches",
       "/v1/moderations",
     ],
+    // FastAPI app
+    openapi: true,
   },
 };
 
@@ -284,6 +302,8 @@ export interface ResolvedQuirks {
   quirks: Set<string>;
   /** Paths the selected profiles do not serve (for `startServer({ missing })`). */
   missing: string[];
+  /** False when a selected profile's real server serves no `/openapi.json` (for `startServer({ openapi })`). */
+  openapi: boolean;
 }
 
 /**
@@ -293,12 +313,14 @@ export interface ResolvedQuirks {
 export function resolveQuirkList(list: readonly string[]): ResolvedQuirks {
   const quirks = new Set<string>();
   const missing = new Set<string>();
+  let openapi = true;
   for (const raw of list) {
     const entry = raw.trim();
     if (entry === "") continue;
     if (Object.hasOwn(PROFILES, entry)) {
       for (const id of profileQuirks(entry)) quirks.add(id);
       for (const path of PROFILES[entry]!.missing) missing.add(path);
+      openapi &&= PROFILES[entry]!.openapi;
     } else if (entry.startsWith("dev:") && Object.hasOwn(QUIRKS, entry.slice(4))) {
       quirks.add(entry.slice(4));
     } else {
@@ -308,7 +330,7 @@ export function resolveQuirkList(list: readonly string[]): ResolvedQuirks {
       );
     }
   }
-  return { quirks, missing: [...missing] };
+  return { quirks, missing: [...missing], openapi };
 }
 
 /** The quirk ids only (see resolveQuirkList for the profiles' missing routes too). */

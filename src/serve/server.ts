@@ -9,6 +9,7 @@ import { parseBody } from "./body.js";
 import type { Ctx, Route, ServerState } from "./context.js";
 import { newId } from "./generate.js";
 import { listen } from "./listen.js";
+import { buildOpenapi } from "./openapi.js";
 import { ApiError, invalidUrl } from "./reply.js";
 import { Router } from "./router.js";
 import { audioRoutes } from "./routes/audio.js";
@@ -19,6 +20,7 @@ import { imageRoutes } from "./routes/images.js";
 import { listRoutes } from "./routes/lists.js";
 import { modelRoutes } from "./routes/models.js";
 import { moderationRoutes } from "./routes/moderations.js";
+import { openapiRoutes } from "./routes/openapi.js";
 import { responseRoutes } from "./routes/responses.js";
 import { videoRoutes } from "./routes/videos.js";
 import { VideoStore } from "./video-store.js";
@@ -36,6 +38,13 @@ export interface ServeOptions {
   quirks?: Iterable<string>;
   /** Catalog path templates (or concrete paths) that answer 404, as if not implemented. */
   missing?: readonly string[];
+  /**
+   * Serve `/openapi.json`. Default: unless routes are missing, so a programmatic profile keeps the kind rule for
+   * its absent routes; `aioc serve` passes its profiles' own answer (quirks.ts `openapi`).
+   */
+  openapi?: boolean;
+  /** Missing paths `/openapi.json` lists all the same (a declared-but-absent route; the CLI's `--missing`). */
+  declared?: readonly string[];
   /** Most video jobs kept in memory. */
   maxVideos?: number;
 }
@@ -58,6 +67,7 @@ export const ROUTES: readonly Route[] = [
   ...embeddingRoutes,
   ...listRoutes,
   ...moderationRoutes,
+  ...openapiRoutes,
 ];
 
 const normalizePath = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
@@ -89,10 +99,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     quirks: new Set(options.quirks ?? []),
     origin: "",
     videos: new VideoStore(options.maxVideos ?? 1000),
+    openapi: undefined,
   };
   // Deviations that are a route the implementation does not serve (see quirks.ts).
   if (state.quirks.has("model-retrieve-404")) missing.add("/v1/models/{model}");
   if (state.quirks.has("translations-folded")) missing.add("/v1/audio/translations");
+  state.openapi = buildOpenapi(ROUTES, missing, options.declared);
+  if (!(options.openapi ?? missing.size === 0)) missing.add("/openapi.json");
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader("x-request-id", newId("req_", 32));
