@@ -417,6 +417,18 @@ export const ENDPOINTS: readonly Endpoint[] = [
     notes:
       "Added: the server's own OpenAPI document (if served): OpenAI paths and request parameters it declares, declared-but-absent and present-but-undeclared routes, coverage per group",
   }),
+  // The Jina/Cohere rerank convention (kind `ours`; checks/rerank.ts cites its sources).
+  row({
+    path: "/v1/rerank",
+    method: "POST",
+    group: "embeddings",
+    kind: "ours",
+    model: "embedding",
+    modelOptional: true,
+    depth: "standard",
+    notes:
+      "Added: Jina/Cohere rerank (llama.cpp --reranking, vLLM, TEI, LocalAI, SGLang, LiteLLM): results[] of {index, relevance_score}, highest first",
+  }),
   // ── end declared ─────────────────────────────────────────────────────────────────────────────────────────
 
   // Real clients: the official SDKs against the target (standard depth).

@@ -8,6 +8,7 @@ import { imageChecks } from "./images.js";
 import { modelChecks } from "./models.js";
 import { moderationChecks } from "./moderations.js";
 import { phaseCChecks } from "./phase-c.js";
+import { rerankChecks } from "./rerank.js";
 import { videoChecks } from "./videos.js";
 
 /** Row id → check. A test asserts every catalog row has exactly one. */
@@ -22,4 +23,5 @@ export const CHECKS: Record<string, Check> = {
   ...moderationChecks,
   ...phaseCChecks,
   ...declaredChecks,
+  ...rerankChecks,
 };

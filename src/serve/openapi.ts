@@ -15,6 +15,11 @@ const componentName = (path: string) =>
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join("")}Request`;
 
+/** Request properties of the conventions aioc serves beyond OpenAI (checks/rerank.ts cites them). */
+const CONVENTION_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  "/v1/rerank": ["model", "query", "documents", "top_n", "return_documents"],
+};
+
 const MEDIA: Partial<Record<BodyKind, string[]>> = {
   json: ["application/json"],
   multipart: ["multipart/form-data"],
@@ -38,7 +43,7 @@ export function buildOpenapi(
     const media = MEDIA[route.body];
     if (route.method === "POST" && media) {
       const name = componentName(route.path);
-      const props = OPENAI_REQUEST_PARAMS[route.path] ?? [];
+      const props = OPENAI_REQUEST_PARAMS[route.path] ?? CONVENTION_PARAMS[route.path] ?? [];
       schemas[name] = { type: "object", properties: Object.fromEntries(props.map((p) => [p, {}])) };
       const ref = { schema: { $ref: `#/components/schemas/${name}` } };
       op.requestBody = { required: true, content: Object.fromEntries(media.map((m) => [m, ref])) };

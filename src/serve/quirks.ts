@@ -110,6 +110,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/fine_tuning/jobs",
       "/v1/batches",
       "/v1/moderations",
+      // /v1/rerank only with --reranking (opt-in; the profile models the default)
+      "/v1/rerank",
     ],
     // no /openapi.json route in tools/server/server.cpp
     openapi: false,
@@ -137,6 +139,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/fine_tuning/jobs",
       "/v1/batches",
       "/v1/moderations",
+      // /v1/rerank and /v1/score only when a score/rerank model is served (docs.vllm.ai pooling/score); the profile models a chat model
+      "/v1/rerank",
     ],
     // FastAPI app: /openapi.json and /docs (its startup log lists both)
     openapi: true,
@@ -159,6 +163,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/fine_tuning/jobs",
       "/v1/batches",
       "/v1/moderations",
+      // no rerank route (server/routes.go)
+      "/v1/rerank",
     ],
     // gin router, no OpenAPI route
     openapi: false,
@@ -184,6 +190,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/fine_tuning/jobs",
       "/v1/batches",
       "/v1/moderations",
+      // no rerank route in its OpenAI compatibility endpoints
+      "/v1/rerank",
     ],
     // no OpenAPI route documented
     openapi: false,
@@ -283,6 +291,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/fine_tuning/jobs",
       "/v1/batches",
       "/v1/moderations",
+      // no rerank route (endpoints/OAI/router.py)
+      "/v1/rerank",
     ],
     // FastAPI app
     openapi: true,

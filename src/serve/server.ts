@@ -21,6 +21,7 @@ import { listRoutes } from "./routes/lists.js";
 import { modelRoutes } from "./routes/models.js";
 import { moderationRoutes } from "./routes/moderations.js";
 import { openapiRoutes } from "./routes/openapi.js";
+import { rerankRoutes } from "./routes/rerank.js";
 import { responseRoutes } from "./routes/responses.js";
 import { videoRoutes } from "./routes/videos.js";
 import { VideoStore } from "./video-store.js";
@@ -68,6 +69,7 @@ export const ROUTES: readonly Route[] = [
   ...listRoutes,
   ...moderationRoutes,
   ...openapiRoutes,
+  ...rerankRoutes,
 ];
 
 const normalizePath = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
