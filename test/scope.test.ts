@@ -212,7 +212,13 @@ describe("selection", () => {
       ]);
       assert.equal(two.code, 0, two.stderr);
       const ids = (JSON.parse(two.stdout) as Report).results.map((r) => r.id);
-      assert.deepEqual(ids, ["/v1/models", "/v1/models/{model}", "/v1/embeddings", "openapi:declared", "/v1/rerank"]);
+      assert.deepEqual(ids, [
+        "/v1/models",
+        "/v1/models/{model}",
+        "/v1/embeddings",
+        "openapi:declared",
+        "/v1/rerank",
+      ]);
     } finally {
       await server.close();
     }

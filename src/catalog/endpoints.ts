@@ -13,7 +13,8 @@ export type Group =
   | "videos"
   | "embeddings"
   | "files"
-  | "moderations";
+  | "moderations"
+  | "realtime";
 export type Kind = "core" | "ext" | "ours";
 export type Method = "GET" | "POST";
 export type ModelKind = "chat" | "embedding" | "tts" | "stt" | "image" | "video" | "moderation";
@@ -58,6 +59,7 @@ export const GROUP_TITLES: Record<Group, string> = {
   embeddings: "Embeddings",
   files: "Files / fine-tuning (typically not implemented)",
   moderations: "Moderation / safety",
+  realtime: "Realtime (WebSocket)",
 };
 
 export const GROUPS = Object.keys(GROUP_TITLES) as Group[];
@@ -416,6 +418,18 @@ export const ENDPOINTS: readonly Endpoint[] = [
     depth: "standard",
     notes:
       "Added: the server's own OpenAPI document (if served): OpenAI paths and request parameters it declares, declared-but-absent and present-but-undeclared routes, coverage per group",
+  }),
+  // OpenAI's GA Realtime protocol over WebSocket, text only (checks/realtime.ts).
+  row({
+    path: "/v1/realtime",
+    method: "GET",
+    group: "realtime",
+    kind: "ext",
+    model: "chat",
+    modelOptional: true,
+    depth: "standard",
+    notes:
+      "Added: WebSocket upgrade with ?model=; session.created first, session.update → session.updated, text response.create → response.done",
   }),
   // The Jina/Cohere rerank convention (kind `ours`; checks/rerank.ts cites its sources).
   row({

@@ -8,6 +8,7 @@ import { imageChecks } from "./images.js";
 import { modelChecks } from "./models.js";
 import { moderationChecks } from "./moderations.js";
 import { phaseCChecks } from "./phase-c.js";
+import { realtimeChecks } from "./realtime.js";
 import { rerankChecks } from "./rerank.js";
 import { videoChecks } from "./videos.js";
 
@@ -24,4 +25,5 @@ export const CHECKS: Record<string, Check> = {
   ...phaseCChecks,
   ...declaredChecks,
   ...rerankChecks,
+  ...realtimeChecks,
 };

@@ -1,6 +1,7 @@
 import type { Depth, Endpoint, Phase } from "../catalog/endpoints.js";
+import type { UpgradeTarget } from "../http/transport.js";
 import type { HttpOutcome, HttpRequest, SseEvent } from "../http/types.js";
-import type { Metrics, Problem } from "../report/types.js";
+import type { Exchange, Metrics, Problem } from "../report/types.js";
 import type { ModelChoice } from "./models.js";
 import type { OpenapiFound } from "./openapi-doc.js";
 
@@ -55,6 +56,8 @@ export interface RowHttp {
   send(req: HttpRequest): Promise<HttpOutcome>;
   /** Time spent in requests after they got a concurrency slot, so latencies exclude queue wait. */
   readonly activeMs?: number;
+  /** A WebSocket session on the target's origin, counted as one request (realtime/session.ts). */
+  upgrade?<T>(path: string, run: (target: UpgradeTarget) => Promise<T & { exchange: Exchange }>): Promise<T>;
 }
 
 export interface VideoJob {

@@ -112,6 +112,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/moderations",
       // /v1/rerank only with --reranking (opt-in; the profile models the default)
       "/v1/rerank",
+      "/v1/realtime",
     ],
     // no /openapi.json route in tools/server/server.cpp
     openapi: false,
@@ -141,6 +142,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/moderations",
       // /v1/rerank and /v1/score only when a score/rerank model is served (docs.vllm.ai pooling/score); the profile models a chat model
       "/v1/rerank",
+      "/v1/realtime",
     ],
     // FastAPI app: /openapi.json and /docs (its startup log lists both)
     openapi: true,
@@ -165,6 +167,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/moderations",
       // no rerank route (server/routes.go)
       "/v1/rerank",
+      "/v1/realtime",
     ],
     // gin router, no OpenAPI route
     openapi: false,
@@ -192,6 +195,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/moderations",
       // no rerank route in its OpenAI compatibility endpoints
       "/v1/rerank",
+      "/v1/realtime",
     ],
     // no OpenAPI route documented
     openapi: false,
@@ -209,6 +213,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
     // The proxy fronting an OpenAI-compatible backend: route modules for chat, completions, responses, embeddings,
     // images, audio, videos, files, batches, fine-tuning and moderations. litellm/proxy/image_endpoints/endpoints.py
     // registers generations and edits only. Translations is a deviation (issue #38012), not listed here.
+    // It proxies /v1/realtime (docs "Realtime Endpoints") and /v1/rerank (docs "/rerank") to the backend.
     missing: ["/v1/images/variations"],
     // FastAPI proxy: /openapi.json and /docs
     openapi: true,
@@ -237,6 +242,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/files",
       "/v1/fine_tuning/jobs",
       "/v1/batches",
+      "/v1/realtime",
     ],
     // serves Swagger UI at /swagger/, no /openapi.json
     openapi: false,
@@ -267,6 +273,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/fine_tuning/jobs",
       "/v1/batches",
       "/v1/moderations",
+      "/v1/realtime",
     ],
     // FastAPI app (http_server.py)
     openapi: true,
@@ -293,6 +300,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/moderations",
       // no rerank route (endpoints/OAI/router.py)
       "/v1/rerank",
+      "/v1/realtime",
     ],
     // FastAPI app
     openapi: true,

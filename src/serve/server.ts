@@ -10,6 +10,7 @@ import type { Ctx, Route, ServerState } from "./context.js";
 import { newId } from "./generate.js";
 import { listen } from "./listen.js";
 import { buildOpenapi } from "./openapi.js";
+import { handleUpgrade } from "./realtime.js";
 import { ApiError, invalidUrl } from "./reply.js";
 import { Router } from "./router.js";
 import { audioRoutes } from "./routes/audio.js";
@@ -21,6 +22,7 @@ import { listRoutes } from "./routes/lists.js";
 import { modelRoutes } from "./routes/models.js";
 import { moderationRoutes } from "./routes/moderations.js";
 import { openapiRoutes } from "./routes/openapi.js";
+import { realtimeRoutes } from "./routes/realtime.js";
 import { rerankRoutes } from "./routes/rerank.js";
 import { responseRoutes } from "./routes/responses.js";
 import { videoRoutes } from "./routes/videos.js";
@@ -70,6 +72,7 @@ export const ROUTES: readonly Route[] = [
   ...moderationRoutes,
   ...openapiRoutes,
   ...rerankRoutes,
+  ...realtimeRoutes,
 ];
 
 const normalizePath = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
@@ -150,6 +153,26 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       // Discard whatever of the body was not read (e.g. after a 413) so the connection stays usable.
       req.resume();
     });
+  });
+
+  // WebSocket upgrades (only /v1/realtime has them); the same key and missing-route rules as HTTP.
+  server.on("upgrade", (req, socket, head) => {
+    void handleUpgrade(req, socket, head, {
+      refuse: (r, path) => {
+        if (path !== "/v1/realtime" || missing.has(path)) {
+          // LM Studio-style routers answer an unknown URL 200 {"error": …}, upgrade or not.
+          const bare = state.quirks.has("error-with-200");
+          return { status: bare ? 200 : 404, message: `Invalid URL (GET ${path})`, bare };
+        }
+        if (!keyDigest) return undefined;
+        try {
+          checkAuth(r.headers.authorization, keyDigest);
+          return undefined;
+        } catch (err) {
+          return { status: 401, message: err instanceof Error ? err.message : "unauthorized" };
+        }
+      },
+    }).catch(() => socket.destroy());
   });
 
   const { port, origin, close } = await listen(server, options.port ?? 0, host);
