@@ -27,8 +27,8 @@ describe("first lines and exit codes", () => {
   before(async () => {
     open = await startServer({ port: 0, host: "127.0.0.1" });
     locked = await startServer({ port: 0, host: "127.0.0.1", apiKey: "sk-test-123456" });
-    const { quirks, missing } = resolveQuirkList(["llama.cpp"]);
-    llama = await startServer({ port: 0, host: "127.0.0.1", quirks, missing });
+    const { quirks, missing, openapi } = resolveQuirkList(["llama.cpp"]);
+    llama = await startServer({ port: 0, host: "127.0.0.1", quirks, missing, openapi });
   });
   after(async () => {
     await open.close();

@@ -45,7 +45,12 @@ describe("field recording of llama-server, replayed", () => {
   before(async () => {
     replay = await startReplay({ file: join(FIELD, "recordings/llama-server.json") });
     const resolved = resolveQuirkList(["llama.cpp"]);
-    profile = await startServer({ apiKey: KEY, quirks: resolved.quirks, missing: resolved.missing });
+    profile = await startServer({
+      apiKey: KEY,
+      quirks: resolved.quirks,
+      missing: resolved.missing,
+      openapi: resolved.openapi,
+    });
     [replayed, modelled] = await Promise.all([
       runProbe({ baseUrl: replay.url, apiKey: KEY, ...options }),
       runProbe({ baseUrl: profile.url, apiKey: KEY, ...options }),

@@ -199,8 +199,8 @@ describe("the llama.cpp profile: what the SDK makes of its errors and its fallba
   let server: RunningServer;
   let sdk: OpenAI;
   before(async () => {
-    const { quirks, missing } = resolveQuirkList(["llama.cpp"]);
-    server = await startServer({ port: 0, quirks, missing });
+    const { quirks, missing, openapi } = resolveQuirkList(["llama.cpp"]);
+    server = await startServer({ port: 0, quirks, missing, openapi });
     sdk = new OpenAI({
       baseURL: server.url,
       apiKey: "EMPTY",

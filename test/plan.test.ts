@@ -45,7 +45,8 @@ describe("request plan against aioc serve", () => {
   });
 
   test("a missing route: Phase A asks once for the row and its [stream] twin, and settles both as absent", async () => {
-    const server = await startServer({ missing: ["/v1/completions"] });
+    // No /openapi.json, so the kind rule grades the absence (with one, the scope rule would say "not offered").
+    const server = await startServer({ missing: ["/v1/completions"], openapi: false });
     try {
       const report = await runProbe({
         baseUrl: server.url,

@@ -23,8 +23,8 @@ const row = (report: Report, id: string): Result => report.results.find((r) => r
 describe("--expect against the llama.cpp profile", () => {
   let llama: RunningServer;
   before(async () => {
-    const { quirks, missing } = resolveQuirkList(["llama.cpp"]);
-    llama = await startServer({ port: 0, host: "127.0.0.1", quirks, missing });
+    const { quirks, missing, openapi } = resolveQuirkList(["llama.cpp"]);
+    llama = await startServer({ port: 0, host: "127.0.0.1", quirks, missing, openapi });
   });
   after(() => llama.close());
 
@@ -212,7 +212,13 @@ describe("selection", () => {
       ]);
       assert.equal(two.code, 0, two.stderr);
       const ids = (JSON.parse(two.stdout) as Report).results.map((r) => r.id);
-      assert.deepEqual(ids, ["/v1/models", "/v1/models/{model}", "/v1/embeddings"]);
+      assert.deepEqual(ids, [
+        "/v1/models",
+        "/v1/models/{model}",
+        "/v1/embeddings",
+        "openapi:declared",
+        "/v1/rerank",
+      ]);
     } finally {
       await server.close();
     }

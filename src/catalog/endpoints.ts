@@ -15,7 +15,8 @@ export type Group =
   | "videos"
   | "embeddings"
   | "files"
-  | "moderations";
+  | "moderations"
+  | "realtime";
 export type Kind = "core" | "ext" | "ours";
 export type Method = "GET" | "POST";
 export type ModelKind = "chat" | "embedding" | "tts" | "stt" | "image" | "video" | "moderation";
@@ -60,6 +61,7 @@ export const GROUP_TITLES: Record<Group, string> = {
   embeddings: "Embeddings",
   files: "Files / fine-tuning (typically not implemented)",
   moderations: "Moderation / safety",
+  realtime: "Realtime (WebSocket)",
 };
 
 export const GROUPS = Object.keys(GROUP_TITLES) as Group[];
@@ -67,10 +69,10 @@ export const GROUPS = Object.keys(GROUP_TITLES) as Group[];
 type Row = Omit<Endpoint, "id" | "phase" | "label" | "depth" | "seed"> &
   Partial<Pick<Endpoint, "phase" | "label" | "depth" | "seed">> & { variant?: string };
 
-function row(r: Row): Endpoint {
-  const { variant, ...rest } = r;
+function row(r: Row & { id?: string }): Endpoint {
+  const { variant, id, ...rest } = r;
   return {
-    id: variant ? `${r.path}[${variant}]` : r.path,
+    id: id ?? (variant ? `${r.path}[${variant}]` : r.path),
     seed: false,
     phase: "AB",
     label: "protocol",
@@ -500,6 +502,44 @@ export const ENDPOINTS: readonly Endpoint[] = [
       "deep",
     ]),
   ),
+  // ── declared (issue #15 declared vs observed; issue #14 Realtime, rerank/score) ──────────────────────────
+  // The server's own OpenAPI document against OpenAI's spec and against this run's rows (src/declared/).
+  row({
+    id: "openapi:declared",
+    path: "/openapi.json",
+    method: "GET",
+    group: "models",
+    kind: "ours",
+    phase: "C",
+    depth: "standard",
+    notes:
+      "Added: the server's own OpenAPI document (if served): OpenAI paths and request parameters it declares, declared-but-absent and present-but-undeclared routes, coverage per group",
+  }),
+  // OpenAI's GA Realtime protocol over WebSocket, text only (checks/realtime.ts).
+  row({
+    path: "/v1/realtime",
+    method: "GET",
+    group: "realtime",
+    kind: "ext",
+    model: "chat",
+    modelOptional: true,
+    depth: "standard",
+    notes:
+      "Added: WebSocket upgrade with ?model=; session.created first, session.update → session.updated, text response.create → response.done",
+  }),
+  // The Jina/Cohere rerank convention (kind `ours`; checks/rerank.ts cites its sources).
+  row({
+    path: "/v1/rerank",
+    method: "POST",
+    group: "embeddings",
+    kind: "ours",
+    model: "embedding",
+    modelOptional: true,
+    depth: "standard",
+    notes:
+      "Added: Jina/Cohere rerank (llama.cpp --reranking, vLLM, TEI, LocalAI, SGLang, LiteLLM): results[] of {index, relevance_score}, highest first",
+  }),
+  // ── end declared ─────────────────────────────────────────────────────────────────────────────────────────
 
   // Real clients: the official SDKs against the target (standard depth).
   ...clientRows("openai-node", [

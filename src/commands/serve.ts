@@ -43,7 +43,10 @@ export function defineServe(program: Command): void {
       "--quirks <list>",
       "comma list of implementation profiles (llama.cpp, vllm, ollama, lm-studio, litellm, localai, sglang, tabbyapi) and dev:<deviation-id> quirks to imitate",
     )
-    .option("--missing <paths>", "comma list of catalog paths to answer 404, e.g. /v1/videos,/v1/videos/{id}")
+    .option(
+      "--missing <paths>",
+      "comma list of catalog paths to answer 404, e.g. /v1/videos,/v1/videos/{id} (still listed in /openapi.json: declared but absent)",
+    )
     .option("--replay <file>", "answer from a recording made by `aioc probe --record` instead")
     .action(async (flags: ServeFlags) => {
       const port = flags.port === undefined ? DEFAULT_PORT : integer(flags.port, "--port", 65535);
@@ -65,6 +68,8 @@ export function defineServe(program: Command): void {
         latencyMs,
         quirks: resolved.quirks,
         missing: [...resolved.missing, ...missing],
+        declared: missing,
+        openapi: resolved.openapi,
       };
       const failed = (at: number) => (err: NodeJS.ErrnoException) => {
         throw new UsageError(`cannot listen on ${flags.host}:${at}: ${err.code ?? err.message}`);

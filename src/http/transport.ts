@@ -55,6 +55,14 @@ interface BodyRead {
   error?: TransportError;
 }
 
+export interface UpgradeTarget {
+  url: string;
+  headers: Record<string, string>;
+  agent: Agent;
+  timeoutMs: number;
+  scrub(text: string): string;
+}
+
 export class Transport {
   readonly origin: string;
   requests = 0;
@@ -85,6 +93,25 @@ export class Transport {
     if (route) return withQuery(`${this.origin}${route(path)}`, this.query);
     this.prefix ??= new URL(this.options.baseUrl).pathname.replace(/\/v1\/?$/, "").replace(/\/$/, "");
     return withQuery(`${this.origin}${this.prefix}${path}`, this.query);
+  }
+
+  /**
+   * What a WebSocket upgrade to `path` needs (realtime/session.ts): the ws(s) URL on the target's origin, the same
+   * credential and extra headers as HTTP, the agent (proxy, TLS), the deadline and the scrubber for what comes back.
+   */
+  upgradeTarget(path: string): UpgradeTarget {
+    const headers: Record<string, string> = {
+      "user-agent": this.options.userAgent ?? "aioc",
+      ...this.options.connection?.headers,
+    };
+    applyAuth(headers, "key", this.options.connection?.auth ?? "bearer", this.options.apiKey, WRONG_KEY);
+    return {
+      url: this.url(path).replace(/^http/, "ws"),
+      headers,
+      agent: this.agent,
+      timeoutMs: this.options.timeoutMs,
+      scrub: (text) => this.scrubber.text(text),
+    };
   }
 
   /** Closes idle keep-alive connections (in-flight requests finish first). */

@@ -1,4 +1,4 @@
-import type { Transport } from "../http/transport.js";
+import type { Transport, UpgradeTarget } from "../http/transport.js";
 import type { HttpOutcome, HttpRequest } from "../http/types.js";
 import type { Exchange } from "../report/types.js";
 import { transientRefusal } from "./inconclusive.js";
@@ -97,6 +97,32 @@ export class CountingHttp implements RowHttp {
     this.exchanges.push(out.exchange);
     this.onExchange?.(out.exchange);
     return out;
+  }
+
+  /** A WebSocket session (realtime): counted and shown like a request, under the same concurrency cap. */
+  async upgrade<T>(
+    path: string,
+    run: (target: UpgradeTarget) => Promise<T & { exchange: Exchange }>,
+  ): Promise<T> {
+    const target = this.transport.upgradeTarget(path);
+    this.watchdog?.enqueue();
+    return this.limit(async () => {
+      this.onActive?.(1);
+      this.watchdog?.start();
+      const t0 = performance.now();
+      try {
+        const out = await run(target);
+        this.requests++;
+        this.transport.requests++;
+        this.exchanges.push(out.exchange);
+        this.onExchange?.(out.exchange);
+        return out;
+      } finally {
+        this.activeMs += performance.now() - t0;
+        this.watchdog?.finish();
+        this.onActive?.(-1);
+      }
+    }, this.chain - this.requests);
   }
 
   private stuck(req: HttpRequest): HttpOutcome {

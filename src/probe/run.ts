@@ -10,6 +10,7 @@ import { CHECKS } from "../checks/index.js";
 import { listedModelIds } from "../checks/models.js";
 import { UsageError } from "../cli/errors.js";
 import { pythonTarget } from "../clients/python-target.js";
+import { withDeclared } from "../declared/report.js";
 import { createAgent, type NetOptions } from "../http/agent.js";
 import { refusePlainToTls } from "../http/connect-errors.js";
 import type { Connection } from "../http/connection.js";
@@ -35,7 +36,7 @@ import { refusedReason } from "./inconclusive.js";
 import { Liveness } from "./liveness.js";
 import { chooseModels, type ModelChoice } from "./models.js";
 import { withNotices } from "./notices.js";
-import { fetchOpenapi } from "./openapi-doc.js";
+import { fetchOpenapi, OpenapiSource } from "./openapi-doc.js";
 import { chainLengths, describeSelection, type PlanOptions, selectRows, withDependencies } from "./plan.js";
 import { CountingHttp } from "./row-http.js";
 import { type Limit, priorityLimit } from "./schedule.js";
@@ -121,6 +122,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     existence: new ExistenceProbe(),
     calibration,
     liveness: new Liveness(),
+    openapi: new OpenapiSource(),
     opts,
   };
 
@@ -175,10 +177,11 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   const scoped = await scopeResults(raw, {
     expect: opts.expect,
     modelsJson: discovery.outcome.observation?.json,
-    fetchOpenapi: () => fetchOpenapi(new CountingHttp(transport, run.limit, opts.onExchange)),
+    fetchOpenapi: () => fetchOpenapi(run.openapi, new CountingHttp(transport, run.limit, opts.onExchange)),
   });
+  const declared = await withDeclared(scoped.results, run.openapi.asked);
   const { results: ordered, notices: hints } = withNotices(
-    scoped.results,
+    declared.results,
     opts.models ?? {},
     listed,
     opts.baseUrl,
@@ -197,6 +200,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     models: ctxBase.models,
     summary: summarize(ordered),
     scope: scoped.scope,
+    ...(declared.section ? { declared: declared.section } : {}),
     ...(notices.length > 0 ? { notices } : {}),
     requests: transport.requests,
     results: ordered,
@@ -234,6 +238,8 @@ interface RunShared {
   /** The answer of a path that cannot exist, which no existence evidence may equal (calibrate.ts). */
   calibration: Calibration;
   liveness: Liveness;
+  /** The server's OpenAPI document, fetched at most once (the row and the scope rule share it). */
+  openapi: OpenapiSource;
   opts: ProbeOptions;
 }
 
@@ -315,6 +321,7 @@ async function runRow(
     row,
     dependency: async () => dependency,
     fetchFn: fetchVia(http),
+    openapi: () => run.openapi.get(http),
   };
   let outcome: Outcome;
   let repeats: Graded[] | undefined;

@@ -179,7 +179,7 @@ export function claimsFromModels(json: unknown): Set<Capability> | undefined {
 }
 
 /** `/v1/chat/completions/{id}` → `/v1/chat/completions/{}`: parameter names differ between documents. */
-const templateKey = (path: string) => path.replace(/\{[^}]*\}/g, "{}").replace(/\/+$/, "");
+export const templateKey = (path: string) => path.replace(/\{[^}]*\}/g, "{}").replace(/\/+$/, "");
 
 /**
  * The catalog paths a server's own OpenAPI document lists; undefined unless it is one that lists at least one

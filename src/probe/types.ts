@@ -1,8 +1,10 @@
 import type { Depth, Endpoint, Phase } from "../catalog/endpoints.js";
 import type { PythonTarget } from "../clients/python-target.js";
+import type { UpgradeTarget } from "../http/transport.js";
 import type { HttpOutcome, HttpRequest, SseEvent } from "../http/types.js";
-import type { Metrics, ParamGrade, Problem } from "../report/types.js";
+import type { Exchange, Metrics, ParamGrade, Problem } from "../report/types.js";
 import type { ModelChoice } from "./models.js";
+import type { OpenapiFound } from "./openapi-doc.js";
 
 /** What a check saw, for deviation predicates: plain data, never re-fetched. */
 export interface Observation {
@@ -59,6 +61,8 @@ export interface RowHttp {
   readonly activeMs?: number;
   /** Runs work that reaches the target outside the transport under the cap and the watchdog (row-http.ts). */
   external?<T>(fn: (touch: () => void) => Promise<T>): Promise<T>;
+  /** A WebSocket session on the target's origin, counted as one request (realtime/session.ts). */
+  upgrade?<T>(path: string, run: (target: UpgradeTarget) => Promise<T & { exchange: Exchange }>): Promise<T>;
 }
 
 export interface VideoJob {
@@ -82,6 +86,8 @@ export interface ProbeContext {
   fetchFn: typeof fetch;
   /** clients (issue #14): how the `client:openai-python/*` rows reach the target from python. */
   python?: PythonTarget;
+  /** The server's own OpenAPI document, looked for once per run (probe/openapi-doc.ts). */
+  openapi?: () => Promise<OpenapiFound>;
 }
 
 export type Check = (ctx: ProbeContext) => Promise<Outcome>;

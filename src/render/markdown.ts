@@ -2,6 +2,7 @@ import { headingAnchor } from "../deviations/docs.js";
 import type { Report, Result } from "../report/types.js";
 import { clientsMarkdown } from "./clients.js";
 import { connectionLine, connectionWarnings } from "./connection-note.js";
+import { declaredMarkdown } from "./declared.js";
 import { escapeMarkdown, escapeMarkdownParagraph, markdownCode } from "./escape.js";
 import { FIX_FIRST_LIMIT, fixFirst, fixFirstTag } from "./fix-first.js";
 import { paramTableMarkdown } from "./params-table.js";
@@ -136,6 +137,7 @@ export function renderMarkdown(report: Report): string {
       "",
     ]),
     ...paramTableMarkdown(report),
+    ...declaredMarkdown(report.declared),
     ...deviationsSection(report),
     ...problemsSection(report),
   ];

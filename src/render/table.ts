@@ -3,6 +3,7 @@ import wrapAnsi from "wrap-ansi";
 import type { Report, Status } from "../report/types.js";
 import { clientsText } from "./clients.js";
 import { connectionLine, connectionWarnings } from "./connection-note.js";
+import { declaredLine } from "./declared.js";
 import { STATUS_SYMBOL } from "./status.js";
 import { alignColumns, escapeControl, truncate } from "./text-table.js";
 import "./text-width-full.js";
@@ -78,6 +79,7 @@ export function renderTable(report: Report, options: TableOptions): string {
       report.summary[s] > 0 ? paint[s](text) : text,
     ),
     ...(report.scope && report.scope.absent > 0 ? [wrap(c.dim(escapeControl(report.scope.text)))] : []),
+    ...(report.declared ? [wrap(c.dim(escapeControl(declaredLine(report.declared))))] : []),
     ...absentHint(report).map((line) => wrap(c.dim(line))),
     "",
   ].join("\n");

@@ -158,6 +158,8 @@ export interface Report {
     absent: number;
   };
   requests: Count;
+  /** The server's own OpenAPI document against OpenAI's and against this run (row `openapi:declared`). */
+  declared?: DeclaredSection;
   /**
    * Said once above the rows, most important first: the run proves nothing (every route rejected alike, the
    * target stopped), nothing was checked, this is no OpenAI API, a model is not listed. Absent when empty.
@@ -167,6 +169,42 @@ export interface Report {
   connection?: ReportConnection;
   /** clients (issue #14): will popular clients work here? Absent when the run probed none of their rows. */
   clients?: ClientReadiness[];
+}
+
+// ── declared vs observed (issue #15; src/declared/analyse.ts) ──────────────────────────────────────────────
+
+/** Declared vs observed: what the server's OpenAPI document says, against OpenAI's spec and against this run. */
+export interface DeclaredSection {
+  /** Where the document was found (a path on the target's origin), its size and its own `info`. */
+  source: { path: string; bytes: Count; openapi: string; title?: string; version?: string };
+  /** How many of the paths in OpenAI's pinned spec it declares. */
+  openaiPaths: { declared: Count; total: Count };
+  /** The catalog's OpenAI (and convention) paths, split by whether the document declares them. */
+  catalogPaths: { declared: string[]; undeclared: string[] };
+  /** Declared routes this run found absent (404/501). */
+  declaredButAbsent: string[];
+  /** Routes this run found present that the document does not declare. */
+  presentButUndeclared: string[];
+  /** Paths it declares outside OpenAI's spec and aioc's catalog (its own extensions), first 50. */
+  extensions: { count: Count; paths: string[] };
+  /** Request-body properties per catalog POST route it declares, against OpenAI's. */
+  params: DeclaredParams[];
+  /** Per catalog group: how many of its paths the document declares. */
+  coverage: { group: Group; declared: Count; total: Count }[];
+  /** Set when the read stopped at a bound (cyclic $ref, node budget): the figures cover what was read. */
+  limit?: string;
+}
+
+export interface DeclaredParams {
+  path: string;
+  /** OpenAI's request properties the document declares too. */
+  shared: Count;
+  /** How many OpenAI declares. */
+  openai: Count;
+  /** OpenAI's properties the document lacks. */
+  missing: string[];
+  /** Properties it declares that OpenAI does not (vendor extensions). */
+  extra: string[];
 }
 
 export function summarize(results: readonly Pick<Result, "status">[]): Summary {

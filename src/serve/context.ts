@@ -16,6 +16,8 @@ export interface ServerState {
   videos: VideoStore;
   /** Stored Responses (responses group). */
   responses: ResponseStore;
+  /** This server's own OpenAPI document (serve/openapi.ts), built from its routes at start-up. */
+  openapi: unknown;
 }
 
 /** Everything a handler sees: the server state plus this request. */

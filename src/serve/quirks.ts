@@ -95,6 +95,8 @@ export interface Profile {
   past: Readonly<Record<string, string>>;
   /** Catalog paths the current release does not serve: they answer 404. */
   missing: readonly string[];
+  /** Whether the real server serves its own `/openapi.json` (FastAPI apps do); if not, the profile answers 404. */
+  openapi: boolean;
 }
 
 export const PROFILES: Readonly<Record<string, Profile>> = {
@@ -126,7 +128,12 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/responses/compact",
       "/v1/conversations",
       "/v1/uploads",
+      // /v1/rerank only with --reranking (opt-in; the profile models the default)
+      "/v1/rerank",
+      "/v1/realtime",
     ],
+    // no /openapi.json route in tools/server/server.cpp
+    openapi: false,
   },
   vllm: {
     implementation: "vLLM",
@@ -152,7 +159,12 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/fine_tuning/jobs",
       "/v1/batches",
       "/v1/moderations",
+      // /v1/rerank and /v1/score only when a score/rerank model is served (docs.vllm.ai pooling/score); the profile models a chat model
+      "/v1/rerank",
+      "/v1/realtime",
     ],
+    // FastAPI app: /openapi.json and /docs (its startup log lists both)
+    openapi: true,
   },
   ollama: {
     implementation: "Ollama",
@@ -175,7 +187,12 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/responses/compact",
       "/v1/conversations",
       "/v1/uploads",
+      // no rerank route (server/routes.go)
+      "/v1/rerank",
+      "/v1/realtime",
     ],
+    // gin router, no OpenAPI route
+    openapi: false,
   },
   "lm-studio": {
     implementation: "LM Studio",
@@ -202,7 +219,12 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/responses/compact",
       "/v1/conversations",
       "/v1/uploads",
+      // no rerank route in its OpenAI compatibility endpoints
+      "/v1/rerank",
+      "/v1/realtime",
     ],
+    // no OpenAPI route documented
+    openapi: false,
   },
   litellm: {
     implementation: "LiteLLM",
@@ -217,7 +239,10 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
     // The proxy fronting an OpenAI-compatible backend: route modules for chat, completions, responses, embeddings,
     // images, audio, videos, files, batches, fine-tuning and moderations. litellm/proxy/image_endpoints/endpoints.py
     // registers generations and edits only. Translations is a deviation (issue #38012), not listed here.
+    // It proxies /v1/realtime (docs "Realtime Endpoints") and /v1/rerank (docs "/rerank") to the backend.
     missing: ["/v1/images/variations"],
+    // FastAPI proxy: /openapi.json and /docs
+    openapi: true,
   },
   localai: {
     implementation: "LocalAI",
@@ -243,7 +268,10 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/files",
       "/v1/fine_tuning/jobs",
       "/v1/batches",
+      "/v1/realtime",
     ],
+    // serves Swagger UI at /swagger/, no /openapi.json
+    openapi: false,
   },
   sglang: {
     implementation: "SGLang",
@@ -271,7 +299,10 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/fine_tuning/jobs",
       "/v1/batches",
       "/v1/moderations",
+      "/v1/realtime",
     ],
+    // FastAPI app (http_server.py)
+    openapi: true,
   },
   tabbyapi: {
     implementation: "TabbyAPI",
@@ -293,7 +324,12 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "/v1/fine_tuning/jobs",
       "/v1/batches",
       "/v1/moderations",
+      // no rerank route (endpoints/OAI/router.py)
+      "/v1/rerank",
+      "/v1/realtime",
     ],
+    // FastAPI app
+    openapi: true,
   },
 };
 
@@ -310,6 +346,8 @@ export interface ResolvedQuirks {
   quirks: Set<string>;
   /** Paths the selected profiles do not serve (for `startServer({ missing })`). */
   missing: string[];
+  /** False when a selected profile's real server serves no `/openapi.json` (for `startServer({ openapi })`). */
+  openapi: boolean;
 }
 
 /**
@@ -319,12 +357,14 @@ export interface ResolvedQuirks {
 export function resolveQuirkList(list: readonly string[]): ResolvedQuirks {
   const quirks = new Set<string>();
   const missing = new Set<string>();
+  let openapi = true;
   for (const raw of list) {
     const entry = raw.trim();
     if (entry === "") continue;
     if (Object.hasOwn(PROFILES, entry)) {
       for (const id of profileQuirks(entry)) quirks.add(id);
       for (const path of PROFILES[entry]!.missing) missing.add(path);
+      openapi &&= PROFILES[entry]!.openapi;
     } else if (entry.startsWith("dev:") && Object.hasOwn(QUIRKS, entry.slice(4))) {
       quirks.add(entry.slice(4));
     } else {
@@ -334,7 +374,7 @@ export function resolveQuirkList(list: readonly string[]): ResolvedQuirks {
       );
     }
   }
-  return { quirks, missing: [...missing] };
+  return { quirks, missing: [...missing], openapi };
 }
 
 /** The quirk ids only (see resolveQuirkList for the profiles' missing routes too). */

@@ -9,6 +9,8 @@ import { parseBody } from "./body.js";
 import type { Ctx, Route, ServerState } from "./context.js";
 import { newId } from "./generate.js";
 import { listen } from "./listen.js";
+import { buildOpenapi } from "./openapi.js";
+import { handleUpgrade } from "./realtime.js";
 import { ApiError, invalidUrl } from "./reply.js";
 import { ResponseStore } from "./response-store.js";
 import { Router } from "./router.js";
@@ -20,6 +22,9 @@ import { imageRoutes } from "./routes/images.js";
 import { listRoutes } from "./routes/lists.js";
 import { modelRoutes } from "./routes/models.js";
 import { moderationRoutes } from "./routes/moderations.js";
+import { openapiRoutes } from "./routes/openapi.js";
+import { realtimeRoutes } from "./routes/realtime.js";
+import { rerankRoutes } from "./routes/rerank.js";
 import { responseStateRoutes } from "./routes/response-state.js";
 import { responseRoutes } from "./routes/responses.js";
 import { videoRoutes } from "./routes/videos.js";
@@ -38,6 +43,13 @@ export interface ServeOptions {
   quirks?: Iterable<string>;
   /** Catalog path templates (or concrete paths) that answer 404, as if not implemented. */
   missing?: readonly string[];
+  /**
+   * Serve `/openapi.json`. Default: unless routes are missing, so a programmatic profile keeps the kind rule for
+   * its absent routes; `aioc serve` passes its profiles' own answer (quirks.ts `openapi`).
+   */
+  openapi?: boolean;
+  /** Missing paths `/openapi.json` lists all the same (a declared-but-absent route; the CLI's `--missing`). */
+  declared?: readonly string[];
   /** Most video jobs kept in memory. */
   maxVideos?: number;
 }
@@ -62,6 +74,9 @@ export const ROUTES: readonly Route[] = [
   ...embeddingRoutes,
   ...listRoutes,
   ...moderationRoutes,
+  ...openapiRoutes,
+  ...rerankRoutes,
+  ...realtimeRoutes,
 ];
 
 const normalizePath = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
@@ -94,10 +109,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     origin: "",
     videos: new VideoStore(options.maxVideos ?? 1000),
     responses: new ResponseStore(),
+    openapi: undefined,
   };
   // Deviations that are a route the implementation does not serve (see quirks.ts).
   if (state.quirks.has("model-retrieve-404")) missing.add("/v1/models/{model}");
   if (state.quirks.has("translations-folded")) missing.add("/v1/audio/translations");
+  state.openapi = buildOpenapi(ROUTES, missing, options.declared);
+  if (!(options.openapi ?? missing.size === 0)) missing.add("/openapi.json");
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader("x-request-id", newId("req_", 32));
@@ -140,6 +158,26 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       // Discard whatever of the body was not read (e.g. after a 413) so the connection stays usable.
       req.resume();
     });
+  });
+
+  // WebSocket upgrades (only /v1/realtime has them); the same key and missing-route rules as HTTP.
+  server.on("upgrade", (req, socket, head) => {
+    void handleUpgrade(req, socket, head, {
+      refuse: (r, path) => {
+        if (path !== "/v1/realtime" || missing.has(path)) {
+          // LM Studio-style routers answer an unknown URL 200 {"error": …}, upgrade or not.
+          const bare = state.quirks.has("error-with-200");
+          return { status: bare ? 200 : 404, message: `Invalid URL (GET ${path})`, bare };
+        }
+        if (!keyDigest) return undefined;
+        try {
+          checkAuth(r.headers.authorization, keyDigest);
+          return undefined;
+        } catch (err) {
+          return { status: 401, message: err instanceof Error ? err.message : "unauthorized" };
+        }
+      },
+    }).catch(() => socket.destroy());
   });
 
   const { port, origin, close } = await listen(server, options.port ?? 0, host);

@@ -1,0 +1,114 @@
+/**
+ * Reading an untrusted OpenAPI document: local `#/…` $refs only, with a fixed work budget.
+ *
+ * Why not a library: the parsers/dereferencers made for this (@apidevtools/json-schema-ref-parser,
+ * @readme/openapi-parser) follow remote and file $refs by default, dereference whole documents in memory (a cyclic
+ * or fan-out $ref graph is exactly what a hostile server sends) and cost tens of modules at start-up. aioc needs the
+ * property names of one request body per endpoint: a ref lookup by JSON pointer, an `allOf`/`anyOf`/`oneOf` merge,
+ * and three bounds (ref hops, nesting depth, nodes visited). That is this file.
+ */
+
+type Json = Record<string, unknown>;
+
+export const RESOLVE_BUDGET = { nodes: 20_000, depth: 32, refHops: 64 } as const;
+
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The value at a local JSON pointer (`#/components/schemas/X`); undefined for remote refs or a miss. */
+export function lookupRef(doc: unknown, ref: string): unknown {
+  if (!ref.startsWith("#/")) return undefined;
+  let node: unknown = doc;
+  for (const raw of ref.slice(2).split("/").slice(0, 16)) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (!isObject(node) || !Object.hasOwn(node, key)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+/** Why a walk stopped early, if it did. */
+export interface Walk {
+  nodes: number;
+  stopped?: string;
+}
+
+/** Follows a chain of $refs (a ref to a ref …), bounded; undefined on a cycle, a miss or a remote ref. */
+export function deref(doc: unknown, node: unknown, walk: Walk): unknown {
+  const seen = new Set<string>();
+  let current = node;
+  while (isObject(current) && typeof current.$ref === "string") {
+    const ref = current.$ref;
+    if (seen.has(ref) || seen.size >= RESOLVE_BUDGET.refHops) {
+      walk.stopped ??= `cyclic or overlong $ref chain at ${ref.slice(0, 80)}`;
+      return undefined;
+    }
+    seen.add(ref);
+    current = lookupRef(doc, ref);
+  }
+  return current;
+}
+
+/**
+ * The property names an object schema declares, through $ref and `allOf`/`anyOf`/`oneOf` (the union: a request
+ * accepts what any branch accepts). Each schema is entered once, so a cyclic graph ends; the node budget bounds
+ * fan-out.
+ */
+export function propertyNames(doc: unknown, schema: unknown, walk: Walk = { nodes: 0 }): Set<string> {
+  const names = new Set<string>();
+  const entered = new Set<unknown>();
+  const visit = (node: unknown, depth: number) => {
+    if (walk.stopped) return;
+    if (++walk.nodes > RESOLVE_BUDGET.nodes) {
+      walk.stopped = `more than ${RESOLVE_BUDGET.nodes} schema nodes`;
+      return;
+    }
+    if (depth > RESOLVE_BUDGET.depth) {
+      walk.stopped = `schemas nested deeper than ${RESOLVE_BUDGET.depth} levels`;
+      return;
+    }
+    const resolved = deref(doc, node, walk);
+    if (!isObject(resolved) || entered.has(resolved)) return;
+    entered.add(resolved);
+    if (isObject(resolved.properties))
+      for (const key of Object.keys(resolved.properties).slice(0, 1000)) names.add(key);
+    for (const key of ["allOf", "anyOf", "oneOf"]) {
+      const branches = resolved[key];
+      if (Array.isArray(branches)) for (const b of branches.slice(0, 64)) visit(b, depth + 1);
+    }
+  };
+  visit(schema, 0);
+  return names;
+}
+
+/** The request body schema of one operation (JSON first, then multipart, then form). */
+export function requestSchema(doc: unknown, operation: unknown, walk: Walk): unknown {
+  const op = deref(doc, operation, walk);
+  if (!isObject(op)) return undefined;
+  const body = deref(doc, op.requestBody, walk);
+  if (!isObject(body) || !isObject(body.content)) return undefined;
+  const content = body.content;
+  const media =
+    content["application/json"] ??
+    content["multipart/form-data"] ??
+    content["application/x-www-form-urlencoded"];
+  return isObject(media) ? media.schema : undefined;
+}
+
+/** Query parameter names of one operation (path-level and operation-level `parameters`). */
+export function queryParameterNames(
+  doc: unknown,
+  pathItem: unknown,
+  operation: unknown,
+  walk: Walk,
+): Set<string> {
+  const names = new Set<string>();
+  for (const holder of [pathItem, operation]) {
+    const h = deref(doc, holder, walk);
+    const list = isObject(h) && Array.isArray(h.parameters) ? h.parameters.slice(0, 200) : [];
+    for (const p of list) {
+      const param = deref(doc, p, walk);
+      if (isObject(param) && param.in === "query" && typeof param.name === "string") names.add(param.name);
+    }
+  }
+  return names;
+}
