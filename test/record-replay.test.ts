@@ -17,7 +17,14 @@ import { json, startScripted } from "./helpers/scripted-server.js";
 
 const run = promisify(execFile);
 const KEY = "sk-field-record-0123456789abcdef";
-const options = { timeoutMs: 10_000, concurrency: 4, maxBodyBytes: 16 << 20, depth: "standard" } as const;
+// A recording holds HTTP exchanges; a WebSocket session (/v1/realtime) is not replayed.
+const options = {
+  timeoutMs: 10_000,
+  concurrency: 4,
+  maxBodyBytes: 16 << 20,
+  depth: "standard",
+  skip: /^\/v1\/realtime$/,
+} as const;
 
 async function record(baseUrl: string, apiKey?: string, maxBodyBytes?: number) {
   const recorder = new Recorder({ url: baseUrl }, { secrets: [apiKey], maxBodyBytes });

@@ -267,6 +267,7 @@ export const OPENAI_REQUEST_PARAMS: Readonly<Record<string, readonly string[]>> 
     "top_p",
     "user",
   ],
+  "/v1/conversations": ["items", "metadata"],
   "/v1/embeddings": ["dimensions", "encoding_format", "input", "model", "user"],
   "/v1/images/edits": [
     "background",
@@ -336,5 +337,16 @@ export const OPENAI_REQUEST_PARAMS: Readonly<Record<string, readonly string[]>> 
     "truncation",
     "user",
   ],
+  "/v1/responses/compact": [
+    "input",
+    "instructions",
+    "model",
+    "previous_response_id",
+    "prompt_cache_key",
+    "prompt_cache_options",
+    "prompt_cache_retention",
+    "service_tier",
+  ],
+  "/v1/uploads": ["bytes", "expires_after", "filename", "mime_type", "purpose"],
   "/v1/videos": ["input_reference", "model", "prompt", "seconds", "size"],
 };

@@ -114,6 +114,10 @@ export class CountingHttp implements RowHttp {
         const out = await run(target);
         this.requests++;
         this.transport.requests++;
+        // An upgrade refused with an HTTP answer is an answer like any other: the existence rules and the
+        // calibration (run.ts) judge it as they judge a plain request's.
+        const answer = out.exchange.response;
+        if (answer && answer.status !== 101) this.first ??= refusedUpgrade(answer, out.exchange, t0);
         this.exchanges.push(out.exchange);
         this.onExchange?.(out.exchange);
         return out;
@@ -132,4 +136,22 @@ export class CountingHttp implements RowHttp {
       exchange: { request: { method: req.method, url: this.transport.url(req.path), headers: {} } },
     };
   }
+}
+
+function refusedUpgrade(
+  answer: NonNullable<Exchange["response"]>,
+  exchange: Exchange,
+  t0: number,
+): HttpOutcome {
+  const latencyMs = performance.now() - t0;
+  const res = {
+    status: answer.status,
+    headers: answer.headers,
+    contentType: answer.headers["content-type"] ?? "",
+    body: new TextEncoder().encode(answer.body),
+    truncated: answer.truncated,
+    ttfbMs: latencyMs,
+    latencyMs,
+  };
+  return { ok: true, res, exchange };
 }
