@@ -331,8 +331,8 @@ function expectedForProfile(profile: string): string[] {
     // Profiles have missing routes, so the test servers serve no /openapi.json (serve/server.ts `openapi`).
     if (row.id === "openapi:declared") return line(row.id, "SKIP", []);
     if (router200 && skipped(row)) return line(row.id, "SKIP", []);
-    // A WebSocket upgrade answered 200 is a refused upgrade (FAIL); the HTTP body deviation is not judged there.
-    if (router200 && absent(row) && row.path === "/v1/realtime") return line(row.id, "FAIL", []);
+    // A WebSocket upgrade answered 200 is a refused upgrade (FAIL), and its error body the 200 deviation.
+    if (router200 && absent(row) && row.path === "/v1/realtime") return line(row.id, "FAIL", [ROUTER_200]);
     if (router200 && absent(row)) return line(row.id, findDeviation(ROUTER_200)!.verdict, [ROUTER_200]);
     if (skipped(row)) return line(row.id, "SKIP", []);
     if (absent(row)) {
