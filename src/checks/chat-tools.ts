@@ -115,17 +115,18 @@ export function forcedCall(
 }
 
 /**
- * Arguments that are valid JSON so far but unfinished were cut by the token limit: not the model's doing. With
- * finish_reason "length" that is aioc's budget (inconclusive); with "tool_calls" at the limit the server reports a
+ * Arguments cut by the token limit are not the model's doing. Valid JSON so far with finish_reason "length": aioc's
+ * budget cut them (inconclusive). Cut at the limit with another finish_reason ("tool_calls"): the server reports a
  * cut call as complete, and clients parse broken JSON.
  */
 function cutArguments(a: Answer, args: string): string | undefined {
-  if (jsonPrefix(args).state !== "prefix") return undefined;
-  if (a.finish === "length")
+  const prefix = jsonPrefix(args).state === "prefix";
+  if (prefix && a.finish === "length")
     return "inconclusive: the tool arguments were cut by max_tokens inside valid JSON";
   const used = a.completionTokens;
-  if (a.maxTokens === undefined || typeof used !== "number" || used < a.maxTokens) return undefined;
-  return `the tool arguments end mid-JSON at the max_tokens limit (completion_tokens ${used}) but finish_reason is ${JSON.stringify(a.finish)}, not "length": clients take the cut call as complete`;
+  if (a.maxTokens === undefined || typeof used !== "number" || used < a.maxTokens || a.finish === "length")
+    return undefined;
+  return `the tool arguments end ${prefix ? "mid-JSON" : "unfinished"} at the max_tokens limit (completion_tokens ${used}) but finish_reason is ${JSON.stringify(a.finish)}, not "length": clients take the cut call as complete`;
 }
 
 const callNote = (status: number | null, calls: Call[], extra = "") =>
