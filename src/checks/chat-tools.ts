@@ -93,22 +93,13 @@ export function forcedCall(
     return { e: ignored(param, at, "null (a forced call only)", excerpt(a.content), why, "warn"), model: [] };
   }
   const args = tryJson(call.arguments);
-  const cut = typeof call.arguments === "string" ? cutArguments(a, call.arguments) : undefined;
-  if ((!args || !asRecord(args.value)) && cut) {
-    return {
-      e: enforced(param),
-      model: [
-        finding("warn", `${pointer}/0/function/arguments`, "a JSON object", excerpt(call.arguments), cut),
-      ],
-    };
-  }
   if (!args || !asRecord(args.value)) {
-    const model = modelBehaviour(
-      `${pointer}/0/function/arguments`,
-      "a JSON object",
-      excerpt(call.arguments),
-      `tool arguments are not a JSON object: ${excerpt(call.arguments)}`,
-    );
+    const at = `${pointer}/0/function/arguments`;
+    const got = excerpt(call.arguments);
+    const cut = typeof call.arguments === "string" ? cutArguments(a, call.arguments) : undefined;
+    const model = cut
+      ? finding("warn", at, "a JSON object", got, cut)
+      : modelBehaviour(at, "a JSON object", got, `tool arguments are not a JSON object: ${got}`);
     return { e: enforced(param), model: [model] };
   }
   return { e: enforced(param), model: [] };
