@@ -34,7 +34,8 @@ const precompiledShapes = {
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 const built = await build({
-  entryPoints: ["src/cli.ts", "src/index.ts"],
+  // The client worker (src/clients/worker-pool.ts) is started from dist/client-worker.js.
+  entryPoints: { cli: "src/cli.ts", index: "src/index.ts", "client-worker": "src/clients/client-worker.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -189,7 +189,6 @@ async function runCheck(
     authenticated: false,
     http: { send: async (req: HttpRequest) => toOutcome(req, respond(req)) },
     dependency: async () => base,
-    fetchFn: fetch,
   } as unknown as ProbeContext;
   return check(ctx);
 }

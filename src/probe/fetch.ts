@@ -10,7 +10,7 @@
  * Responses are buffered (the transport reads the whole body under its cap) and then handed back as a
  * `Response`; SSE streams therefore arrive all at once, which clients handle like a fast server.
  */
-import type { HttpRequest } from "../http/types.js";
+import type { HttpRequest, HttpResponse } from "../http/types.js";
 import type { RowHttp } from "./types.js";
 
 /** The base URL clients are configured with; its origin is a placeholder (see above). */
@@ -20,11 +20,12 @@ const METHODS = new Set(["GET", "POST", "DELETE", "PUT", "PATCH"]);
 /** Statuses whose Response must not carry a body. */
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
-function abortError(signal: AbortSignal): unknown {
+export function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
 
-async function toHttpRequest(input: RequestInfo | URL, init: RequestInit = {}): Promise<HttpRequest> {
+/** The client's request as aioc's own (origin dropped, Authorization dropped: the transport adds the key). */
+export async function toHttpRequest(input: RequestInfo | URL, init: RequestInit = {}): Promise<HttpRequest> {
   const request = input instanceof Request ? input : undefined;
   const url = new URL(request ? request.url : String(input));
   const method = (init.method ?? request?.method ?? "GET").toUpperCase();
@@ -51,35 +52,54 @@ async function toHttpRequest(input: RequestInfo | URL, init: RequestInit = {}): 
   return req;
 }
 
+/** Whether a client request never touches the network: openai-node probes FormData support with `fetch("data:,")`. */
+export function isLocalHref(input: RequestInfo | URL): boolean {
+  return (input instanceof Request ? input.url : String(input)).startsWith("data:");
+}
+
+/** Settles with `work`, or rejects as fetch does when `signal` aborts first. */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) =>
+      signal.addEventListener("abort", () => reject(abortError(signal)), { once: true }),
+    ),
+  ]);
+}
+
+/** What `toResponse` reads of a transport outcome (all a client worker gets of it). */
+export type FetchOutcome =
+  | { ok: true; res: Pick<HttpResponse, "status" | "headers" | "body"> }
+  | { ok: false; error: { message: string } };
+
+/** The transport's answer as the `Response` a fetch caller expects (or fetch's TypeError for a failure). */
+export function toResponse(out: FetchOutcome): Response {
+  if (!out.ok)
+    throw new TypeError(`fetch failed: ${out.error.message}`, { cause: new Error(out.error.message) });
+  const { res } = out;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    // The body is already decoded; passing these on would make a client decode it again or distrust it.
+    if (name === "content-encoding" || name === "content-length" || name === "transfer-encoding") continue;
+    headers.set(name, value);
+  }
+  // The transport builds bodies from node:http chunks, backed by plain ArrayBuffers (never shared memory).
+  const body = NULL_BODY.has(res.status) ? null : (res.body as Uint8Array<ArrayBuffer>);
+  return new Response(body, { status: res.status, headers });
+}
+
+export const signalOf = (input: RequestInfo | URL, init?: RequestInit) =>
+  init?.signal ?? (input instanceof Request ? input.signal : undefined);
+
 /** A fetch-compatible function bound to one row's HTTP. */
 export function fetchVia(http: RowHttp): typeof fetch {
   return async (input, init) => {
-    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
-    const href = input instanceof Request ? input.url : String(input);
-    // openai-node probes FormData support with `fetch("data:,")`; that never touches the network.
-    if (href.startsWith("data:")) return fetch(href);
+    if (isLocalHref(input)) return fetch(input instanceof Request ? input.url : String(input));
+    const signal = signalOf(input, init);
     if (signal?.aborted) throw abortError(signal);
     const req = await toHttpRequest(input, init);
-    const sent = http.send(req);
-    const out = signal
-      ? await Promise.race([
-          sent,
-          new Promise<never>((_, reject) =>
-            signal.addEventListener("abort", () => reject(abortError(signal)), { once: true }),
-          ),
-        ])
-      : await sent;
-    if (!out.ok)
-      throw new TypeError(`fetch failed: ${out.error.message}`, { cause: new Error(out.error.message) });
-    const { res } = out;
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(res.headers)) {
-      // The body is already decoded; passing these on would make a client decode it again or distrust it.
-      if (name === "content-encoding" || name === "content-length" || name === "transfer-encoding") continue;
-      headers.set(name, value);
-    }
-    // The transport builds bodies from node:http chunks, backed by plain ArrayBuffers (never shared memory).
-    const body = NULL_BODY.has(res.status) ? null : (res.body as Uint8Array<ArrayBuffer>);
-    return new Response(body, { status: res.status, headers });
+    return toResponse(await raceAbort(http.send(req), signal));
   };
 }

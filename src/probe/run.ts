@@ -30,7 +30,6 @@ import { SPEC_SOURCE } from "../shapes/schemas.js";
 import { VERSION } from "../version.js";
 import { applyUniformRejection, CALIBRATION_ROW, Calibration } from "./calibrate.js";
 import { ExistenceProbe, existenceOpen, existenceVerdict } from "./existence.js";
-import { fetchVia } from "./fetch.js";
 import { combineRuns, type Graded, grade } from "./grade.js";
 import { refusedReason } from "./inconclusive.js";
 import { Liveness } from "./liveness.js";
@@ -140,7 +139,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     opts.onResult?.(result, ++done, selected.length);
   };
 
-  preloadClients(toRun);
+  void preloadClients(toRun).catch(() => {});
   // Discovery first: its answer picks the models every other row uses.
   const modelsRow = ENDPOINTS.find((e) => e.id === "/v1/models")!;
   const discovery = await watchedRow(modelsRow, baseCtx, undefined, run);
@@ -253,7 +252,7 @@ type RowRun = {
 /** `runRow` under a watchdog (watchdog.ts): a row that hangs settles as FAIL instead of holding the probe. */
 async function watchedRow(
   row: Endpoint,
-  base: Omit<ProbeContext, "http" | "row" | "dependency" | "fetchFn">,
+  base: Omit<ProbeContext, "http" | "row" | "dependency">,
   dependency: Promise<Outcome | undefined> | undefined,
   run: RunShared,
 ): Promise<RowRun> {
@@ -308,7 +307,7 @@ function rowResult(row: Endpoint, graded: Graded, outcome: Outcome, http: Counti
 
 async function runRow(
   row: Endpoint,
-  base: Omit<ProbeContext, "http" | "row" | "dependency" | "fetchFn">,
+  base: Omit<ProbeContext, "http" | "row" | "dependency">,
   dependency: Promise<Outcome | undefined> | undefined,
   run: RunShared,
   http: CountingHttp,
@@ -320,7 +319,6 @@ async function runRow(
     http,
     row,
     dependency: async () => dependency,
-    fetchFn: fetchVia(http),
     openapi: () => run.openapi.get(http),
   };
   let outcome: Outcome;

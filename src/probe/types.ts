@@ -79,11 +79,6 @@ export interface ProbeContext {
   authenticated: boolean;
   /** The outcome of the row this one `needs` (undefined when it did not run or settled without a response). */
   dependency(): Promise<Outcome | undefined>;
-  /**
-   * `fetch` for real client libraries, routed through `http` (counted, capped, deadline-bound, redacted).
-   * Only the URL's path and query are used; give clients `CLIENT_BASE_URL` (probe/fetch.ts) as base URL.
-   */
-  fetchFn: typeof fetch;
   /** clients (issue #14): how the `client:openai-python/*` rows reach the target from python. */
   python?: PythonTarget;
   /** The server's own OpenAPI document, looked for once per run (probe/openapi-doc.ts). */
