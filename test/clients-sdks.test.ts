@@ -234,6 +234,24 @@ describe("the python runner", () => {
     }
   });
 
+  test("a python without the SDK is started once per run, not once per row", async () => {
+    const server = await startFake({});
+    const starts = join(dir, "starts.txt");
+    try {
+      const counted = fakePython(
+        "counted",
+        `echo start >> ${starts}\nsleep 0.2\necho '{"ok": false, "unavailable": "ModuleNotFoundError: No module named openai"}'`,
+      );
+      const report = await probeUrl(server.url, /^client:openai-python\//, counted);
+      const rows = report.results.filter((r) => r.id.startsWith("client:openai-python/"));
+      assert.equal(rows.length, 5);
+      for (const r of rows) assert.match(r.detail, /^not run: .*No module named openai/, r.id);
+      assert.equal(readFileSync(starts, "utf8").trim().split("\n").length, 1);
+    } finally {
+      await server.close();
+    }
+  });
+
   test("the key goes on stdin only: never in argv nor in the child's environment", async () => {
     const seen = join(dir, "seen.txt");
     process.env.AIOC_TEST_PARENT_SECRET = "parent-env-secret-value";

@@ -65,8 +65,10 @@ function pythonCheck(call: string): Check {
     const start = await startC(ctx);
     if (start.skip) return start.skip;
     if (!ctx.python) return skipC("not run: no python target given");
-    const { runPythonRow } = await import("../clients/openai-python.js");
+    const { pythonUnusable, runPythonRow } = await import("../clients/openai-python.js");
     const python = ctx.python;
+    const unusable = await pythonUnusable(python);
+    if (unusable) return skipC(unusable);
     const work = (touch?: () => void) =>
       runPythonRow(python, call, start.model, baseVector(start.base), touch);
     const r = await (ctx.http.external ? ctx.http.external(work) : work());

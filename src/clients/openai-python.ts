@@ -149,6 +149,29 @@ function tryJson(text: string): unknown {
 
 /** Pythons found unusable in this process (no SDK, not found): later rows skip at once. */
 const unusable = new Map<string, string>();
+/**
+ * A python's first start in this process, until it has imported the SDK or failed to: the other rows wait for it
+ * (outside the concurrency cap) instead of each starting a python that may lack the SDK.
+ */
+const firstStart = new Map<string, { known: Promise<void>; settle: () => void }>();
+
+/**
+ * Undefined when this row may start the python: it is the first, or the first found the SDK. The skip detail
+ * when the first found the python unusable. Later rows wait here for the first's answer.
+ */
+export async function pythonUnusable(target: PythonTarget): Promise<string | undefined> {
+  const python = target.python ?? "python3";
+  const first = firstStart.get(python);
+  if (!first) {
+    let settle = () => {};
+    const known = new Promise<void>((resolve) => (settle = resolve));
+    firstStart.set(python, { known, settle });
+    return undefined;
+  }
+  await first.known;
+  const known = unusable.get(python);
+  return known ? `not run: ${known}; ${ENABLE_HINT}` : undefined;
+}
 
 /** The result of one python row: its judgement, and what the child said about its HTTP. */
 export interface PythonRowResult {
@@ -236,15 +259,18 @@ export async function runPythonRow(
     tool: WEATHER_TOOL,
     toolChoice: FORCE_TOOL,
   };
+  const settleFirst = () => firstStart.get(python)?.settle();
   const r = await runPython(python, config, {
     startupMs: target.timeoutMs + SLACK_MS,
     callMs: target.timeoutMs + SLACK_MS,
-    onReady,
+    onReady: () => {
+      settleFirst();
+      onReady?.();
+    },
   });
-  if ("unavailable" in r) {
-    unusable.set(python, r.unavailable);
-    return { skip: `not run: ${r.unavailable}; ${ENABLE_HINT}` };
-  }
+  if ("unavailable" in r) unusable.set(python, r.unavailable);
+  settleFirst();
+  if ("unavailable" in r) return { skip: `not run: ${r.unavailable}; ${ENABLE_HINT}` };
   const scrub = new Scrubber([target.apiKey, ...target.secrets]);
   if ("broken" in r) return { result: fail(scrub.text(r.broken)), status: null, requests: 0 };
   const { out } = r;
