@@ -1,19 +1,25 @@
-"""aioc's runner for the official Python SDK (`openai`): one SDK call against the target, judged by aioc.
+"""aioc's runner for the official Python SDK (`openai`): the SDK calls of one probe against the target, judged by aioc.
 
-Started by aioc as a child process (src/clients/openai-python.ts). Once the SDK is imported it prints a `ready`
-line; then the whole configuration, the API key included, comes as one JSON object on stdin, never in argv or the
-environment. One JSON object follows on stdout: what the SDK returned (`value`) or raised (`error`), and how many
-HTTP requests it made. Python's own HTTP client talks to the
-target directly; aioc bounds this process's time and output.
+Started once per probe by aioc as a child process (src/clients/openai-python.ts). Once the SDK is imported it
+prints a `ready` line; then each call comes as one JSON object per stdin line (the API key included, never in argv
+or the environment) and is answered, in its own thread, by one JSON line on stdout with the same `id`: what the SDK
+returned (`value`) or raised (`error`), and how many HTTP requests it made. End of stdin ends the process once the
+calls in flight are answered. Python's own HTTP client talks to the target directly; aioc bounds this process's
+time and output.
 """
 
 import json
 import sys
+import threading
+
+_out = threading.Lock()
 
 
 def emit(obj):
-    sys.stdout.write(json.dumps(obj, default=str))
-    sys.stdout.flush()
+    line = json.dumps(obj, default=str) + "\n"
+    with _out:
+        sys.stdout.write(line)
+        sys.stdout.flush()
 
 
 def describe(err):
@@ -29,10 +35,20 @@ def main():
         emit({"ok": False, "unavailable": describe(err)})
         return
     emit({"ready": True, "version": openai.__version__})
-    sys.stdout.write("\n")
-    sys.stdout.flush()
-    cfg = json.loads(sys.stdin.read())
+    threads = []
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        cfg = json.loads(line)
+        t = threading.Thread(target=answer, args=(openai, cfg), daemon=True)
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
 
+
+def answer(openai, cfg):
+    call_id = cfg.get("id")
     seen = {"requests": 0, "status": None}
     key = cfg.get("apiKey")
     scheme = cfg.get("auth", "bearer")
@@ -47,35 +63,35 @@ def main():
     def on_response(response):
         seen["status"] = response.status_code
 
-    http_kwargs = {"event_hooks": {"request": [on_request], "response": [on_response]}, "follow_redirects": False}
-    if cfg.get("proxy") is not None:
-        if cfg["proxy"]:
-            http_kwargs["proxy"] = cfg["proxy"]
-        else:
-            http_kwargs["trust_env"] = False
-    if cfg.get("insecure"):
-        http_kwargs["verify"] = False
-    elif cfg.get("caFile"):
-        http_kwargs["verify"] = cfg["caFile"]
-    headers = dict(cfg.get("headers") or {})
-    if scheme == "api-key" and key:
-        headers["api-key"] = key
-    client = openai.OpenAI(
-        base_url=cfg["baseUrl"],
-        api_key=key if (key and scheme == "bearer") else "aioc-no-key",
-        organization=None,
-        project=None,
-        default_headers=headers,
-        timeout=cfg["timeoutS"],
-        max_retries=0,
-        http_client=openai.DefaultHttpxClient(**http_kwargs),
-    )
     try:
+        http_kwargs = {"event_hooks": {"request": [on_request], "response": [on_response]}, "follow_redirects": False}
+        if cfg.get("proxy") is not None:
+            if cfg["proxy"]:
+                http_kwargs["proxy"] = cfg["proxy"]
+            else:
+                http_kwargs["trust_env"] = False
+        if cfg.get("insecure"):
+            http_kwargs["verify"] = False
+        elif cfg.get("caFile"):
+            http_kwargs["verify"] = cfg["caFile"]
+        headers = dict(cfg.get("headers") or {})
+        if scheme == "api-key" and key:
+            headers["api-key"] = key
+        client = openai.OpenAI(
+            base_url=cfg["baseUrl"],
+            api_key=key if (key and scheme == "bearer") else "aioc-no-key",
+            organization=None,
+            project=None,
+            default_headers=headers,
+            timeout=cfg["timeoutS"],
+            max_retries=0,
+            http_client=openai.DefaultHttpxClient(**http_kwargs),
+        )
         value = CALLS[cfg["call"]](client, cfg)
-        emit({"ok": True, "value": value, "requests": seen["requests"], "status": seen["status"]})
+        emit({"id": call_id, "ok": True, "value": value, "requests": seen["requests"], "status": seen["status"]})
     except Exception as err:  # noqa: BLE001 - whatever the SDK raises is the finding
         status = getattr(err, "status_code", None) or seen["status"]
-        emit({"ok": False, "error": describe(err), "requests": seen["requests"], "status": status})
+        emit({"id": call_id, "ok": False, "error": describe(err), "requests": seen["requests"], "status": status})
 
 
 def dump(obj):

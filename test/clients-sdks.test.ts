@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { runPython } from "../src/clients/openai-python.js";
+import { PythonSession } from "../src/clients/openai-python.js";
 import { runProbe } from "../src/probe/run.js";
 import type { Report, Result } from "../src/report/types.js";
 import { startServer } from "../src/serve/server.js";
@@ -252,19 +252,36 @@ describe("the python runner", () => {
     }
   });
 
+  test("one python answers every row of a run, each call on its own line", async () => {
+    const server = await startFake({});
+    const starts = join(dir, "multi-starts.txt");
+    try {
+      const multi = fakePython(
+        "multi",
+        `echo start >> ${starts}\necho '{"ready": true}'\nwhile read -r line; do\n  id=$(echo "$line" | sed 's/.*"id":\\([0-9]*\\)}$/\\1/')\n  echo "{\\"id\\": $id, \\"ok\\": false, \\"error\\": \\"BoomError: call $id\\", \\"requests\\": 0, \\"status\\": null}"\ndone`,
+      );
+      const report = await probeUrl(server.url, /^client:openai-python\//, multi);
+      const rows = report.results.filter((r) => r.id.startsWith("client:openai-python/"));
+      assert.equal(rows.length, 5);
+      for (const r of rows) assert.match(r.detail, /^openai-python raised BoomError: call \d/, r.id);
+      assert.equal(new Set(rows.map((r) => r.detail.split(" (")[0])).size, 5, "each row got its own answer");
+      assert.equal(readFileSync(starts, "utf8").trim().split("\n").length, 1);
+    } finally {
+      await server.close();
+    }
+  });
+
   test("the key goes on stdin only: never in argv nor in the child's environment", async () => {
     const seen = join(dir, "seen.txt");
     process.env.AIOC_TEST_PARENT_SECRET = "parent-env-secret-value";
     try {
       const spy = fakePython(
         "spy",
-        `{ echo "argv: $0 $*"; env; } > ${seen}\necho '{"ready": true}'\ncat >> ${seen}\necho '{"ok": true, "value": {"chunks": 1, "text": "hi"}, "requests": 1, "status": 200}'`,
+        `{ echo "argv: $0 $*"; env; } > ${seen}\necho '{"ready": true}'\nread -r line\necho "$line" >> ${seen}\necho '{"id": 0, "ok": true, "value": {"chunks": 1, "text": "hi"}, "requests": 1, "status": 200}'`,
       );
-      const out = await runPython(
-        spy,
-        { apiKey: KEY, call: "chat.stream" },
-        { startupMs: 10_000, callMs: 10_000 },
-      );
+      const session = new PythonSession(spy, 10_000);
+      const out = await session.call({ apiKey: KEY, call: "chat.stream" }, 10_000);
+      session.close();
       assert.ok("out" in out && out.out.ok, JSON.stringify(out));
       const text = readFileSync(seen, "utf8");
       const [before, stdin] = [text.slice(0, text.lastIndexOf("{")), text.slice(text.lastIndexOf("{"))];
@@ -279,20 +296,22 @@ describe("the python runner", () => {
   test("killed at its deadline, cut at its output cap", async () => {
     const slow = fakePython("slow", "exec sleep 30");
     const t0 = Date.now();
-    const late = await runPython(slow, {}, { startupMs: 300, callMs: 300 });
+    const late = await new PythonSession(slow, 300).call({}, 300);
     assert.ok(
       "broken" in late && /did not start the python SDK within 0 s \(killed\)/.test(late.broken),
       JSON.stringify(late),
     );
     assert.ok(Date.now() - t0 < 5000);
     const hangs = fakePython("hangs", "echo '{\"ready\": true}'\nexec sleep 30");
-    const stuck = await runPython(hangs, {}, { startupMs: 5000, callMs: 300 });
+    const stuckSession = new PythonSession(hangs, 5000);
+    const stuck = await stuckSession.call({}, 300);
+    stuckSession.close();
     assert.ok(
       "broken" in stuck && /the python SDK call did not finish/.test(stuck.broken),
       JSON.stringify(stuck),
     );
     const loud = fakePython("loud", "echo '{\"ready\": true}'\nhead -c 6000000 /dev/zero | tr '\\\\0' x");
-    const capped = await runPython(loud, {}, { startupMs: 5000, callMs: 5000 });
+    const capped = await new PythonSession(loud, 5000).call({}, 5000);
     assert.ok(
       "broken" in capped && /printed over \d+ bytes \(killed\)/.test(capped.broken),
       JSON.stringify(capped),
@@ -304,7 +323,7 @@ describe("the python runner", () => {
     try {
       const echo = fakePython(
         "echo-key",
-        `echo '{"ready": true}'\ncat > /dev/null\necho '{"ok": false, "error": "APIStatusError: bad key ${KEY}", "requests": 1, "status": 401}'`,
+        `echo '{"ready": true}'\nread -r line\necho '{"id": 0, "ok": false, "error": "APIStatusError: bad key ${KEY}", "requests": 1, "status": 401}'`,
       );
       const report = await probeUrl(server.url, /^client:openai-python\/chat$/, echo, KEY);
       const r = row(report, "client:openai-python/chat");

@@ -67,10 +67,10 @@ function pythonCheck(call: string): Check {
     if (!ctx.python) return skipC("not run: no python target given");
     const { pythonUnusable, runPythonRow } = await import("../clients/openai-python.js");
     const python = ctx.python;
+    // The run's python starts once, outside the cap (probe/run.ts starts it with the plan); rows wait for it here.
     const unusable = await pythonUnusable(python);
     if (unusable) return skipC(unusable);
-    const work = (touch?: () => void) =>
-      runPythonRow(python, call, start.model, baseVector(start.base), touch);
+    const work = () => runPythonRow(python, call, start.model, baseVector(start.base));
     const r = await (ctx.http.external ? ctx.http.external(work) : work());
     if ("skip" in r) return skipC(r.skip);
     const note = ` (python, ${r.requests} request${r.requests === 1 ? "" : "s"} straight to the target)`;

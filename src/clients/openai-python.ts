@@ -24,8 +24,8 @@ import { type ClientResult, fail, pass, warn } from "./types.js";
 export const MAX_OUTPUT_BYTES = 4 << 20;
 const MAX_STDERR_BYTES = 16 << 10;
 /**
- * Python's start and the SDK's import (up to the `ready` line), then the call: each phase gets the request timeout
- * plus this, which keeps it inside the row's watchdog (timeout + 10 s, probe/watchdog.ts; `ready` re-arms it).
+ * Python's start and the SDK's import (up to the `ready` line), then each call: each gets the request timeout plus
+ * this. A call runs under its row's watchdog (timeout + 10 s, probe/watchdog.ts); the start runs before, uncapped.
  */
 const SLACK_MS = 8_000;
 const ENABLE_HINT =
@@ -40,6 +40,7 @@ function scriptPath(): string {
 }
 
 interface ChildOutput {
+  id?: number;
   ok: boolean;
   value?: unknown;
   error?: string;
@@ -48,16 +49,7 @@ interface ChildOutput {
   status?: number | null;
 }
 
-type RunOutcome = { out: ChildOutput } | { broken: string } | { unavailable: string };
-
-export interface RunLimits {
-  /** From spawn to the `ready` line (python started, SDK imported). */
-  startupMs: number;
-  /** From `ready` to the result: the call itself. */
-  callMs: number;
-  /** The SDK is imported: the call starts now (the row's watchdog is told). */
-  onReady?: () => void;
-}
+export type RunOutcome = { out: ChildOutput } | { broken: string } | { unavailable: string };
 
 /** Only what python needs to start and find its proxy; never the parent's whole environment (keys live there). */
 function childEnv(): Record<string, string> {
@@ -68,77 +60,6 @@ function childEnv(): Record<string, string> {
   return env;
 }
 
-/**
- * Runs the script: waits for its `ready` line, then writes `config` (the key is only ever there) to its stdin.
- * Each phase has a deadline after which the child is killed; its output is capped.
- */
-export function runPython(python: string, config: object, limits: RunLimits): Promise<RunOutcome> {
-  return new Promise((resolve) => {
-    let child: ReturnType<typeof spawn>;
-    try {
-      child = spawn(python, [scriptPath()], { env: childEnv(), stdio: ["pipe", "pipe", "pipe"] });
-    } catch (err) {
-      resolve({ unavailable: `cannot start ${python}: ${(err as Error).message}` });
-      return;
-    }
-    let out = "";
-    let outBytes = 0;
-    let errText = "";
-    let ready = false;
-    let answered = false;
-    let done = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (r: RunOutcome) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      child.kill("SIGKILL");
-      resolve(r);
-    };
-    const arm = (ms: number, what: string) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => finish({ broken: `${what} within ${Math.round(ms / 1000)} s (killed)` }), ms);
-    };
-    arm(limits.startupMs, `${python} did not start the python SDK`);
-    child.stdout!.on("data", (b: Buffer) => {
-      outBytes += b.length;
-      if (outBytes > MAX_OUTPUT_BYTES) {
-        finish({ broken: `the python SDK printed over ${MAX_OUTPUT_BYTES} bytes (killed)` });
-        return;
-      }
-      out += b.toString("utf8");
-      const nl = out.indexOf("\n");
-      if (ready || answered || nl < 0) return;
-      // The first line is `ready`, or the runner's only answer (the SDK could not be imported).
-      if ((tryJson(out.slice(0, nl)) as { ready?: unknown } | undefined)?.ready !== true) {
-        answered = true;
-        return;
-      }
-      ready = true;
-      out = out.slice(nl + 1);
-      limits.onReady?.();
-      arm(limits.callMs, "the python SDK call did not finish");
-      child.stdin!.end(JSON.stringify(config));
-    });
-    child.stderr!.on("data", (b: Buffer) => {
-      if (errText.length < MAX_STDERR_BYTES) errText += b.toString("utf8");
-    });
-    child.on("error", (err) => finish({ unavailable: `cannot start ${python}: ${err.message}` }));
-    child.on("close", (code) => {
-      const parsed = tryJson(out.trim()) as ChildOutput | undefined;
-      if (parsed?.unavailable) finish({ unavailable: `${python}: ${parsed.unavailable}` });
-      else if (parsed && ready) finish({ out: parsed });
-      else {
-        const last = errText.trim().split("\n").at(-1) ?? "";
-        finish({
-          broken: `the python runner exited ${code} without a result${last ? `: ${last.slice(0, 200)}` : ""}`,
-        });
-      }
-    });
-    child.stdin!.on("error", () => {}); // a child that dies early closes stdin; the close handler reports it
-  });
-}
-
 function tryJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -147,30 +68,159 @@ function tryJson(text: string): unknown {
   }
 }
 
-/** Pythons found unusable in this process (no SDK, not found): later rows skip at once. */
-const unusable = new Map<string, string>();
-/**
- * A python's first start in this process, until it has imported the SDK or failed to: the other rows wait for it
- * (outside the concurrency cap) instead of each starting a python that may lack the SDK.
- */
-const firstStart = new Map<string, { known: Promise<void>; settle: () => void }>();
+type Ended = { unavailable: string } | { broken: string };
+type Started = { ok: true } | Ended;
 
 /**
- * Undefined when this row may start the python: it is the first, or the first found the SDK. The skip detail
- * when the first found the python unusable. Later rows wait here for the first's answer.
+ * One python running the runner script for a whole probe: it starts (and imports the SDK) once, outside the
+ * concurrency cap, then takes one call per stdin line and answers each on a stdout line, calls running side by
+ * side. The key travels only in those lines. Start-up and each call have a deadline; each answer line is capped;
+ * a session that breaks (dies, overflows) fails its pending calls, and later ones say so.
  */
-export async function pythonUnusable(target: PythonTarget): Promise<string | undefined> {
-  const python = target.python ?? "python3";
-  const first = firstStart.get(python);
-  if (!first) {
-    let settle = () => {};
-    const known = new Promise<void>((resolve) => (settle = resolve));
-    firstStart.set(python, { known, settle });
-    return undefined;
+export class PythonSession {
+  readonly started: Promise<Started>;
+  private child: ReturnType<typeof spawn> | undefined;
+  private readonly pending = new Map<number, { resolve: (r: RunOutcome) => void; timer: NodeJS.Timeout }>();
+  private nextId = 0;
+  private out = "";
+  private errText = "";
+  private ended: Ended | undefined;
+  private markStarted: (s: Started) => void = () => {};
+
+  constructor(
+    readonly python: string,
+    startupMs: number,
+  ) {
+    this.started = new Promise((resolve) => {
+      this.markStarted = resolve;
+    });
+    try {
+      this.child = spawn(python, [scriptPath()], { env: childEnv(), stdio: ["pipe", "pipe", "pipe"] });
+    } catch (err) {
+      this.end({ unavailable: `cannot start ${python}: ${(err as Error).message}` });
+      return;
+    }
+    const child = this.child;
+    const startTimer = setTimeout(() => {
+      const s = Math.round(startupMs / 1000);
+      this.end({ broken: `${python} did not start the python SDK within ${s} s (killed)` });
+    }, startupMs);
+    void this.started.then(() => clearTimeout(startTimer));
+    child.stdout!.on("data", (b: Buffer) => this.onStdout(b.toString("utf8")));
+    child.stderr!.on("data", (b: Buffer) => {
+      if (this.errText.length < MAX_STDERR_BYTES) this.errText += b.toString("utf8");
+    });
+    child.on("error", (err) => this.end({ unavailable: `cannot start ${python}: ${err.message}` }));
+    child.on("close", (code) => {
+      const last = this.errText.trim().split("\n").at(-1) ?? "";
+      this.end({
+        broken: `the python runner exited ${code} without a result${last ? `: ${last.slice(0, 200)}` : ""}`,
+      });
+    });
+    child.stdin!.on("error", () => {}); // a child that dies early closes stdin; the close handler reports it
+    this.idle();
   }
-  await first.known;
-  const known = unusable.get(python);
-  return known ? `not run: ${known}; ${ENABLE_HINT}` : undefined;
+
+  /** One SDK call; the session numbers it (`id`) and matches the answer line to it. */
+  async call(config: object, callMs: number): Promise<RunOutcome> {
+    const started = await this.started;
+    if (!("ok" in started)) return started;
+    if (this.ended) return this.ended;
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.idle();
+        resolve({ broken: `the python SDK call did not finish within ${Math.round(callMs / 1000)} s` });
+      }, callMs);
+      this.pending.set(id, { resolve, timer });
+      this.child!.ref();
+      this.child!.stdin!.write(`${JSON.stringify({ ...config, id })}\n`);
+    });
+  }
+
+  /** No more calls: python finishes what it has and exits; killed if it lingers. */
+  close(): void {
+    if (this.ended || !this.child) return;
+    this.child.stdin!.end();
+    setTimeout(() => this.end({ broken: "the python session was closed" }), 5_000).unref();
+  }
+
+  private onStdout(text: string): void {
+    this.out += text;
+    for (let nl = this.out.indexOf("\n"); nl >= 0; nl = this.out.indexOf("\n")) {
+      const line = this.out.slice(0, nl);
+      this.out = this.out.slice(nl + 1);
+      this.onLine(line);
+    }
+    if (this.out.length > MAX_OUTPUT_BYTES)
+      this.end({ broken: `the python SDK printed over ${MAX_OUTPUT_BYTES} bytes (killed)` });
+  }
+
+  private onLine(line: string): void {
+    const parsed = tryJson(line) as (ChildOutput & { ready?: unknown }) | undefined;
+    if (!parsed) return;
+    if (parsed.ready === true) {
+      this.markStarted({ ok: true });
+      return;
+    }
+    // Before `ready`, the runner's only line says why the SDK cannot be imported.
+    if (parsed.unavailable) {
+      this.end({ unavailable: `${this.python}: ${parsed.unavailable}` });
+      return;
+    }
+    const id = parsed.id;
+    const call = typeof id === "number" ? this.pending.get(id) : undefined;
+    if (!call) return;
+    this.pending.delete(id!);
+    clearTimeout(call.timer);
+    call.resolve({ out: parsed });
+    this.idle();
+  }
+
+  /** An idle session must not keep the process alive. */
+  private idle(): void {
+    if (this.pending.size === 0) {
+      this.child?.unref();
+      for (const s of [this.child?.stdin, this.child?.stdout, this.child?.stderr])
+        (s as unknown as { unref?: () => void } | undefined)?.unref?.();
+    }
+  }
+
+  private end(why: Ended): void {
+    if (this.ended) return;
+    this.ended = why;
+    this.markStarted(why);
+    this.child?.kill("SIGKILL");
+    for (const { resolve, timer } of this.pending.values()) {
+      clearTimeout(timer);
+      resolve(why);
+    }
+    this.pending.clear();
+  }
+}
+
+/** One session per run's python target, started when the plan has python rows (probe/run.ts). */
+const sessions = new WeakMap<PythonTarget, PythonSession>();
+
+export function pythonSession(target: PythonTarget): PythonSession {
+  let session = sessions.get(target);
+  if (!session) {
+    session = new PythonSession(target.python ?? "python3", target.timeoutMs + SLACK_MS);
+    sessions.set(target, session);
+  }
+  return session;
+}
+
+export function closePythonSession(target: PythonTarget): void {
+  sessions.get(target)?.close();
+}
+
+/** The skip detail when the run's python cannot run the SDK rows (waits for its start). */
+export async function pythonUnusable(target: PythonTarget): Promise<string | undefined> {
+  if (target.routed) return "not run: the python SDK rows do not carry over Azure deployment routes";
+  const started = await pythonSession(target).started;
+  return "unavailable" in started ? `not run: ${started.unavailable}; ${ENABLE_HINT}` : undefined;
 }
 
 /** The result of one python row: its judgement, and what the child said about its HTTP. */
@@ -233,13 +283,9 @@ export async function runPythonRow(
   call: string,
   model: string,
   baseVector: number[] | undefined,
-  onReady?: () => void,
 ): Promise<PythonRowResult | { skip: string }> {
-  if (target.routed)
-    return { skip: "not run: the python SDK rows do not carry over Azure deployment routes" };
-  const python = target.python ?? "python3";
-  const known = unusable.get(python);
-  if (known) return { skip: `not run: ${known}; ${ENABLE_HINT}` };
+  const unusable = await pythonUnusable(target);
+  if (unusable) return { skip: unusable };
   const judge = JUDGES[call];
   if (!judge) throw new Error(`no openai-python call ${call}`);
   const config = {
@@ -259,17 +305,7 @@ export async function runPythonRow(
     tool: WEATHER_TOOL,
     toolChoice: FORCE_TOOL,
   };
-  const settleFirst = () => firstStart.get(python)?.settle();
-  const r = await runPython(python, config, {
-    startupMs: target.timeoutMs + SLACK_MS,
-    callMs: target.timeoutMs + SLACK_MS,
-    onReady: () => {
-      settleFirst();
-      onReady?.();
-    },
-  });
-  if ("unavailable" in r) unusable.set(python, r.unavailable);
-  settleFirst();
+  const r = await pythonSession(target).call(config, target.timeoutMs + SLACK_MS);
   if ("unavailable" in r) return { skip: `not run: ${r.unavailable}; ${ENABLE_HINT}` };
   const scrub = new Scrubber([target.apiKey, ...target.secrets]);
   if ("broken" in r) return { result: fail(scrub.text(r.broken)), status: null, requests: 0 };

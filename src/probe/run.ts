@@ -140,72 +140,83 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   };
 
   void preloadClients(toRun).catch(() => {});
-  // Discovery first: its answer picks the models every other row uses.
-  const modelsRow = ENDPOINTS.find((e) => e.id === "/v1/models")!;
-  const discovery = await watchedRow(modelsRow, baseCtx, undefined, run);
-  if (discovery.unreachable) throw new UsageError(`cannot reach ${opts.baseUrl}: ${discovery.unreachable}`);
-  await refusePlainToTls(opts.baseUrl, discovery.firstFailure);
-  const listed = listedModelIds(discovery.outcome.observation?.json);
-  opts.onDiscovery?.(listed);
-  const ctxBase = { ...baseCtx, listedModels: listed, models: chooseModels(listed, opts.models ?? {}) };
-  record(modelsRow, discovery.result, discovery.outcome);
+  // The python SDK rows share one python, started now so its start-up overlaps discovery (clients/openai-python.ts).
+  const python = toRun.some((r) => r.id.startsWith("client:openai-python/"))
+    ? import("../clients/openai-python.js").then((m) => {
+        m.pythonSession(baseCtx.python);
+        return m;
+      })
+    : undefined;
+  try {
+    // Discovery first: its answer picks the models every other row uses.
+    const modelsRow = ENDPOINTS.find((e) => e.id === "/v1/models")!;
+    const discovery = await watchedRow(modelsRow, baseCtx, undefined, run);
+    if (discovery.unreachable) throw new UsageError(`cannot reach ${opts.baseUrl}: ${discovery.unreachable}`);
+    await refusePlainToTls(opts.baseUrl, discovery.firstFailure);
+    const listed = listedModelIds(discovery.outcome.observation?.json);
+    opts.onDiscovery?.(listed);
+    const ctxBase = { ...baseCtx, listedModels: listed, models: chooseModels(listed, opts.models ?? {}) };
+    record(modelsRow, discovery.result, discovery.outcome);
 
-  await Promise.all(
-    toRun
-      .filter((r) => r !== modelsRow)
-      .map(async (row) => {
-        const dependency = row.needs ? outcomes.get(row.needs)?.promise : undefined;
-        try {
-          // Waiting for the base row is not this row's time: its watchdog starts once that has settled.
-          await dependency;
-          const { result, outcome } = await watchedRow(row, ctxBase, dependency, run);
-          record(row, result, outcome);
-        } finally {
-          outcomes.get(row.id)?.resolve(undefined);
-        }
-      }),
-  );
+    await Promise.all(
+      toRun
+        .filter((r) => r !== modelsRow)
+        .map(async (row) => {
+          const dependency = row.needs ? outcomes.get(row.needs)?.promise : undefined;
+          try {
+            // Waiting for the base row is not this row's time: its watchdog starts once that has settled.
+            await dependency;
+            const { result, outcome } = await watchedRow(row, ctxBase, dependency, run);
+            record(row, result, outcome);
+          } finally {
+            outcomes.get(row.id)?.resolve(undefined);
+          }
+        }),
+    );
 
-  await calibration.start();
-  const raw = selected.map((r) => results.get(r.id)!);
-  const notices: Notice[] = [];
-  const uniform = applyUniformRejection(raw, calibration);
-  if (uniform) notices.push(uniform);
-  if (run.liveness.stoppedAfter !== undefined)
-    notices.push({ kind: "target-stopped", message: run.liveness.reason() });
-  const scoped = await scopeResults(raw, {
-    expect: opts.expect,
-    modelsJson: discovery.outcome.observation?.json,
-    fetchOpenapi: () => fetchOpenapi(run.openapi, new CountingHttp(transport, run.limit, opts.onExchange)),
-  });
-  const declared = await withDeclared(scoped.results, run.openapi.asked);
-  const { results: ordered, notices: hints } = withNotices(
-    declared.results,
-    opts.models ?? {},
-    listed,
-    opts.baseUrl,
-  );
-  // An inconclusive run already says why nothing could be judged.
-  notices.push(...(notices.length > 0 ? hints.filter((n) => n.kind !== "nothing-checked") : hints));
-  return {
-    tool: "aioc",
-    version: VERSION,
-    reportVersion: 1,
-    specSource: SPEC_SOURCE,
-    target: { url: opts.baseUrl, name: opts.name ?? new URL(opts.baseUrl).host },
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    options: { depth: opts.depth, concurrency: opts.concurrency, timeoutMs: opts.timeoutMs, authenticated },
-    models: ctxBase.models,
-    summary: summarize(ordered),
-    scope: scoped.scope,
-    ...(declared.section ? { declared: declared.section } : {}),
-    ...(notices.length > 0 ? { notices } : {}),
-    requests: transport.requests,
-    results: ordered,
-    ...(opts.reportConnection ? { connection: withProxy(opts.reportConnection, net) } : {}),
-    ...withClients(ordered), // clients (issue #14)
-  };
+    await calibration.start();
+    const raw = selected.map((r) => results.get(r.id)!);
+    const notices: Notice[] = [];
+    const uniform = applyUniformRejection(raw, calibration);
+    if (uniform) notices.push(uniform);
+    if (run.liveness.stoppedAfter !== undefined)
+      notices.push({ kind: "target-stopped", message: run.liveness.reason() });
+    const scoped = await scopeResults(raw, {
+      expect: opts.expect,
+      modelsJson: discovery.outcome.observation?.json,
+      fetchOpenapi: () => fetchOpenapi(run.openapi, new CountingHttp(transport, run.limit, opts.onExchange)),
+    });
+    const declared = await withDeclared(scoped.results, run.openapi.asked);
+    const { results: ordered, notices: hints } = withNotices(
+      declared.results,
+      opts.models ?? {},
+      listed,
+      opts.baseUrl,
+    );
+    // An inconclusive run already says why nothing could be judged.
+    notices.push(...(notices.length > 0 ? hints.filter((n) => n.kind !== "nothing-checked") : hints));
+    return {
+      tool: "aioc",
+      version: VERSION,
+      reportVersion: 1,
+      specSource: SPEC_SOURCE,
+      target: { url: opts.baseUrl, name: opts.name ?? new URL(opts.baseUrl).host },
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      options: { depth: opts.depth, concurrency: opts.concurrency, timeoutMs: opts.timeoutMs, authenticated },
+      models: ctxBase.models,
+      summary: summarize(ordered),
+      scope: scoped.scope,
+      ...(declared.section ? { declared: declared.section } : {}),
+      ...(notices.length > 0 ? { notices } : {}),
+      requests: transport.requests,
+      results: ordered,
+      ...(opts.reportConnection ? { connection: withProxy(opts.reportConnection, net) } : {}),
+      ...withClients(ordered), // clients (issue #14)
+    };
+  } finally {
+    void python?.then((m) => m.closePythonSession(baseCtx.python));
+  }
 }
 
 function withProxy(connection: ReportConnection, net: { proxy?: string; proxySource?: string }) {
