@@ -141,12 +141,13 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
 
   void preloadClients(toRun).catch(() => {});
   // The python SDK rows share one python, started now so its start-up overlaps discovery (clients/openai-python.ts).
-  const python = toRun.some((r) => r.id.startsWith("client:openai-python/"))
-    ? import("../clients/openai-python.js").then((m) => {
-        m.pythonSession(baseCtx.python);
-        return m;
-      })
-    : undefined;
+  const python =
+    !baseCtx.python.routed && toRun.some((r) => r.id.startsWith("client:openai-python/"))
+      ? import("../clients/openai-python.js").then((m) => {
+          m.pythonSession(baseCtx.python);
+          return m;
+        })
+      : undefined;
   try {
     // Discovery first: its answer picks the models every other row uses.
     const modelsRow = ENDPOINTS.find((e) => e.id === "/v1/models")!;
