@@ -86,6 +86,20 @@ test("a transport failure reaches the SDK as fetch's TypeError, and concurrent c
   assert.equal(good.result.status, "PASS");
 });
 
+test("a worker started but never given a call does not keep the process alive", () => {
+  const code = `
+    const { preloadInWorker } = await import(${JSON.stringify(new URL("../src/clients/worker-pool.ts", import.meta.url).href)});
+    preloadInWorker(["openai-node"]);
+    console.log("started");
+  `;
+  const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  assert.equal(child.signal, null, "the process did not exit by itself");
+  assert.equal(child.stdout.trim(), "started");
+});
+
 test("an idle worker does not keep the process alive", () => {
   const code = `
     const { runClientCall } = await import(${JSON.stringify(new URL("../src/clients/worker-pool.js", import.meta.url).href)});

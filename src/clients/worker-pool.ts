@@ -47,10 +47,11 @@ class ClientWorker {
 
   constructor() {
     this.worker = spawn();
-    this.worker.unref();
     this.worker.on("message", (m: FromWorker) => this.onMessage(m));
     this.worker.on("error", () => this.fallBack());
     this.worker.on("exit", () => this.fallBack());
+    // After the listeners: adding a "message" listener refs the worker's port again.
+    this.worker.unref();
   }
 
   preload(sdks: Sdk[]): void {
