@@ -309,9 +309,13 @@ const INVALID_REQUESTS: Record<string, Body> = {
   role: { messages: [{ role: "wizard", content: "Say hi." }] },
 };
 
+const ok = (o: Outcome) => o.httpStatus !== null && o.httpStatus >= 200 && o.httpStatus < 300;
+
 function checkFor(spec: ParamSpec): Check {
   if (spec.reuses)
-    return reuseCheck(spec, CHAT, (o, dep) => (spec.name === "stream_options" ? streamUsage(o, dep) : undefined));
+    return reuseCheck(spec, CHAT, (o, dep) =>
+      spec.name === "stream_options" && ok(dep) ? streamUsage(o, dep) : undefined,
+    );
   if (spec.name === "stop") return stopString;
   if (spec.name === "logit_bias") return logitBias;
   const own = OWN[spec.name];
@@ -322,9 +326,13 @@ function checkFor(spec: ParamSpec): Check {
 export const paramMatrixChecks: Record<string, Check> = Object.fromEntries([
   ...CHAT_PARAMS.map((p) => [`${CHAT}[param:${p.name}]`, graded(checkFor(p), "param")] as const),
   ...INVALID_PARAMS.map(
-    (p) => [`${CHAT}[invalid:${p.name}]`, graded(
-        invalidCheck(p.notes, (model) => ({ model, max_tokens: 4, ...INVALID_REQUESTS[p.name] })),
-        "invalid",
-      )] as const,
+    (p) =>
+      [
+        `${CHAT}[invalid:${p.name}]`,
+        graded(
+          invalidCheck(p.notes, (model) => ({ model, max_tokens: 4, ...INVALID_REQUESTS[p.name] })),
+          "invalid",
+        ),
+      ] as const,
   ),
 ]);

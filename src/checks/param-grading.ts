@@ -125,7 +125,8 @@ export function withoutShapeFindings(outcome: Outcome): Outcome {
 /** The verdict of a 2xx answer: honoured/ignored where `e` is evidence, accepted otherwise. */
 export function judgeAnswer(outcome: Outcome, e: Enforcement | "no-evidence" | undefined): Outcome {
   if (e === undefined || e === "no-evidence") {
-    const why = e === "no-evidence" ? "nothing in the answer to verify it by" : "effect not visible in the bytes";
+    const why =
+      e === "no-evidence" ? "nothing in the answer to verify it by" : "effect not visible in the bytes";
     return settle(outcome, [], `accepted · ${outcome.httpStatus} (${why})`);
   }
   return settleBehaviour(outcome, e, { passNote: `honoured · ${outcome.httpStatus} · ${e.param}` });
@@ -145,7 +146,8 @@ export function ownCheck<A>(spec: ParamSpec, own: OwnRequest<A>, endpoint: Param
 /**
  * Evidence of a `reuses` row, restated: accepted/rejected/crashed from its status, honoured/ignored from its
  * verdict. `prefix` is the endpoint path stripped from the source id in details (`[n]` for
- * `/v1/chat/completions[n]`); `special` judges a source whose evidence is not in its verdict (e.g. a usage chunk).
+ * `/v1/chat/completions[n]`); `special` (asked first) judges a source whose evidence is not in its status and verdict (a usage
+ * chunk, a GET that must be 404).
  */
 export function reuseCheck(
   spec: ParamSpec,
@@ -161,6 +163,8 @@ export function reuseCheck(
     const status = dep.httpStatus;
     const outcome: Outcome = { phase: "C", httpStatus: status, latencyMs: null, problems: [] };
     const detail = dep.verdict?.detail ?? dep.note ?? "";
+    const own = special?.(outcome, dep);
+    if (own) return own;
     if (status === null || status >= 300) {
       if (status !== null && status >= 500)
         return verdict(outcome, "FAIL", `crashed: ${status} in ${tag}: ${detail}`, "crashed");
@@ -168,8 +172,6 @@ export function reuseCheck(
       const refusedStatus = spec.tier === "core" ? "FAIL" : "WARN";
       return verdict(outcome, refusedStatus, `rejected: ${status} in ${tag}: ${detail}`, "rejected");
     }
-    const own = special?.(outcome, dep);
-    if (own) return own;
     // Only the source row's own verdict speaks about the parameter; its shape findings are about the answer.
     const fails = dep.verdict?.status === "FAIL";
     const state = dep.enforcement?.state;
