@@ -246,7 +246,17 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
   "reasoning-field": {
     rows: [...CHAT_BODIES.filter((id) => !/\[tools(-required)?\]$/.test(id)), CHAT_STREAM, CHAT_FORENSICS],
   },
-  "invalid-values-accepted": { rows: chat("invalid:temperature", "invalid:role") },
+  "invalid-values-accepted": { rows: [...chat("invalid:temperature"), "/v1/responses[invalid:temperature]"] },
+  "unknown-role-accepted": { rows: chat("invalid:role") },
+  "n-ignored": {
+    rows: chat("n"),
+    consequences: {
+      [PARAM("n")]: ["FAIL", "restates [n]: one choice for n 2"],
+      "/v1/chat/completions[invalid:n]": ["WARN", "n 0 is answered 200 (accepts invalid)"],
+    },
+  },
+  "top-p-zero-rejected": { rows: [PARAM("top_p"), RPARAM("top_p")] },
+  "tool-choice-ignored": { rows: [PARAM("tool_choice-none"), RPARAM("tool_choice-none")] },
   "multimodal-part-500": { rows: chat("param:image_url", "param:input_audio") },
   "audio-output-ignored": { rows: chat("param:modalities") },
 };
@@ -265,8 +275,9 @@ const MASKED: Readonly<Record<string, Readonly<Record<string, readonly string[]>
   "model-fallback": { [UNKNOWN_MODEL]: ["error-code-integer"] },
   "invalid-values-accepted": {
     "/v1/chat/completions[invalid:temperature]": ["error-code-integer"],
-    "/v1/chat/completions[invalid:role]": ["error-code-integer"],
+    "/v1/responses[invalid:temperature]": ["error-code-integer"],
   },
+  "unknown-role-accepted": { "/v1/chat/completions[invalid:role]": ["error-code-integer"] },
 };
 
 /**

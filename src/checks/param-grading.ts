@@ -137,7 +137,10 @@ export function ownCheck<A>(spec: ParamSpec, own: OwnRequest<A>, endpoint: Param
   return async (ctx) => {
     const start = await startC(ctx);
     if (start.skip) return start.skip;
-    const { outcome, body } = await endpoint.post(ctx, { ...endpoint.base(start.model), ...own.body });
+    const request = { ...endpoint.base(start.model), ...own.body };
+    const { outcome, body } = await endpoint.post(ctx, request);
+    // A refusal's observation keeps what was sent, so a deviation can tell which value was refused.
+    if (outcome.observation) outcome.observation.sent ??= request;
     if (!body) return refused(outcome, spec);
     return judgeAnswer(outcome, own.honour?.(body));
   };

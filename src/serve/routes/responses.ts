@@ -1,4 +1,6 @@
 /** POST /v1/responses: a Response object, or its typed event stream (no `[DONE]`, as on OpenAI). */
+
+import { samplingBounds } from "../chat-params.js";
 import type { Ctx, Route } from "../context.js";
 import { readReplyFormat } from "../formats.js";
 import {
@@ -69,6 +71,7 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
   // The spec's minimum is 16 (OpenAI refuses less with 400).
   const maxOutputTokens = p.int("max_output_tokens", { min: 16 });
   const more = responsesParams(p);
+  const { temperature, topP } = samplingBounds(p, ctx.quirks);
   const text = p.object("text");
   // llama-server does not translate text.format to response_format (responses-text-format-ignored).
   const format = ctx.quirks.has("responses-text-format-ignored")
@@ -98,12 +101,12 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
     parallel_tool_calls: p.bool("parallel_tool_calls") ?? true,
     previous_response_id: p.string("previous_response_id") ?? null,
     store: p.bool("store") ?? true,
-    temperature: p.number("temperature", { min: 0, max: 2 }) ?? 1,
+    temperature: temperature ?? 1,
     text: { format: text?.format ?? { type: "text" }, verbosity: more.verbosity },
     tool_choice: p.raw("tool_choice") ?? "auto",
     tools: echoTools(p.array("tools") ?? []),
     top_logprobs: topLogprobs ?? 0,
-    top_p: p.number("top_p", { min: 0, max: 1 }) ?? 1,
+    top_p: topP ?? 1,
     user: p.string("user") ?? null,
   };
   const planned = {
