@@ -142,7 +142,7 @@ export const RESPONSES_PARAMS: readonly ParamSpec[] = [
     name: "include",
     properties: ["include"],
     tier: "core",
-    notes: 'include ["reasoning.encrypted_content"] (Codex CLI sends it with store false) is accepted',
+    notes: 'include ["reasoning.encrypted_content"] (Codex CLI sends it) is accepted',
   },
   {
     name: "top_logprobs",

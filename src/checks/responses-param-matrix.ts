@@ -119,7 +119,8 @@ const OWN: Record<string, OwnRequest<ResponseJson>> = {
   },
   "text-verbosity": { body: { text: { verbosity: "low" } } },
   reasoning: { body: { reasoning: { effort: "low", summary: "auto" } } },
-  include: { body: { include: ["reasoning.encrypted_content"], store: false } },
+  // Alone, without the store: false Codex sends beside it (store-false judges that), so a refusal names include.
+  include: { body: { include: ["reasoning.encrypted_content"] } },
   top_logprobs: {
     body: { include: ["message.output_text.logprobs"], top_logprobs: 2 },
     // Clients asked for logprobs read output_text.logprobs; an empty list where text came back is a dropped
