@@ -188,7 +188,7 @@ export const PARAM_DEVIATIONS: readonly Deviation[] = [
     detection:
       'A 2xx answer to a chat request with a message role outside system/developer/user/assistant/tool/function (the [invalid:role] row sends "wizard").',
     sources: [
-      'measured: llama-server (field lab build 80fb11a) answers role "wizard" with 200',
+      'measured: llama.cpp llama-server (field lab build 80fb11a) answers role "wizard" with 200',
       'vLLM vllm/entrypoints/chat_utils.py CustomChatCompletionMessageParam ("Enables custom roles in the Chat Completion API", role: Required[str])',
       "Ollama openai/openai.go FromChatRequest (api.Message{Role: msg.Role, …})",
       "TabbyAPI endpoints/OAI/types/chat_completion.py ChatCompletionMessage (role: str)",
