@@ -324,6 +324,15 @@ const CASES: Case[] = [
     },
   },
   {
+    id: "max-output-tokens-below-minimum",
+    row: "/v1/responses[invalid:max_output_tokens]",
+    outcome: async () => {
+      const obs = observation({ json: {}, sent: { model: MODEL, input: "Say hi.", max_output_tokens: 8 } });
+      const problem: Problem = { pointer: "status", expected: "400", got: "200", severity: "warn" };
+      return { phase: "C", httpStatus: 200, latencyMs: 5, problems: [problem], observation: obs };
+    },
+  },
+  {
     id: "multimodal-part-500",
     row: "/v1/chat/completions[param:image_url]",
     // llama-server without --mmproj (server-common.cpp's runtime_error, answered 500).

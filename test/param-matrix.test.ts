@@ -308,7 +308,8 @@ const GRADES: GradeCase[] = [
       }),
     status: "FAIL",
     grade: "crashed",
-    detail: /^an image_url or input_audio content part sent to a text-only model is a 500 server_error/,
+    detail:
+      /^an image content part \(chat image_url, Responses input_image\) or input_audio part sent to a text-only model is a 500 server_error/,
     deviation: "multimodal-part-500",
   },
   {

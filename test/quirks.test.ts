@@ -257,7 +257,8 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
   },
   "top-p-zero-rejected": { rows: [PARAM("top_p"), RPARAM("top_p")] },
   "tool-choice-ignored": { rows: [PARAM("tool_choice-none"), RPARAM("tool_choice-none")] },
-  "multimodal-part-500": { rows: chat("param:image_url", "param:input_audio") },
+  "multimodal-part-500": { rows: [...chat("param:image_url", "param:input_audio"), RPARAM("input_image")] },
+  "max-output-tokens-below-minimum": { rows: ["/v1/responses[invalid:max_output_tokens]"] },
   "audio-output-ignored": { rows: chat("param:modalities") },
 };
 
@@ -278,6 +279,7 @@ const MASKED: Readonly<Record<string, Readonly<Record<string, readonly string[]>
     "/v1/responses[invalid:temperature]": ["error-code-integer"],
   },
   "unknown-role-accepted": { "/v1/chat/completions[invalid:role]": ["error-code-integer"] },
+  "max-output-tokens-below-minimum": { "/v1/responses[invalid:max_output_tokens]": ["error-code-integer"] },
 };
 
 /**

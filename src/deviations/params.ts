@@ -267,21 +267,28 @@ export const PARAM_DEVIATIONS: readonly Deviation[] = [
   },
   {
     id: "multimodal-part-500",
-    rows: [PARAM("image_url"), PARAM("input_audio")],
+    rows: [PARAM("image_url"), PARAM("input_audio"), RPARAM("input_image")],
     verdict: "FAIL",
     summary:
-      "an image_url or input_audio content part sent to a text-only model is a 500 server_error, not a 4xx refusal",
-    implementations: [{ name: "llama.cpp", versions: "llama-server without --mmproj (a text-only model)" }],
+      "an image content part (chat image_url, Responses input_image) or input_audio part sent to a text-only model is a 500 server_error, not a 4xx refusal",
+    implementations: [
+      {
+        name: "llama.cpp",
+        versions:
+          "llama-server without --mmproj (a text-only model); Responses input_image parts become the same chat image_url part",
+      },
+    ],
     docs: "docs/deviations.md#multimodal-part-500",
     detect: (obs) =>
       (obs.status ?? 0) >= 500 && /\b(image|audio|video) input is not supported/i.test(errorMessage(obs)),
     explains: statusFinding,
     why: 'openai-node and openai-python retry a 5xx (twice by default), resending the image each time, and then raise InternalServerError: the user is told the server broke, not that the model takes no images. A 400 with the envelope ("image input is not supported") is what clients can act on.',
     detection:
-      "A 5xx whose error message says the image, audio or video input is not supported, on the image_url or input_audio row.",
+      "A 5xx whose error message says the image, audio or video input is not supported, on the image_url, input_audio or Responses input_image row.",
     sources: [
       'llama.cpp tools/server/server-common.cpp (std::runtime_error "image input is not supported - hint: … mmproj", answered 500)',
       "measured: llama-server (field lab build 80fb11a) answers both parts with 500 server_error",
+      "llama.cpp tools/server/server-chat.cpp (Responses input_image converted to an image_url part)",
     ],
   },
   {
@@ -315,6 +322,30 @@ export const PARAM_DEVIATIONS: readonly Deviation[] = [
       "Ollama openai/openai.go ChatCompletionRequest (no modalities/audio; encoding/json drops unknown fields)",
     ],
   },
+  {
+    id: "max-output-tokens-below-minimum",
+    rows: ["/v1/responses[invalid:max_output_tokens]"],
+    verdict: "WARN",
+    summary: "Responses max_output_tokens below the spec's minimum 16 (8) is answered 200 instead of 400",
+    implementations: [
+      { name: "llama.cpp", versions: "current llama-server: copied to the chat body's max_tokens" },
+      { name: "vLLM", versions: "current: max_output_tokens is any integer (capped by the context only)" },
+      { name: "Ollama", versions: "current: max_output_tokens becomes num_predict unchecked" },
+    ],
+    docs: "docs/deviations.md#max-output-tokens-below-minimum",
+    detect: (obs) => {
+      const m = sentObject(obs)?.max_output_tokens;
+      return ok(obs) && typeof m === "number" && m < 16;
+    },
+    explains: statusFinding,
+    why: "No client breaks: the request succeeds with a very short answer. But code tuned on such a server gets a 400 from OpenAI for the same value (the spec's minimum is 16), and the row proves the server does not check the spec's bounds.",
+    detection: "A 2xx answer to a Responses request with max_output_tokens below 16 (the row sends 8).",
+    sources: [
+      'llama.cpp tools/server/server-chat.cpp (chatcmpl_body["max_tokens"] = response_body["max_output_tokens"])',
+      "vLLM vllm/entrypoints/openai/responses/protocol.py ResponsesRequest (max_output_tokens: int | None; to_sampling_params: min(max_output_tokens, default_max_tokens))",
+      'Ollama openai/responses.go (MaxOutputTokens: "maps to num_predict"; options["num_predict"] = *r.MaxOutputTokens)',
+    ],
+  },
 ];
 
 /**
@@ -337,13 +368,14 @@ export const PARAM_BEHAVIOUR: readonly ParamBehaviour[] = [
   {
     implementation: "llama.cpp",
     summary:
-      "temperature has no upper bound and roles go to the template unchecked (both answered 200); n 0 is refused; media parts without --mmproj are a 500; modalities/audio are not read; the Responses body is converted to a chat body, so the same checks apply there; a reasoning model's thinking comes in reasoning_content",
+      "temperature has no upper bound and roles go to the template unchecked (both answered 200); n 0 is refused; media parts without --mmproj are a 500; modalities/audio are not read; the Responses body is converted to a chat body, so the same checks apply there (max_output_tokens becomes max_tokens, with no minimum 16; an input_image part becomes an image_url part); a reasoning model's thinking comes in reasoning_content",
     deviations: [
       "reasoning-field",
       "invalid-values-accepted",
       "unknown-role-accepted",
       "multimodal-part-500",
       "audio-output-ignored",
+      "max-output-tokens-below-minimum",
     ],
     sources: [
       "llama.cpp tools/server/server-schema.cpp (temperature set_limits(0, infinity); n_cmpl hard limits)",
@@ -354,13 +386,20 @@ export const PARAM_BEHAVIOUR: readonly ParamBehaviour[] = [
   {
     implementation: "vLLM",
     summary:
-      "temperature above 2, n 0 and top_p 0 are refused (VLLMValidationError, 400 naming the parameter; top_p 0 is valid for OpenAI); any role string is accepted; fields it does not know (modalities, audio, metadata, store, prediction …) are dropped with a server log line; with --reasoning-parser the thinking comes in reasoning (reasoning_content before v0.11)",
-    deviations: ["reasoning-field", "top-p-zero-rejected", "unknown-role-accepted", "audio-output-ignored"],
+      'temperature above 2, n 0 and top_p 0 are refused (VLLMValidationError, 400 naming the parameter; top_p 0 is valid for OpenAI); any role string is accepted; fields it does not know (modalities, audio, metadata, store, prediction …) are dropped with a server log line; Responses: max_output_tokens has no minimum, prompt is refused ("prompt template is not supported"), text.format json_object raises NotImplementedError ("json_object is not supported"; the status it becomes is not established), conversation, safety_identifier and the prompt-cache fields are dropped; with --reasoning-parser the thinking comes in reasoning (reasoning_content before v0.11)',
+    deviations: [
+      "reasoning-field",
+      "top-p-zero-rejected",
+      "unknown-role-accepted",
+      "audio-output-ignored",
+      "max-output-tokens-below-minimum",
+    ],
     sources: [
       "vLLM vllm/sampling_params.py SamplingParams._verify_args",
       "vLLM vllm/entrypoints/chat_utils.py CustomChatCompletionMessageParam",
       "vLLM vllm/entrypoints/openai/chat_completion/protocol.py ChatCompletionRequest",
       "vLLM vllm/entrypoints/serve/engine/protocol.py OpenAIBaseModel (unknown fields logged and ignored)",
+      "vLLM vllm/entrypoints/openai/responses/protocol.py ResponsesRequest (fields, to_sampling_params, validate_prompt, validate_background)",
     ],
   },
   {
@@ -373,6 +412,7 @@ export const PARAM_BEHAVIOUR: readonly ParamBehaviour[] = [
       "n-ignored",
       "tool-choice-ignored",
       "audio-output-ignored",
+      "max-output-tokens-below-minimum",
     ],
     sources: [
       "Ollama docs/api/openai-compatibility.mdx (supported request fields; tool_choice, logit_bias, user, n unchecked)",

@@ -82,8 +82,9 @@ export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
   "tool-choice-ignored":
     'tool_choice is not read (chat and Responses): with tools given the model calls one, "none" or not',
   "multimodal-part-500":
-    'chat image_url and input_audio parts are a 500 server_error ("… input is not supported"), as llama-server without --mmproj',
+    'chat image_url and input_audio parts and Responses input_image parts are a 500 server_error ("… input is not supported"), as llama-server without --mmproj',
   "audio-output-ignored": "chat modalities/audio are ignored: text only, no message.audio",
+  "max-output-tokens-below-minimum": "Responses take max_output_tokens below 16 (8 is answered 200)",
 };
 
 /** Every quirk id the server implements (the catalog's deviation ids), with what it changes. */

@@ -54,8 +54,11 @@ const INCLUDE = [
 
 const supported = (values: readonly string[]) => values.map((v) => `'${v}'`).join(", ");
 
-/** An input item's `type` (absent means a message, as EasyInputMessage allows). */
-export function checkInputItem(item: Json, i: number): void {
+/**
+ * An input item's `type` (absent means a message, as EasyInputMessage allows). llama-server converts an
+ * input_image part to a chat image_url part, so without --mmproj it is the same 500 (multimodal-part-500).
+ */
+export function checkInputItem(item: Json, i: number, quirks: ReadonlySet<string>): void {
   const type = item.type ?? "message";
   if (typeof type !== "string" || !(INPUT_ITEM_TYPES as readonly string[]).includes(type)) {
     throw badRequest(
@@ -64,6 +67,22 @@ export function checkInputItem(item: Json, i: number): void {
       "invalid_value",
     );
   }
+  const parts = Array.isArray(item.content) ? item.content : [];
+  if (quirks.has("multimodal-part-500") && parts.some((c) => isObject(c) && c.type === "input_image")) {
+    throw new ApiError(
+      500,
+      "image input is not supported - hint: if this is unexpected, you may need to provide the mmproj",
+      { type: "server_error" },
+    );
+  }
+}
+
+/**
+ * max_output_tokens: at least 16, as the spec says; llama-server, vLLM and Ollama take any positive count
+ * (max-output-tokens-below-minimum).
+ */
+export function maxOutputTokens(p: Params, quirks: ReadonlySet<string>): number | undefined {
+  return p.int("max_output_tokens", { min: quirks.has("max-output-tokens-below-minimum") ? 1 : 16 });
 }
 
 /** The Response's echo of the parameters read here. */

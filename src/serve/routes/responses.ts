@@ -16,7 +16,12 @@ import {
 import { loadedChatModel, requestModel } from "../models.js";
 import { isObject, type Json, type Params } from "../params.js";
 import { badRequest, DONE, json, missingParam, type SseMessage, sse } from "../reply.js";
-import { checkInputItem, type ResponsesEcho, responsesParams } from "../responses-params.js";
+import {
+  checkInputItem,
+  type ResponsesEcho,
+  maxOutputTokens as readMaxOutputTokens,
+  responsesParams,
+} from "../responses-params.js";
 import { argumentPieces, callTool, chooseTool, functionTools, type ToolCall } from "../tools.js";
 import { echoTools, inputItems, previousContext, storeResponse } from "./response-state.js";
 
@@ -41,7 +46,7 @@ interface Plan {
 }
 
 /** Counts input tokens and tells whether the input ends with a tool result. */
-function readInput(p: Params): { tokens: number; answersToolResult: boolean } {
+function readInput(p: Params, quirks: ReadonlySet<string>): { tokens: number; answersToolResult: boolean } {
   const input = p.raw("input");
   if (input === undefined) throw missingParam("input");
   if (typeof input === "string") return { tokens: countTokens(input), answersToolResult: false };
@@ -53,7 +58,7 @@ function readInput(p: Params): { tokens: number; answersToolResult: boolean } {
     if (!isObject(item)) {
       throw badRequest(`Invalid type for 'input[${i}]': expected an object.`, `input[${i}]`);
     }
-    checkInputItem(item, i);
+    checkInputItem(item, i, quirks);
     const output = typeof item.output === "string" ? item.output : "";
     tokens += countTokens(contentText(item.content)) + countTokens(output);
   });
@@ -64,12 +69,12 @@ function readInput(p: Params): { tokens: number; answersToolResult: boolean } {
 function plan(ctx: Ctx): Plan & { stream: boolean } {
   const p = ctx.body;
   const model = requestModel(p, undefined, loadedChatModel(ctx.quirks));
-  const { tokens, answersToolResult } = readInput(p);
+  const { tokens, answersToolResult } = readInput(p, ctx.quirks);
   // Unknown ids are refused before anything else; the chained context counts as input (as OpenAI bills it).
   const previous = previousContext(ctx);
   const instructions = p.string("instructions");
   // The spec's minimum is 16 (OpenAI refuses less with 400).
-  const maxOutputTokens = p.int("max_output_tokens", { min: 16 });
+  const maxOutputTokens = readMaxOutputTokens(p, ctx.quirks);
   const more = responsesParams(p);
   const { temperature, topP } = samplingBounds(p, ctx.quirks);
   const text = p.object("text");
