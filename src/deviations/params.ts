@@ -427,6 +427,7 @@ export const PARAM_BEHAVIOUR: readonly ParamBehaviour[] = [
     deviations: [],
     sources: [
       "LM Studio docs 1_developer/3_openai-compat/chat-completions.md (Supported payload parameters)",
+      "LM Studio docs 1_developer/3_openai-compat/responses.md (reasoning.effort, previous_response_id, stream and Remote MCP tools shown; no parameter list)",
     ],
   },
   {
