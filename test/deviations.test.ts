@@ -263,6 +263,75 @@ const CASES: Case[] = [
     },
   },
   {
+    id: "unknown-role-accepted",
+    row: "/v1/chat/completions[invalid:role]",
+    outcome: async () => {
+      const sent = { model: MODEL, messages: [{ role: "wizard", content: "Say hi." }] };
+      const obs = observation({ json: completion(), sent });
+      const problem: Problem = { pointer: "status", expected: "400", got: "200", severity: "warn" };
+      return { phase: "C", httpStatus: 200, latencyMs: 5, problems: [problem], observation: obs };
+    },
+  },
+  {
+    id: "n-ignored",
+    row: "/v1/chat/completions[n]",
+    // Ollama: no `n` in ChatCompletionRequest, one choice for n 2.
+    outcome: async () => {
+      const obs = observation({ json: completion(), sent: { model: MODEL, messages: [], n: 2 } });
+      const problem: Problem = {
+        pointer: "/choices",
+        expected: "2 choices (n: 2)",
+        got: "1",
+        severity: "fail",
+      };
+      return { phase: "C", httpStatus: 200, latencyMs: 5, problems: [problem], observation: obs };
+    },
+  },
+  {
+    id: "top-p-zero-rejected",
+    row: "/v1/chat/completions[param:top_p]",
+    // vLLM's SamplingParams._verify_args refusal.
+    outcome: async () => {
+      const json = {
+        error: {
+          message: "top_p must be in (0, 1], got 0.0.",
+          type: "BadRequestError",
+          param: "top_p",
+          code: 400,
+        },
+      };
+      const body = new TextEncoder().encode(JSON.stringify(json));
+      const obs = observation({ status: 400, json, body, sent: { model: MODEL, messages: [], top_p: 0 } });
+      const problem: Problem = { pointer: "status", expected: "2xx", got: "400", severity: "fail" };
+      return { phase: "C", httpStatus: 400, latencyMs: 5, problems: [problem], observation: obs };
+    },
+  },
+  {
+    id: "tool-choice-ignored",
+    row: "/v1/chat/completions[param:tool_choice-none]",
+    // Ollama reads no tool_choice: the model called the tool anyway.
+    outcome: async () => {
+      const sent = { model: MODEL, messages: [], tools: [], tool_choice: "none" };
+      const obs = observation({ json: toolCallCompletion("call_1"), sent });
+      const problem: Problem = {
+        pointer: "/choices/0/message/tool_calls",
+        expected: "no tool call",
+        got: "1 call(s)",
+        severity: "fail",
+      };
+      return { phase: "C", httpStatus: 200, latencyMs: 5, problems: [problem], observation: obs };
+    },
+  },
+  {
+    id: "max-output-tokens-below-minimum",
+    row: "/v1/responses[invalid:max_output_tokens]",
+    outcome: async () => {
+      const obs = observation({ json: {}, sent: { model: MODEL, input: "Say hi.", max_output_tokens: 8 } });
+      const problem: Problem = { pointer: "status", expected: "400", got: "200", severity: "warn" };
+      return { phase: "C", httpStatus: 200, latencyMs: 5, problems: [problem], observation: obs };
+    },
+  },
+  {
     id: "multimodal-part-500",
     row: "/v1/chat/completions[param:image_url]",
     // llama-server without --mmproj (server-common.cpp's runtime_error, answered 500).

@@ -34,6 +34,8 @@ const COMPLETIONS_FORENSICS = "/v1/completions[stream-forensics]";
 const OPENAI_STREAM = "client:openai-node/chat.stream";
 const UNKNOWN_MODEL = "/v1/chat/completions[error-unknown-model]";
 const PARAM = (name: string) => `/v1/chat/completions[param:${name}]`;
+/** The Responses parameter matrix (src/catalog/responses-params.ts). */
+const RPARAM = (name: string) => `/v1/responses[param:${name}]`;
 /** Chat rows whose (non-streamed) body the shapes validate. */
 const CHAT_BODIES = chat(
   "",
@@ -171,6 +173,7 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
       "/v1/responses[stream-forensics]",
       "/v1/responses[incomplete]",
     ],
+    consequences: { [RPARAM("max_output_tokens")]: ["WARN", "restates [incomplete]: cut, status completed"] },
   },
   "speech-octet-stream": { rows: ["/v1/audio/speech"] },
   "speech-wrong-audio-type": { rows: ["/v1/audio/speech"] },
@@ -181,6 +184,9 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
     rows: [
       ...chat("error-invalid-json", "error-missing-field", "error-unknown-model", "error-wrong-method"),
       ...chat("invalid:temperature", "invalid:n", "invalid:role"),
+      "/v1/responses[invalid:temperature]",
+      "/v1/responses[invalid:max_output_tokens]",
+      "/v1/responses[invalid:input-item]",
       "/v1/models[auth-no-key]",
       "/v1/models[auth-wrong-key]",
     ],
@@ -201,11 +207,25 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
     },
   },
   // responses group (issue #14)
-  "responses-no-state": { rows: ["/v1/responses[store]", "/v1/responses[previous_response_id]"] },
-  "responses-text-format-ignored": { rows: ["/v1/responses[json_schema]"] },
+  "responses-no-state": {
+    rows: ["/v1/responses[store]", "/v1/responses[previous_response_id]"],
+    consequences: {
+      [RPARAM("store")]: ["WARN", "restates [store]: store true taken, nothing kept (ignored)"],
+      [RPARAM("store-false")]: ["SKIP", "[no-store] needs a retrievable response from [store]"],
+      [RPARAM("previous_response_id")]: ["WARN", "restates [previous_response_id]'s refusal"],
+    },
+  },
+  "responses-text-format-ignored": {
+    rows: ["/v1/responses[json_schema]"],
+    consequences: {
+      [RPARAM("text-json_schema")]: ["FAIL", "restates [json_schema]"],
+      [RPARAM("text-json_object")]: ["FAIL", "text.format json_object is ignored the same way: plain text"],
+    },
+  },
   "responses-tool-choice-named-ignored": {
     rows: ["/v1/responses[tools]", RESPONSES_TOOLS_STREAM],
     consequences: {
+      [RPARAM("tool_choice-named")]: ["FAIL", "restates [tools]"],
       "client:openai-node/responses.tools": [
         "FAIL",
         "the SDK gets a text answer where the forced call should be",
@@ -226,8 +246,19 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
   "reasoning-field": {
     rows: [...CHAT_BODIES.filter((id) => !/\[tools(-required)?\]$/.test(id)), CHAT_STREAM, CHAT_FORENSICS],
   },
-  "invalid-values-accepted": { rows: chat("invalid:temperature", "invalid:role") },
-  "multimodal-part-500": { rows: chat("param:image_url", "param:input_audio") },
+  "invalid-values-accepted": { rows: [...chat("invalid:temperature"), "/v1/responses[invalid:temperature]"] },
+  "unknown-role-accepted": { rows: chat("invalid:role") },
+  "n-ignored": {
+    rows: chat("n"),
+    consequences: {
+      [PARAM("n")]: ["FAIL", "restates [n]: one choice for n 2"],
+      "/v1/chat/completions[invalid:n]": ["WARN", "n 0 is answered 200 (accepts invalid)"],
+    },
+  },
+  "top-p-zero-rejected": { rows: [PARAM("top_p"), RPARAM("top_p")] },
+  "tool-choice-ignored": { rows: [PARAM("tool_choice-none"), RPARAM("tool_choice-none")] },
+  "multimodal-part-500": { rows: [...chat("param:image_url", "param:input_audio"), RPARAM("input_image")] },
+  "max-output-tokens-below-minimum": { rows: ["/v1/responses[invalid:max_output_tokens]"] },
   "audio-output-ignored": { rows: chat("param:modalities") },
 };
 
@@ -245,8 +276,10 @@ const MASKED: Readonly<Record<string, Readonly<Record<string, readonly string[]>
   "model-fallback": { [UNKNOWN_MODEL]: ["error-code-integer"] },
   "invalid-values-accepted": {
     "/v1/chat/completions[invalid:temperature]": ["error-code-integer"],
-    "/v1/chat/completions[invalid:role]": ["error-code-integer"],
+    "/v1/responses[invalid:temperature]": ["error-code-integer"],
   },
+  "unknown-role-accepted": { "/v1/chat/completions[invalid:role]": ["error-code-integer"] },
+  "max-output-tokens-below-minimum": { "/v1/responses[invalid:max_output_tokens]": ["error-code-integer"] },
 };
 
 /**
@@ -277,6 +310,11 @@ const ROUTER_200 = "error-with-200";
  * the calibrated existence check calls it absent, the deviation's verdict heading the row (clients take the 200
  * for success), and the rows built on it SKIP ("base row … answers like a path that cannot exist").
  */
+/** Rows that create what they need on a second route, and skip when that route is absent. */
+const ALSO_USES: Readonly<Record<string, string>> = {
+  "/v1/responses[param:conversation]": "/v1/conversations",
+};
+
 /** Rows whose `needs` only records the base row's status and never skips them (translations-folded reads it). */
 const UNGATED = new Set(["/v1/audio/translations"]);
 
@@ -323,6 +361,8 @@ function expectedForProfile(profile: string): string[] {
   ]);
   const absent = (row: Endpoint) => absentPaths.has(row.path);
   const skipped = (row: Endpoint): boolean => {
+    const also = ALSO_USES[row.id];
+    if (also && absentPaths.has(also)) return true;
     const base = row.needs && !UNGATED.has(row.id) ? findEndpoint(row.needs) : undefined;
     return !!base && (absent(base) || skipped(base));
   };
@@ -355,6 +395,8 @@ function expectedForProfile(profile: string): string[] {
       ...deviations.map((q) => findDeviation(q)!.verdict),
       ...quirks.flatMap((q) => EXPECT[q]!.consequences?.[row.id]?.[0] ?? []),
     ];
+    // A consequence that skips the row (its source row found nothing to build on) outranks the others.
+    if (statuses.includes("SKIP")) return line(row.id, "SKIP", deviations);
     return line(row.id, worst(statuses), deviations);
   });
 }

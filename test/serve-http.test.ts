@@ -134,7 +134,7 @@ describe("aioc serve on the wire", () => {
 
   test("responses: max_output_tokens makes an incomplete response", async () => {
     const res = await send(`${base}/responses`, {
-      json: { model: "aioc-chat", input: "hi", max_output_tokens: 2 },
+      json: { model: "aioc-chat", input: "Count from 1 to 200.", max_output_tokens: 16 },
     });
     assert.deepEqual(validateShape("Response", res.body), []);
     const body = res.body as {
@@ -144,7 +144,7 @@ describe("aioc serve on the wire", () => {
     };
     assert.equal(body.status, "incomplete");
     assert.deepEqual(body.incomplete_details, { reason: "max_output_tokens" });
-    assert.equal(body.usage.output_tokens, 2);
+    assert.equal(body.usage.output_tokens, 16);
   });
 
   test("error envelopes: invalid JSON, missing fields, unknown model, wrong method, unknown path", async () => {

@@ -4,7 +4,8 @@
  * Rows flagged `seed: true` reproduce the original canonical-surface page exactly (path, method, kind).
  */
 
-import { CHAT_PARAMS, INVALID_PARAMS } from "./params.js";
+import { CHAT_PARAMS, INVALID_PARAMS, type InvalidSpec, type ParamSpec } from "./params.js";
+import { RESPONSES_INVALID_PARAMS, RESPONSES_PARAMS } from "./responses-params.js";
 
 /** An endpoint group: a section of the catalog. */
 export type Group =
@@ -123,6 +124,43 @@ function clientRows(sdk: string, specs: ClientSpec[], extra = ""): Endpoint[] {
     needs: base,
     model,
   }));
+}
+
+/**
+ * An endpoint's parameter rows (`[param:*]`, `[invalid:*]`, depth deep): a reused row's parameter `needs` that
+ * row, one built `after` another row needs it, the rest need the endpoint's base row; the path stays `path`.
+ */
+function paramMatrix(
+  path: string,
+  kind: "core" | "ext",
+  params: readonly ParamSpec[],
+  invalid: readonly InvalidSpec[],
+): Endpoint[] {
+  return [
+    ...params.flatMap((p) =>
+      phaseC(p.reuses ?? p.after ?? path, "chat", "chat", [
+        [
+          `param:${p.name}`,
+          kind === "core" && p.tier === "core" ? "core" : "ext",
+          "protocol",
+          p.notes,
+          "deep",
+        ],
+      ]).map((e) => ({ ...e, id: `${path}[param:${p.name}]`, path, method: "POST" as const })),
+    ),
+    ...phaseC(
+      path,
+      "chat",
+      "chat",
+      invalid.map((p) => [
+        `invalid:${p.name}`,
+        kind,
+        "protocol",
+        `${p.notes} is refused with 400 and the error envelope`,
+        "deep",
+      ]),
+    ),
+  ];
 }
 
 export const ENDPOINTS: readonly Endpoint[] = [
@@ -485,23 +523,9 @@ export const ENDPOINTS: readonly Endpoint[] = [
   // Parameter matrix (issue #15), generated from src/catalog/params.ts: one row per request parameter, at
   // --depth deep or with --params. A parameter an existing row already judges `needs` that row and reuses its
   // evidence; the others build on the base chat row and send their own request.
-  ...CHAT_PARAMS.flatMap((p) =>
-    phaseC(p.reuses ?? p.after ?? "/v1/chat/completions", "chat", "chat", [
-      [`param:${p.name}`, p.tier === "core" ? "core" : "ext", "protocol", p.notes, "deep"],
-    ]),
-  ),
-  ...phaseC(
-    "/v1/chat/completions",
-    "chat",
-    "chat",
-    INVALID_PARAMS.map((p) => [
-      `invalid:${p.name}`,
-      "core",
-      "protocol",
-      `${p.notes} is refused with 400 and the error envelope`,
-      "deep",
-    ]),
-  ),
+  ...paramMatrix("/v1/chat/completions", "core", CHAT_PARAMS, INVALID_PARAMS),
+  // The Responses matrix (src/catalog/responses-params.ts): an ext endpoint, so its rows are ext whatever the tier.
+  ...paramMatrix("/v1/responses", "ext", RESPONSES_PARAMS, RESPONSES_INVALID_PARAMS),
   // ── declared (issue #15 declared vs observed; issue #14 Realtime, rerank/score) ──────────────────────────
   // The server's own OpenAPI document against OpenAI's spec and against this run's rows (src/declared/).
   row({

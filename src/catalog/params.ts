@@ -10,6 +10,8 @@
  * `/v1/chat/completions[invalid:<name>]`.
  */
 
+import { RESPONSES_PARAMS } from "./responses-params.js";
+
 /**
  * How much a refusal (4xx) costs clients, which decides its grade:
  * - `core`: a parameter mainstream clients send without being asked (the SDK helpers, LangChain, the AI SDK,
@@ -301,10 +303,26 @@ export const INVALID_PARAMS: readonly InvalidSpec[] = [
 /** Is this a parameter-matrix row (selected by `--params` as well as by `--depth deep`)? */
 export const isParamRow = (id: string): boolean => /\[(param|invalid):[^\]]+\]$/.test(id);
 
-/** `/v1/chat/completions[param:n]` → `n`; undefined for other rows. */
-export function paramName(id: string): { kind: "param" | "invalid"; name: string } | undefined {
-  const m = /\[(param|invalid):([^\]]+)\]$/.exec(id);
-  return m ? { kind: m[1] as "param" | "invalid", name: m[2]! } : undefined;
+/** `/v1/chat/completions[param:n]` → `n` (and the endpoint, the id's path); undefined for other rows. */
+export function paramName(
+  id: string,
+): { kind: "param" | "invalid"; name: string; endpoint: string } | undefined {
+  const m = /^(.*)\[(param|invalid):([^\]]+)\]$/.exec(id);
+  return m ? { kind: m[2] as "param" | "invalid", name: m[3]!, endpoint: m[1]! } : undefined;
 }
 
+/** A chat parameter by name. */
 export const findParam = (name: string): ParamSpec | undefined => CHAT_PARAMS.find((p) => p.name === name);
+
+/** The parameter lists by endpoint (the Responses list is src/catalog/responses-params.ts). */
+export const PARAM_LISTS: Readonly<Record<string, readonly ParamSpec[]>> = {
+  [CHAT]: CHAT_PARAMS,
+  "/v1/responses": RESPONSES_PARAMS,
+};
+
+/** The parameter a `[param:*]` row exercises, whatever its endpoint. */
+export function paramSpecFor(id: string): ParamSpec | undefined {
+  const p = paramName(id);
+  if (p?.kind !== "param") return undefined;
+  return PARAM_LISTS[p.endpoint]?.find((s) => s.name === p.name);
+}

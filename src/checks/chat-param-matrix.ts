@@ -1,22 +1,11 @@
 /**
- * The parameter matrix (src/catalog/params.ts): one row per chat request parameter, graded
- *
- *   accepted  2xx, nothing to verify about the effect (metadata, user, penalties …): PASS;
- *   honoured  2xx and the bytes prove the effect OpenAI guarantees (no call under tool_choice "none" …): PASS;
- *   ignored   2xx and the bytes prove the effect is missing: a protocol finding by the attribution rule
- *             (GUIDE.md), never "(model behaviour)": FAIL where clients relying on it break, WARN where they cope;
- *   rejected  4xx: FAIL for a `core` parameter (mainstream clients send it unasked, so they break), WARN for an
- *             `optional` one (the user opted in and the SDK raises an API error saying why); the detail says
- *             whether the envelope's `param` names the parameter (the best refusal: clients can drop it);
- *   crashed   5xx: FAIL (openai-node retries 5xx, resending the request that crashed it).
- *
- * Parameters an existing row already judges (`reuses`) send nothing: the row restates that row's evidence.
- * Invalid values (`[invalid:*]`) should be refused with 400 and the envelope; accepting them is WARN.
+ * The chat parameter matrix (src/catalog/params.ts): what each `/v1/chat/completions[param:*]` and `[invalid:*]`
+ * row sends and what it verifies. The grades (accepted, honoured, ignored, rejected, crashed; refused or accepts
+ * invalid) and the reuse of existing rows are param-grading.ts, shared with the Responses matrix.
  */
 import { CHAT_PARAMS, findParam, INVALID_PARAMS, type ParamSpec } from "../catalog/params.js";
 import { silentWav, TINY_PNG } from "../fixtures/media.js";
 import type { Check, Outcome, ProbeContext } from "../probe/types.js";
-import type { ParamGrade } from "../report/types.js";
 import { STOP_PROMPT } from "./chat-bounds.js";
 import {
   type ChatCompletionJson,
@@ -27,35 +16,21 @@ import {
   userMessage,
   WEATHER_TOOL,
 } from "./chat-depth.js";
-import { asRecord, finding, settle, skipC, startC } from "./depth.js";
-import { type Enforcement, enforced, ignored, settleBehaviour } from "./enforcement.js";
-import { refusalFindings, sendForRefusal } from "./error-response.js";
-import { errorSummary, isErrorEnvelope } from "./expect.js";
+import { asRecord, settle, startC } from "./depth.js";
+import { enforced, ignored, settleBehaviour } from "./enforcement.js";
+import {
+  type Body,
+  graded,
+  invalidCheck,
+  type OwnRequest as Own,
+  ownCheck,
+  type ParamEndpoint,
+  refused,
+  reuseCheck,
+  verdict,
+  withoutShapeFindings,
+} from "./param-grading.js";
 
-type Body = Record<string, unknown>;
-
-/** A behaviour's enforcement as the matrix's grade. */
-const ENFORCEMENT_GRADE = { enforced: "honoured", ignored: "ignored", unverified: "unverified" } as const;
-
-/** The grade of a row that sent its own request, from its answer's status and recorded enforcement. */
-function gradeOf(outcome: Outcome, kind: "param" | "invalid"): ParamGrade | undefined {
-  const status = outcome.httpStatus;
-  if (status === null || outcome.skip) return undefined;
-  if (status >= 500) return "crashed";
-  if (kind === "invalid") return status >= 300 ? "refused" : "accepts invalid";
-  if (status >= 300) return "rejected";
-  const state = outcome.enforcement?.state;
-  return state ? ENFORCEMENT_GRADE[state] : "accepted";
-}
-
-/** Records the grade on the outcome unless the check set one itself (the reuse rows do). */
-const graded =
-  (check: Check, kind: "param" | "invalid"): Check =>
-  async (ctx) => {
-    const outcome = await check(ctx);
-    outcome.paramGrade ??= gradeOf(outcome, kind);
-    return outcome;
-  };
 const CONTENT = "/choices/0/message/content";
 const SAY_HI = userMessage("Say hi.");
 
@@ -66,11 +41,7 @@ const PNG_DATA_URL = `data:image/png;base64,${Buffer.from(TINY_PNG).toString("ba
 const silentWavBase64 = () => Buffer.from(silentWav(0.05)).toString("base64");
 
 /** What a row sends beyond `model` (messages default to "Say hi.", max_tokens to 16), and what it verifies. */
-interface OwnRequest {
-  body: Body;
-  /** The effect's evidence in a usable answer; absent when the effect cannot be seen in the bytes. */
-  honour?(answer: ChatCompletionJson): Enforcement | "no-evidence" | undefined;
-}
+type OwnRequest = Own<ChatCompletionJson>;
 
 const toolCalls = (answer: ChatCompletionJson): unknown[] => {
   const calls = firstChoice(answer)?.message?.tool_calls;
@@ -211,88 +182,18 @@ const OWN: Record<string, OwnRequest> = {
   name: { body: { messages: [{ role: "user", name: "aioc_probe", content: "Say hi." }] } },
 };
 
-/**
- * A param row judges one parameter: the answer's shape findings (a missing `refusal`, a float `created` …) are
- * the base row's news, found there on the same kind of answer, and would otherwise lead every one of these rows.
- * An answer without choices still fails (postChat's own verdict), and the row's parameter findings come after.
- */
 async function postParam(ctx: ProbeContext, request: Body) {
   const sent = await postChat(ctx, request);
-  const o = sent.outcome;
-  o.problems = o.problems.filter((p) => !p.pointer.startsWith("/"));
+  withoutShapeFindings(sent.outcome);
   return sent;
 }
 
-/** Does the error envelope name the parameter (its `param`, else its message)? */
-function namesParam(json: unknown, spec: ParamSpec): "param" | "message" | undefined {
-  const err = asRecord(asRecord(json)?.error);
-  const names = spec.properties;
-  const param = err?.param;
-  if (typeof param === "string" && names.some((n) => param === n || param.startsWith(n))) return "param";
-  const message = err?.message;
-  if (typeof message === "string" && names.some((n) => message.includes(n))) return "message";
-  return undefined;
-}
+const CHAT = "/v1/chat/completions";
 
-/** The verdict of a non-2xx answer to a valid parameter (see the grades above). */
-function refused(outcome: Outcome, spec: ParamSpec): Outcome {
-  const status = outcome.httpStatus;
-  if (status === null || status < 300) return outcome;
-  const body = outcome.observation?.body;
-  const summary = errorSummary(body);
-  if (status >= 500) {
-    outcome.verdict = {
-      status: "FAIL",
-      detail: `crashed: ${status} for a valid ${spec.name} (openai-node retries 5xx, resending it): ${summary}`,
-    };
-    return outcome;
-  }
-  let json: unknown;
-  try {
-    json = body ? JSON.parse(new TextDecoder().decode(body)) : undefined;
-  } catch {
-    json = undefined;
-  }
-  const named = isErrorEnvelope(json) ? namesParam(json, spec) : undefined;
-  const how = !isErrorEnvelope(json)
-    ? "no error envelope"
-    : named === "param"
-      ? `param: ${String(asRecord(asRecord(json)?.error)?.param)}`
-      : named === "message"
-        ? "the message names it, param does not"
-        : "the envelope does not name the parameter";
-  const cost =
-    spec.tier === "core"
-      ? "clients that send it by default break"
-      : "the SDK raises an API error; callers must drop it";
-  outcome.verdict = {
-    status: spec.tier === "core" ? "FAIL" : "WARN",
-    detail: `rejected: ${status} (${how}) — ${cost}: ${summary}`,
-  };
-  for (const p of outcome.problems) if (p.pointer === "status" && spec.tier !== "core") p.severity = "warn";
-  return outcome;
-}
-
-function ownCheck(spec: ParamSpec, own: OwnRequest): Check {
-  return async (ctx) => {
-    const start = await startC(ctx);
-    if (start.skip) return start.skip;
-    const { outcome, body } = await postParam(ctx, {
-      model: start.model,
-      messages: SAY_HI,
-      max_tokens: 16,
-      ...own.body,
-    });
-    if (!body) return refused(outcome, spec);
-    const e = own.honour?.(body);
-    if (e === undefined || e === "no-evidence") {
-      const why =
-        e === "no-evidence" ? "nothing in the answer to verify it by" : "effect not visible in the bytes";
-      return settle(outcome, [], `accepted · ${outcome.httpStatus} (${why})`);
-    }
-    return settleBehaviour(outcome, e, { passNote: `honoured · ${outcome.httpStatus} · ${e.param}` });
-  };
-}
+const CHAT_ENDPOINT: ParamEndpoint<ChatCompletionJson> = {
+  base: (model) => ({ model, messages: SAY_HI, max_tokens: 16 }),
+  post: postParam,
+};
 
 /** The stop word the [stop] row used (it sent `stop: [word]`), if it got that far. */
 function stopWord(dep: Outcome | undefined): string | undefined {
@@ -385,52 +286,6 @@ const logitBias: Check = async (ctx) => {
   });
 };
 
-/** Evidence of a `reuses` row, restated: accepted/rejected/crashed from its status, honoured/ignored from its verdict. */
-function reuseCheck(spec: ParamSpec): Check {
-  return async (ctx) => {
-    const dep = await ctx.dependency();
-    const source = spec.reuses!;
-    const tag = source.replace(/^\/v1\/chat\/completions/, "") || "base row";
-    if (!dep) return skipC(`${source} did not complete`);
-    if (dep.skip) return skipC(`${source} skipped: ${dep.skip}`);
-    const status = dep.httpStatus;
-    const outcome: Outcome = { phase: "C", httpStatus: status, latencyMs: null, problems: [] };
-    const detail = dep.verdict?.detail ?? dep.note ?? "";
-    if (status === null || status >= 300) {
-      if (status !== null && status >= 500)
-        return verdict(outcome, "FAIL", `crashed: ${status} in ${tag}: ${detail}`, "crashed");
-      if (status === null) return verdict(outcome, "FAIL", `no answer in ${tag}: ${detail}`);
-      const refusedStatus = spec.tier === "core" ? "FAIL" : "WARN";
-      return verdict(outcome, refusedStatus, `rejected: ${status} in ${tag}: ${detail}`, "rejected");
-    }
-    if (spec.name === "stream_options") return streamUsage(outcome, dep);
-    // Only the source row's own verdict speaks about the parameter; its shape findings are about the answer.
-    const fails = dep.verdict?.status === "FAIL";
-    const state = dep.enforcement?.state;
-    if (state === "ignored" || (fails && state !== "enforced")) {
-      const severe = fails || dep.enforcement?.severity === "fail";
-      const why = `ignored (${tag}): ${detail || "see that row"}`;
-      return verdict(outcome, severe ? "FAIL" : "WARN", why, "ignored");
-    }
-    if (state === "unverified")
-      return verdict(outcome, "WARN", `unverified (${tag}): ${detail}`, "unverified");
-    if (dep.verdict?.status === "WARN")
-      return verdict(outcome, "WARN", `honoured, with warnings (${tag}): ${detail}`, "honoured");
-    outcome.note = `honoured · ${status} (${tag}${detail ? `: ${detail}` : ""})`;
-    outcome.paramGrade = "honoured";
-    return outcome;
-  };
-}
-
-function verdict(outcome: Outcome, status: "FAIL" | "WARN", detail: string, grade?: ParamGrade): Outcome {
-  if (grade) outcome.paramGrade = grade;
-  outcome.problems.push(
-    finding(status === "FAIL" ? "fail" : "warn", "param", "honoured", "see detail", detail).problem,
-  );
-  outcome.verdict = { status, detail };
-  return outcome;
-}
-
 /** The [stream] row sends stream_options.include_usage; a frame carrying usage shows it was honoured. */
 function streamUsage(outcome: Outcome, dep: Outcome): Outcome {
   const frames = dep.observation?.frames ?? [];
@@ -454,44 +309,30 @@ const INVALID_REQUESTS: Record<string, Body> = {
   role: { messages: [{ role: "wizard", content: "Say hi." }] },
 };
 
-/**
- * Out-of-range values: OpenAI answers 400 with the envelope. Accepting them is WARN: nothing breaks, but the
- * caller's mistake goes unnoticed and the server ran something other than what was asked.
- */
-function invalidCheck(name: string, notes: string): Check {
-  return async (ctx) => {
-    const start = await startC(ctx);
-    if (start.skip) return start.skip;
-    const json = { model: start.model, max_tokens: 4, ...INVALID_REQUESTS[name] };
-    const r = await sendForRefusal(ctx, { method: "POST", path: ctx.row.path, json });
-    if (r.status === undefined) return r.outcome;
-    const findings = refusalFindings(r, 400, notes, (s) =>
-      s === 422 ? " (422 is common; clients cope)" : "",
-    ) ?? [
-      finding("warn", "status", "400", String(r.status), `accepts invalid ${notes}: ${r.status}, not 400`),
-    ];
-    return settle(
-      r.outcome,
-      findings,
-      `refused · ${r.status} · ${errorSummary(r.outcome.observation?.body)}`,
-    );
-  };
-}
+const ok = (o: Outcome) => o.httpStatus !== null && o.httpStatus >= 200 && o.httpStatus < 300;
 
 function checkFor(spec: ParamSpec): Check {
-  if (spec.reuses) return reuseCheck(spec);
+  if (spec.reuses)
+    return reuseCheck(spec, CHAT, (o, dep) =>
+      spec.name === "stream_options" && ok(dep) ? streamUsage(o, dep) : undefined,
+    );
   if (spec.name === "stop") return stopString;
   if (spec.name === "logit_bias") return logitBias;
   const own = OWN[spec.name];
   if (!own) throw new Error(`parameter ${spec.name} has no request in chat-param-matrix.ts`);
-  return ownCheck(spec, own);
+  return ownCheck(spec, own, CHAT_ENDPOINT);
 }
-
-const CHAT = "/v1/chat/completions";
 
 export const paramMatrixChecks: Record<string, Check> = Object.fromEntries([
   ...CHAT_PARAMS.map((p) => [`${CHAT}[param:${p.name}]`, graded(checkFor(p), "param")] as const),
   ...INVALID_PARAMS.map(
-    (p) => [`${CHAT}[invalid:${p.name}]`, graded(invalidCheck(p.name, p.notes), "invalid")] as const,
+    (p) =>
+      [
+        `${CHAT}[invalid:${p.name}]`,
+        graded(
+          invalidCheck(p.notes, (model) => ({ model, max_tokens: 4, ...INVALID_REQUESTS[p.name] })),
+          "invalid",
+        ),
+      ] as const,
   ),
 ]);

@@ -13,6 +13,7 @@ import { embeddingDepthChecks } from "./embeddings-depth.js";
 import { chatForensicsChecks } from "./forensics-chat.js";
 import { responsesForensicsChecks } from "./forensics-responses.js";
 // responses group (issue #14)
+import { responsesParamMatrixChecks } from "./responses-param-matrix.js";
 import { responsesStateChecks } from "./responses-state.js";
 import { responsesToolChecks } from "./responses-tools.js";
 
@@ -32,4 +33,5 @@ export const phaseCChecks: Record<string, Check> = {
   ...responsesStateChecks,
   ...responsesToolChecks,
   ...paramMatrixChecks,
+  ...responsesParamMatrixChecks,
 };

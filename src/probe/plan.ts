@@ -1,6 +1,6 @@
 /** The probe plan: which catalog rows run for the chosen depth and filters, plus the rows they build on. */
 import { type Depth, ENDPOINTS, type Endpoint, type Group } from "../catalog/endpoints.js";
-import { findParam, isParamRow, paramName } from "../catalog/params.js";
+import { isParamRow, paramName, paramSpecFor } from "../catalog/params.js";
 
 export interface PlanOptions {
   depth: Depth;
@@ -66,8 +66,12 @@ export function expectedRequests(row: Endpoint): number {
   const param = paramName(row.id);
   if (param?.kind === "param") {
     // Rows that restate another row's evidence send nothing; logit_bias asks for the unbiased answer first.
-    if (findParam(param.name)?.reuses) return 0;
-    return param.name === "logit_bias" ? 2 : 1;
+    if (paramSpecFor(row.id)?.reuses) return 0;
+    return /^\/v1\/chat\/completions\[param:logit_bias\]$|^\/v1\/responses\[param:conversation\]$/.test(
+      row.id,
+    )
+      ? 2
+      : 1;
   }
   return /\[(max_tokens|stop|seed)\]$|^client:openai-node\/chat\.stream$/.test(row.id) ? 2 : 1;
 }

@@ -16,9 +16,11 @@ export function paramGrade(r: Result): ParamGrade | "skipped" | "no answer" {
 
 const paramRows = (report: Report) => report.results.filter((r) => paramName(r.id) !== undefined);
 
+/** Chat parameters by name; the other endpoints' prefixed (`responses.temperature`). */
 const label = (r: Result) => {
   const p = paramName(r.id)!;
-  return p.kind === "invalid" ? `invalid ${p.name}` : p.name;
+  const name = p.endpoint === "/v1/chat/completions" ? p.name : `${p.endpoint.split("/").at(-1)}.${p.name}`;
+  return p.kind === "invalid" ? `invalid ${name}` : name;
 };
 
 export function paramTableMarkdown(report: Report): string[] {

@@ -97,6 +97,29 @@ export function audioMessage(out: AudioOutput, transcript: string) {
   };
 }
 
+/**
+ * temperature and top_p, checked as OpenAI does ([0, 2] and [0, 1]) or as the imitated server does: llama-server
+ * takes any temperature ≥ 0 (invalid-values-accepted), vLLM refuses top_p 0 (top-p-zero-rejected).
+ */
+export function samplingBounds(
+  p: Params,
+  quirks: ReadonlySet<string>,
+): { temperature?: number; topP?: number } {
+  const max = quirks.has("invalid-values-accepted") ? Number.POSITIVE_INFINITY : 2;
+  const temperature = p.number("temperature", { min: 0, max });
+  const topP = p.number("top_p", { min: 0, max: 1 });
+  if (topP === 0 && quirks.has("top-p-zero-rejected")) {
+    throw badRequest("top_p must be in (0, 1], got 0.0.", "top_p", "invalid_value");
+  }
+  return { temperature, topP };
+}
+
+/** `n` (1 to 128); Ollama does not read it at all (n-ignored): one choice, whatever was sent. */
+export function readN(p: Params, quirks: ReadonlySet<string>): number {
+  if (quirks.has("n-ignored")) return 1;
+  return p.int("n", { min: 1, max: 128 }) ?? 1;
+}
+
 /** The sampling parameters' ranges and types (OpenAI answers 400 outside them). */
 export function validateSampling(p: Params): void {
   p.number("presence_penalty", { min: -2, max: 2 });

@@ -74,10 +74,17 @@ export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
   // Request parameters and reasoning fields (issue #15: src/deviations/params.ts).
   "reasoning-field":
     "chat answers carry the thinking in `reasoning_content` (message and a first stream delta), as vLLM and llama.cpp do for reasoning models",
-  "invalid-values-accepted": "chat takes temperature above 2 and unknown message roles (answered 200)",
+  "invalid-values-accepted": "chat and Responses take a temperature above 2 (answered 200)",
+  "unknown-role-accepted": 'chat takes a message role outside OpenAI\'s ("wizard"), answered 200',
+  "n-ignored": "chat `n` is not read: one choice whatever n says (n 0 included)",
+  "top-p-zero-rejected":
+    'top_p 0 is refused with 400 "top_p must be in (0, 1], got 0.0." (chat and Responses)',
+  "tool-choice-ignored":
+    'tool_choice is not read (chat and Responses): with tools given the model calls one, "none" or not',
   "multimodal-part-500":
-    'chat image_url and input_audio parts are a 500 server_error ("… input is not supported"), as llama-server without --mmproj',
+    'chat image_url and input_audio parts and Responses input_image parts are a 500 server_error ("… input is not supported"), as llama-server without --mmproj',
   "audio-output-ignored": "chat modalities/audio are ignored: text only, no message.audio",
+  "max-output-tokens-below-minimum": "Responses take max_output_tokens below 16 (8 is answered 200)",
 };
 
 /** Every quirk id the server implements (the catalog's deviation ids), with what it changes. */

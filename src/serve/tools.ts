@@ -46,7 +46,8 @@ export function chooseTool(
   answersToolResult: boolean,
   quirks: ReadonlySet<string> = new Set(),
 ): FunctionTool | undefined {
-  const raw = p.raw("tool_choice") ?? "auto";
+  // Ollama reads no tool_choice (tool-choice-ignored): whatever was sent, the model may call a tool.
+  const raw = quirks.has("tool-choice-ignored") ? "auto" : (p.raw("tool_choice") ?? "auto");
   // llama-server reads tool_choice as a string only: an object (the named form) falls back to "auto", and its
   // model answers in text (responses-tool-choice-named-ignored).
   if (dialect === "responses" && isObject(raw) && quirks.has("responses-tool-choice-named-ignored"))

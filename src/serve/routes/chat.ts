@@ -5,6 +5,8 @@ import {
   audioMessage,
   audioOutput,
   bannedTokens,
+  readN,
+  samplingBounds,
   validateSampling,
   withTokenIds,
 } from "../chat-params.js";
@@ -92,7 +94,7 @@ function readMessages(p: Params, quirks: ReadonlySet<string>): Json[] {
       throw badRequest(`Invalid type for 'messages[${i}]': expected an object.`, `messages[${i}]`);
     }
     if (typeof m.role !== "string") throw missingParam(`messages[${i}].role`);
-    if (!ROLES.includes(m.role) && !quirks.has("invalid-values-accepted")) {
+    if (!ROLES.includes(m.role) && !quirks.has("unknown-role-accepted")) {
       throw badRequest(
         `Invalid value: '${m.role}'. Supported values are: ${ROLES.join(", ")}.`,
         `messages[${i}].role`,
@@ -126,7 +128,7 @@ function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
   const p = ctx.body;
   const model = requestModel(p, undefined, loadedChatModel(ctx.quirks));
   const messages = readMessages(p, ctx.quirks);
-  const n = p.int("n", { min: 1, max: 128 }) ?? 1;
+  const n = readN(p, ctx.quirks);
   const { stream, includeUsage } = streamParams(p);
   const maxTokens = p.int("max_completion_tokens", { min: 1 }) ?? p.int("max_tokens", { min: 1 });
   const logprobs = p.bool("logprobs") ?? false;
@@ -134,8 +136,7 @@ function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
   if (top !== undefined && !logprobs) {
     throw badRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
   }
-  p.number("temperature", { min: 0, max: ctx.quirks.has("invalid-values-accepted") ? Infinity : 2 });
-  p.number("top_p", { min: 0, max: 1 });
+  samplingBounds(p, ctx.quirks);
   p.int("seed");
   validateSampling(p);
   const audio = ctx.quirks.has("audio-output-ignored") ? undefined : audioOutput(p, stream);
@@ -153,11 +154,16 @@ function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
       1,
       messages.reduce((sum, m) => sum + countTokens(contentText(m.content)), 0),
     ),
-    ...shapedAnswer(ctx, format, chooseTool(p, functionTools(p, "chat"), "chat", answersToolResult), {
-      maxTokens,
-      stop: stopStrings(p),
-      banned: bannedTokens(p),
-    }),
+    ...shapedAnswer(
+      ctx,
+      format,
+      chooseTool(p, functionTools(p, "chat"), "chat", answersToolResult, ctx.quirks),
+      {
+        maxTokens,
+        stop: stopStrings(p),
+        banned: bannedTokens(p),
+      },
+    ),
     logprobs: logprobs ? (top ?? 0) : undefined,
     ...(audio ? { audio } : {}),
     tokenIds: p.bool("return_tokens_as_token_ids") ?? false,

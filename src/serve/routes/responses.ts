@@ -1,4 +1,6 @@
 /** POST /v1/responses: a Response object, or its typed event stream (no `[DONE]`, as on OpenAI). */
+
+import { samplingBounds } from "../chat-params.js";
 import type { Ctx, Route } from "../context.js";
 import { readReplyFormat } from "../formats.js";
 import {
@@ -14,6 +16,12 @@ import {
 import { loadedChatModel, requestModel } from "../models.js";
 import { isObject, type Json, type Params } from "../params.js";
 import { badRequest, DONE, json, missingParam, type SseMessage, sse } from "../reply.js";
+import {
+  checkInputItem,
+  type ResponsesEcho,
+  maxOutputTokens as readMaxOutputTokens,
+  responsesParams,
+} from "../responses-params.js";
 import { argumentPieces, callTool, chooseTool, functionTools, type ToolCall } from "../tools.js";
 import { echoTools, inputItems, previousContext, storeResponse } from "./response-state.js";
 
@@ -28,6 +36,8 @@ interface Plan {
   logprobs?: number;
   /** Request fields the Response object echoes back. */
   echo: Json;
+  /** The parameters responses-params.ts validated, as the Response echoes them. */
+  more: ResponsesEcho;
   item: Json;
   /** llama-server's way: the status says "completed" even when max_output_tokens cut the output. */
   completedWhenCut: boolean;
@@ -36,7 +46,7 @@ interface Plan {
 }
 
 /** Counts input tokens and tells whether the input ends with a tool result. */
-function readInput(p: Params): { tokens: number; answersToolResult: boolean } {
+function readInput(p: Params, quirks: ReadonlySet<string>): { tokens: number; answersToolResult: boolean } {
   const input = p.raw("input");
   if (input === undefined) throw missingParam("input");
   if (typeof input === "string") return { tokens: countTokens(input), answersToolResult: false };
@@ -48,6 +58,7 @@ function readInput(p: Params): { tokens: number; answersToolResult: boolean } {
     if (!isObject(item)) {
       throw badRequest(`Invalid type for 'input[${i}]': expected an object.`, `input[${i}]`);
     }
+    checkInputItem(item, i, quirks);
     const output = typeof item.output === "string" ? item.output : "";
     tokens += countTokens(contentText(item.content)) + countTokens(output);
   });
@@ -58,11 +69,14 @@ function readInput(p: Params): { tokens: number; answersToolResult: boolean } {
 function plan(ctx: Ctx): Plan & { stream: boolean } {
   const p = ctx.body;
   const model = requestModel(p, undefined, loadedChatModel(ctx.quirks));
-  const { tokens, answersToolResult } = readInput(p);
+  const { tokens, answersToolResult } = readInput(p, ctx.quirks);
   // Unknown ids are refused before anything else; the chained context counts as input (as OpenAI bills it).
   const previous = previousContext(ctx);
   const instructions = p.string("instructions");
-  const maxOutputTokens = p.int("max_output_tokens", { min: 1 });
+  // The spec's minimum is 16 (OpenAI refuses less with 400).
+  const maxOutputTokens = readMaxOutputTokens(p, ctx.quirks);
+  const more = responsesParams(p);
+  const { temperature, topP } = samplingBounds(p, ctx.quirks);
   const text = p.object("text");
   // llama-server does not translate text.format to response_format (responses-text-format-ignored).
   const format = ctx.quirks.has("responses-text-format-ignored")
@@ -92,12 +106,12 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
     parallel_tool_calls: p.bool("parallel_tool_calls") ?? true,
     previous_response_id: p.string("previous_response_id") ?? null,
     store: p.bool("store") ?? true,
-    temperature: p.number("temperature", { min: 0, max: 2 }) ?? 1,
-    text: { format: text?.format ?? { type: "text" }, verbosity: "medium" },
+    temperature: temperature ?? 1,
+    text: { format: text?.format ?? { type: "text" }, verbosity: more.verbosity },
     tool_choice: p.raw("tool_choice") ?? "auto",
     tools: echoTools(p.array("tools") ?? []),
     top_logprobs: topLogprobs ?? 0,
-    top_p: p.number("top_p", { min: 0, max: 1 }) ?? 1,
+    top_p: topP ?? 1,
     user: p.string("user") ?? null,
   };
   const planned = {
@@ -106,6 +120,7 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
     call,
     logprobs,
     echo,
+    more,
     completedWhenCut,
     input: inputItems(p.raw("input")),
     stream: p.bool("stream") ?? false,
@@ -177,7 +192,7 @@ export function responseObject(plan: Plan, final: boolean) {
     object: "response",
     created_at: plan.created,
     status,
-    background: false,
+    background: plan.more.background,
     completed_at: final ? nowSeconds() : null,
     error: null,
     incomplete_details: status === "incomplete" ? { reason: "max_output_tokens" } : null,
@@ -188,10 +203,10 @@ export function responseObject(plan: Plan, final: boolean) {
     output: final ? [plan.item] : [],
     parallel_tool_calls: plan.echo.parallel_tool_calls,
     previous_response_id: plan.echo.previous_response_id,
-    prompt_cache_key: null,
-    reasoning: { effort: null, summary: null },
-    safety_identifier: null,
-    service_tier: "default",
+    prompt_cache_key: plan.more.prompt_cache_key,
+    reasoning: plan.more.reasoning,
+    safety_identifier: plan.more.safety_identifier,
+    service_tier: plan.more.service_tier,
     store: plan.echo.store,
     temperature: plan.echo.temperature,
     text: plan.echo.text,
@@ -199,7 +214,8 @@ export function responseObject(plan: Plan, final: boolean) {
     tools: plan.echo.tools,
     top_logprobs: plan.echo.top_logprobs,
     top_p: plan.echo.top_p,
-    truncation: "disabled",
+    truncation: plan.more.truncation,
+    ...(plan.more.conversation ? { conversation: plan.more.conversation } : {}),
     ...(final
       ? {
           usage: {
@@ -214,6 +230,11 @@ export function responseObject(plan: Plan, final: boolean) {
     user: plan.echo.user,
     metadata: plan.echo.metadata,
   };
+}
+
+/** A background Response as OpenAI first returns it: queued, no output or usage yet. */
+function queued(plan: Plan) {
+  return { ...responseObject(plan, false), status: "queued" };
 }
 
 function* events(plan: Plan, quirks: ReadonlySet<string>): Generator<SseMessage> {
@@ -279,6 +300,8 @@ export const responseRoutes: Route[] = [
     handle: (ctx) => {
       const p = plan(ctx);
       storeResponse(ctx, responseObject(p, true), p.input);
+      // background: answered at once as queued; the finished Response is what a GET (the client's poll) returns.
+      if (p.more.background && !p.stream) return json(queued(p));
       if (!p.stream) return json(responseObject(p, true));
       // Some servers end every stream with [DONE], Responses streams included.
       const stream = events(p, ctx.quirks);
