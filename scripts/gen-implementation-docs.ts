@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { DEVIATIONS, findDeviation } from "../src/deviations/catalog.js";
 import { docsAnchor } from "../src/deviations/docs.js";
 import { type ImplementationNotes, notesFor } from "../src/deviations/implementations.js";
+import { PARAM_BEHAVIOUR } from "../src/deviations/params.js";
 import type { Deviation } from "../src/deviations/types.js";
 import { runProbe } from "../src/probe/run.js";
 import { renderMatrix } from "../src/render/matrix.js";
@@ -151,6 +152,24 @@ function extrasSection(notes: ImplementationNotes): string[] {
   ];
 }
 
+/** How it takes request parameters, in words, with the sources (src/deviations/params.ts PARAM_BEHAVIOUR). */
+function paramsSection(implementation: string): string[] {
+  const behaviour = PARAM_BEHAVIOUR.find((b) => b.implementation === implementation);
+  if (!behaviour) return [];
+  const named = behaviour.deviations.map((id) => deviationLink(findDeviation(id)!));
+  return [
+    "## Request parameters",
+    "",
+    `${behaviour.summary.charAt(0).toUpperCase()}${behaviour.summary.slice(1)}.`,
+    "",
+    ...(named.length > 0 ? [`Deviations: ${named.join(", ")}.`, ""] : []),
+    "Sources:",
+    "",
+    ...behaviour.sources.map((s) => `- ${s}`),
+    "",
+  ];
+}
+
 export function implementationPage(profile: string, report: Report): string {
   const notes = notesFor(profile);
   if (!notes) throw new Error(`no notes for profile ${profile} in src/deviations/implementations.ts`);
@@ -172,6 +191,7 @@ export function implementationPage(profile: string, report: Report): string {
     ...probeSection(report, profile),
     "",
     ...deviationSection(profile, implementation),
+    ...paramsSection(implementation),
     ...lacksSection(profile, notes),
     "",
     ...extrasSection(notes),
