@@ -44,7 +44,7 @@ const KEEPS_RAW = new Set(["embeddings"]);
 /** The judged call, and the status of the last answer the SDK got (null when none came). */
 export async function executeCall(
   job: ClientJob,
-  send: typeof fetch,
+  send: typeof globalThis.fetch,
 ): Promise<{ result: ClientResult; status: number | null }> {
   let status: number | null = null;
   let last: Response | undefined;
