@@ -167,7 +167,7 @@ const CASES: Case[] = [
     status: "FAIL",
     detail: /^max_completion_tokens: 400 — Unsupported parameter/,
   },
-  { defect: "ignore-n", row: "/v1/chat/completions[n]", status: "FAIL", detail: /n: 2 gave 1 choice/ },
+  { defect: "ignore-n", row: "/v1/chat/completions[n]", status: "FAIL", detail: /n 2 gives one choice/ },
   {
     defect: "ignore-logprobs",
     row: "/v1/chat/completions[logprobs]",

@@ -199,7 +199,7 @@ export const PARAM_DEVIATIONS: readonly Deviation[] = [
     // [param:n] restates [n] (no request of its own), and [invalid:n] reports n 0 answered 200 as "accepts invalid".
     rows: ["/v1/chat/completions[n]"],
     verdict: "FAIL",
-    summary: "chat `n` is not read: n 2 gives one choice, and n 0 is answered 200",
+    summary: "chat `n` is not read: n 2 gives one choice",
     implementations: [
       { name: "Ollama", versions: "current: ChatCompletionRequest has no `n` (documented as unsupported)" },
     ],
