@@ -1,39 +1,8 @@
-import { Command, CommanderError } from "commander";
 import { EXIT, UsageError } from "./cli/errors.js";
 import { Redactor } from "./cli/redact.js";
-import { defineDemo } from "./commands/demo.js";
-import { defineDeviations } from "./commands/deviations.js";
-import { defineGap } from "./commands/gap.js";
-import { defineMatrix } from "./commands/matrix.js";
-import { defineMerge } from "./commands/merge.js";
-import { defineProbe } from "./commands/probe.js";
-import { defineRender } from "./commands/render.js";
-import { defineServe } from "./commands/serve.js";
-import { defineSpec } from "./commands/spec.js";
+import { fastSpec, runSpec } from "./commands/spec-action.js";
 import { headerSecrets } from "./http/credentials.js";
 import { BIDI_CONTROLS } from "./render/text-table.js";
-import { VERSION } from "./version.js";
-
-// Command definitions import only light modules; each action loads what it needs, so `aioc spec` stays fast.
-const program = new Command("aioc")
-  .description("Am I OpenAI Compatible? Probe a base URL for the OpenAI API surface it really implements.")
-  .version(VERSION)
-  .option("--debug", "show stack traces for errors")
-  // Usage errors are one line on stderr, like every other aioc error (subcommands inherit this).
-  .configureOutput({
-    outputError: (text, write) => write(`aioc: ${oneLine(text.replace(/^error: /, ""))} (see --help)\n`),
-  })
-  .exitOverride();
-
-defineSpec(program);
-defineDeviations(program);
-defineServe(program);
-defineProbe(program);
-defineDemo(program);
-defineRender(program);
-defineGap(program);
-defineMatrix(program);
-defineMerge(program);
 
 const debug = process.argv.includes("--debug");
 
@@ -46,21 +15,20 @@ for (const stream of [process.stdout, process.stderr]) {
 const CONTROL = new RegExp(`[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f${BIDI_CONTROLS}]`, "g");
 
 try {
-  await program.parseAsync(process.argv);
+  // `aioc spec` runs without loading commander (most of its start-up); everything else goes through it.
+  const spec = await fastSpec(process.argv.slice(2));
+  if (spec) await runSpec(spec);
+  else await (await import("./cli/program.js")).runProgram(process.argv, oneLine);
 } catch (err) {
-  if (err instanceof CommanderError) {
-    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  } else {
-    // A message may quote a hostile server: never let it print the key or drive the terminal.
-    const redactor = new Redactor(givenSecrets());
-    const message = err instanceof Error ? err.message : String(err);
-    const prefix = err instanceof UsageError ? "aioc: " : "aioc: internal error: ";
-    process.stderr.write(`${prefix}${oneLine(redactor.text(message))}\n`);
-    if (debug && err instanceof Error && err.stack) {
-      process.stderr.write(`${redactor.text(err.stack).replace(CONTROL, "")}\n`);
-    }
-    process.exitCode = EXIT.usage;
+  // A message may quote a hostile server: never let it print the key or drive the terminal.
+  const redactor = new Redactor(givenSecrets());
+  const message = err instanceof Error ? err.message : String(err);
+  const prefix = err instanceof UsageError ? "aioc: " : "aioc: internal error: ";
+  process.stderr.write(`${prefix}${oneLine(redactor.text(message))}\n`);
+  if (debug && err instanceof Error && err.stack) {
+    process.stderr.write(`${redactor.text(err.stack).replace(CONTROL, "")}\n`);
   }
+  process.exitCode = EXIT.usage;
 }
 
 /** The first line, control characters shown as `\xNN`. */

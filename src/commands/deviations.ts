@@ -1,6 +1,7 @@
 import { type Command, Option } from "commander";
 import { UsageError } from "../cli/errors.js";
-import { chosenFormat, withExamples } from "./help.js";
+import { chosenFormat } from "./format-flags.js";
+import { withExamples } from "./help.js";
 
 interface DeviationsFlags {
   format?: string;

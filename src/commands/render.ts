@@ -1,6 +1,7 @@
 import { type Command, Option } from "commander";
 import { FORMAT_NAMES } from "../render/formats.js";
-import { chosenFormat, withExamples } from "./help.js";
+import { chosenFormat } from "./format-flags.js";
+import { withExamples } from "./help.js";
 
 interface RenderFlags {
   format: string;
