@@ -167,6 +167,25 @@ describe("aioc spec", () => {
     assert.equal(out.stdout, catalogMarkdown(ENDPOINTS));
   });
 
+  test("the start-up fast path and commander give the same output for the same flags", {
+    skip: !built,
+  }, () => {
+    // `--debug` before the command sends the same invocation through commander (cli.ts's fast path takes only `spec …`).
+    const viaCommander = (...args: string[]) =>
+      spawnSync(process.execPath, [bin, "--debug", "spec", ...args], {
+        cwd: REPO,
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+    for (const args of [[], ["--group=chat,audio", "-f", "json"], ["-fmarkdown"], ["--json", "--markdown"]]) {
+      const fast = spec(...args);
+      const slow = viaCommander(...args);
+      assert.equal(fast.status, 0, fast.stderr);
+      assert.equal(fast.stdout, slow.stdout, args.join(" "));
+      assert.equal(fast.stderr, slow.stderr, args.join(" "));
+    }
+  });
+
   test("an unknown group exits 2 with one line and no stack trace", { skip: !built }, () => {
     const out = spec("--group", "nonsense");
     assert.equal(out.status, 2);
