@@ -12,8 +12,7 @@ import { parseShard } from "../probe/split.js";
 import { normalizeTarget } from "../probe/target.js";
 import { probeTarget } from "../probe/target-run.js";
 import { colorEnabled, terminalColumns } from "../render/color.js";
-import { renderReport } from "../render/index.js";
-import { createProgress } from "../render/progress.js";
+import { renderLazily } from "../render/lazy.js";
 import type { Exchange, Report } from "../report/types.js";
 import { VERSION } from "../version.js";
 import { exitCodeFor, type ProbeFlags } from "./probe.js";
@@ -48,7 +47,9 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
   }
   const spec = plan.specs[0]!;
   const progress =
-    !flags.quiet && !flags.verbose && process.stderr.isTTY === true ? createProgress(io.err) : undefined;
+    !flags.quiet && !flags.verbose && process.stderr.isTTY === true
+      ? (await import("../render/progress.js")).createProgress(io.err)
+      : undefined;
   // Fixes to what was typed, said once (also when stderr is piped: they change what is probed).
   const unsent = unsentKeyNotice(spec.url, spec.key !== undefined);
   if (!flags.quiet)
@@ -103,7 +104,7 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
   }
   const format =
     flags.format ?? (flags.output ? formatOfFile(flags.output) : process.stdout.isTTY ? "table" : "json");
-  const view = renderReport(redacted, format, {
+  const view = await renderLazily(redacted, format, {
     color: format === "table" && !flags.output && colorEnabled(process.stdout),
     columns: flags.output ? undefined : terminalColumns(process.stdout),
   });
@@ -113,7 +114,7 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
   if (flags.output) files.unshift([flags.output, format]);
   else io.out(view);
   // Results are on the screen before any file is written: a failed write loses nothing the run found.
-  const failed = writeReports(io, redacted, files, flags.output ? view : undefined);
+  const failed = await writeReports(io, redacted, files, flags.output ? view : undefined);
   if (failed) {
     io.err(`aioc: ${failed}\n`);
     return EXIT.usage;
@@ -172,17 +173,17 @@ function prepareReportPaths(paths: readonly string[]): void {
 }
 
 /** Writes every report file; returns the first failure's message (the others are still attempted). */
-function writeReports(
+async function writeReports(
   io: Io,
   report: Report,
   files: readonly [string, string][],
   outputView: string | undefined,
-): string | undefined {
+): Promise<string | undefined> {
   let failed: string | undefined;
   for (const [path, format] of files) {
     try {
       const text =
-        outputView !== undefined && path === files[0]?.[0] ? outputView : renderReport(report, format);
+        outputView !== undefined && path === files[0]?.[0] ? outputView : await renderLazily(report, format);
       io.writeFile(path, text, path === process.env.GITHUB_STEP_SUMMARY);
     } catch (err) {
       failed ??= (err as Error).message;

@@ -1,11 +1,10 @@
-import { UsageError } from "../cli/errors.js";
 import type { Report } from "../report/types.js";
-import { FORMAT_NAMES, type FormatName, isFormatName } from "./formats.js";
+import { type FormatName, knownFormat } from "./formats.js";
 import { renderHtml } from "./html.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
-import { renderTable } from "./table.js";
+import { tableView } from "./table.js";
 
 export interface RenderOptions {
   /** Terminal colour (the `table` format only); the caller decides, e.g. with `colorEnabled(process.stdout)`. */
@@ -18,8 +17,7 @@ export type Renderer = (report: Report, options: RenderOptions) => string;
 
 /** Every view of a report, by format name. */
 export const FORMATS: Record<FormatName, Renderer> = {
-  table: (report, options) =>
-    renderTable(report, { color: options.color ?? false, columns: options.columns }),
+  table: tableView,
   markdown: renderMarkdown,
   html: renderHtml,
   junit: renderJunit,
@@ -27,10 +25,7 @@ export const FORMATS: Record<FormatName, Renderer> = {
 };
 
 export function renderReport(report: Report, format: string, options: RenderOptions = {}): string {
-  if (!isFormatName(format)) {
-    throw new UsageError(`unknown format "${format}"; expected one of ${FORMAT_NAMES.join(", ")}`);
-  }
-  return FORMATS[format](report, options);
+  return FORMATS[knownFormat(format)](report, options);
 }
 
 export { FORMAT_NAMES, type FormatName } from "./formats.js";

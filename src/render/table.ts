@@ -20,6 +20,10 @@ export interface TableOptions {
 const INDENT = 2;
 
 /** The terminal view: a header naming the target, one aligned row per result, then the summary line. */
+/** The table as a report Renderer: no colour unless asked for. */
+export const tableView = (report: Report, options: { color?: boolean; columns?: number }) =>
+  renderTable(report, { color: options.color ?? false, columns: options.columns });
+
 export function renderTable(report: Report, options: TableOptions): string {
   const c = pc.createColors(options.color);
   const paint: Record<Status, (s: string) => string> = {
