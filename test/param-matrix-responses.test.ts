@@ -5,7 +5,7 @@
  * core and optional, crashed, invalid values accepted) against `aioc serve` behind a proxy with one defect.
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { describe, test } from "node:test";
 import { ENDPOINTS } from "../src/catalog/endpoints.js";
@@ -23,29 +23,12 @@ import { renderReport } from "../src/render/index.js";
 import { paramGrade } from "../src/render/params-table.js";
 import type { Report, Result } from "../src/report/types.js";
 import { startServer } from "../src/serve/server.js";
+import { locateOpenApi, specProperties } from "./helpers/openapi-spec.js";
 import { type ProxiedRequest, type ServeProxy, startServeProxy } from "./helpers/serve-proxy.js";
 
 const RESPONSES = "/v1/responses";
-const SPEC = ["/work/shared/openai-openapi/openapi.json", process.env.AIOC_OPENAPI ?? ""].find(
-  (p) => p && existsSync(p),
-);
+const SPEC = locateOpenApi().path;
 type Json = Record<string, unknown>;
-
-/** The properties of a schema with its allOf/anyOf parts, $refs resolved. */
-function specProperties(doc: Json, name: string): Set<string> {
-  const schemas = (doc.components as Json).schemas as Record<string, Json>;
-  const out = new Set<string>();
-  const walk = (s: Json | undefined, depth: number) => {
-    if (!s || depth > 8) return;
-    const ref = s.$ref;
-    if (typeof ref === "string") return walk(schemas[ref.split("/").at(-1)!], depth + 1);
-    for (const k of Object.keys((s.properties as Json | undefined) ?? {})) out.add(k);
-    for (const part of [...((s.allOf as Json[]) ?? []), ...((s.anyOf as Json[]) ?? [])])
-      walk(part, depth + 1);
-  };
-  walk(schemas[name], 0);
-  return out;
-}
 
 const param = (name: string) => `${RESPONSES}[param:${name}]`;
 const isResponsesParamRow = (id: string) => id.startsWith(`${RESPONSES}[`) && isParamRow(id);

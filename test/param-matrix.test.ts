@@ -5,7 +5,7 @@
  * that answers the one request under test itself.
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { describe, test } from "node:test";
 import { ENDPOINTS } from "../src/catalog/endpoints.js";
@@ -19,32 +19,15 @@ import { paramGrade } from "../src/render/params-table.js";
 import type { Report, Result } from "../src/report/types.js";
 import { PROFILES } from "../src/serve/quirks.js";
 import { startServer } from "../src/serve/server.js";
+import { locateOpenApi, specProperties } from "./helpers/openapi-spec.js";
 import { type ProxiedRequest, startServeProxy } from "./helpers/serve-proxy.js";
 
 const CHAT = "/v1/chat/completions";
 /** The chat matrix's rows (the Responses matrix is test/param-matrix-responses.test.ts). */
 const isChatParamRow = (id: string) => id.startsWith(`${CHAT}[`) && isParamRow(id);
-const SPEC = ["/work/shared/openai-openapi/openapi.json", process.env.AIOC_OPENAPI ?? ""].find(
-  (p) => p && existsSync(p),
-);
+const SPEC = locateOpenApi().path;
 
 type Json = Record<string, unknown>;
-
-/** The properties of a schema with its allOf/anyOf parts, $refs resolved (one level of components). */
-function specProperties(doc: Json, name: string): Set<string> {
-  const schemas = (doc.components as Json).schemas as Record<string, Json>;
-  const out = new Set<string>();
-  const walk = (s: Json | undefined, depth: number) => {
-    if (!s || depth > 8) return;
-    const ref = s.$ref;
-    if (typeof ref === "string") return walk(schemas[ref.split("/").at(-1)!], depth + 1);
-    for (const k of Object.keys((s.properties as Json | undefined) ?? {})) out.add(k);
-    for (const part of [...((s.allOf as Json[]) ?? []), ...((s.anyOf as Json[]) ?? [])])
-      walk(part, depth + 1);
-  };
-  walk(schemas[name], 0);
-  return out;
-}
 
 describe("each profile's parameter behaviour is sourced", () => {
   test("every profile's implementation has a sourced entry that lists exactly the param deviations naming it", () => {

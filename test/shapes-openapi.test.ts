@@ -15,29 +15,16 @@
  * ones give the expected pointers and severities.
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import type { Problem } from "../src/report/types.js";
 import { type Schema, SOURCE, SPEC_REQUIRED } from "../src/shapes/dsl.js";
 import { type ShapeName, shapes } from "../src/shapes/schemas.js";
 import { describeProblem, validateShape } from "../src/shapes/validate.js";
+import { locateOpenApi } from "./helpers/openapi-spec.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Locating openapi.json
-
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-
-function locateOpenApi(): { path?: string; tried: string[] } {
-  const candidates = [
-    process.env.AIOC_OPENAPI,
-    join(REPO, "..", "shared", "openai-openapi", "openapi.json"),
-    "/work/shared/openai-openapi/openapi.json",
-  ].filter((p): p is string => typeof p === "string" && p.length > 0);
-  const tried = candidates.map((p) => resolve(p));
-  return { path: tried.find((p) => existsSync(p)), tried };
-}
 
 const located = locateOpenApi();
 const doc = located.path ? (JSON.parse(readFileSync(located.path, "utf8")) as Json) : undefined;
