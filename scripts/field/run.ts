@@ -28,6 +28,8 @@ const MODEL = join(FIELD, "models/tiny-long.gguf");
 /** A key for the lab's own servers; never a real credential. */
 const KEY = "sk-field-lab-0123456789abcdef";
 const ALIAS = "tiny";
+const OLLAMA = join(FIELD, "ollama/bin/ollama");
+const OLLAMA_MODEL = "tiny";
 
 interface Started {
   url: string;
@@ -182,6 +184,60 @@ const TARGETS: Target[] = [
       ]);
       await waitFor(`http://127.0.0.1:${port}/v1/models`, child, 180);
       return { url: `http://127.0.0.1:${port}`, apiKey: KEY };
+    },
+  },
+  {
+    name: "ollama",
+    missing: () => {
+      if (built()) return built();
+      return existsSync(OLLAMA) ? undefined : "Ollama not built (npm run field:build)";
+    },
+    // `ollama serve` (its own server, Go + the llama.cpp runner) on loopback, everything in .field/ollama; the
+    // tiny GGUF imported with a Modelfile. num_predict 64 / num_ctx 4096 / 2 parallel / 2 threads / seed 1 mirror
+    // the llama-server flags (-n 64 -c 4096 -np 2 -t 2 --seed 1). Ollama has no API key.
+    start: async () => {
+      const port = await freePort();
+      const dir = join(FIELD, "ollama");
+      const env = {
+        OLLAMA_HOST: `127.0.0.1:${port}`,
+        OLLAMA_MODELS: join(dir, "models"),
+        // its identity key (~/.ollama/id_ed25519) goes here, not into the user's home
+        HOME: join(dir, "home"),
+        OLLAMA_NUM_PARALLEL: "2",
+        OLLAMA_CONTEXT_LENGTH: "4096",
+        OLLAMA_KEEP_ALIVE: "60m",
+        OLLAMA_NO_CLOUD: "1",
+      };
+      mkdirSync(env.HOME, { recursive: true });
+      const child = launch("ollama", OLLAMA, ["serve"], env);
+      await waitFor(`http://127.0.0.1:${port}/api/version`, child, 60);
+      const modelfile = join(OUT, "ollama.Modelfile");
+      writeFileSync(
+        modelfile,
+        [
+          `FROM ${MODEL}`,
+          // The GGUF's Qwen 2.5 jinja template is not one Ollama detects (template/index.json), which would leave
+          // `{{ .Prompt }}` and no tools capability; a library model ships its Go template, so the lab does too.
+          `TEMPLATE """${readFileSync(join(ROOT, "field/ollama/qwen2.5.gotmpl"), "utf8")}"""`,
+          'PARAMETER stop "<|im_start|>"',
+          'PARAMETER stop "<|im_end|>"',
+          "PARAMETER num_predict 64",
+          "PARAMETER num_ctx 4096",
+          "PARAMETER num_thread 2",
+          "PARAMETER seed 1",
+          "",
+        ].join("\n"),
+      );
+      await run(OLLAMA, ["create", OLLAMA_MODEL, "-f", modelfile], {
+        env: { ...process.env, ...env },
+        timeout: 300_000,
+      });
+      // /v1/models lists ids without capabilities, so aioc sniffs no embedding model; Ollama embeds with any
+      // model (EmbedHandler asks for no capability), so name it, as a user must.
+      return {
+        url: `http://127.0.0.1:${port}`,
+        probeArgs: ["--embedding-model", `${OLLAMA_MODEL}:latest`],
+      };
     },
   },
   {
