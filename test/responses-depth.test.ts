@@ -283,6 +283,40 @@ const CASES: Case[] = [
       /^Responses `text\.format` \(json_schema\) is accepted but not enforced: the text is free — known: llama\.cpp$/,
   },
   {
+    // Ollama v0.17.4 (field lab): the grammar holds the JSON, the reply is cut at max_output_tokens, and the
+    // Response still says "completed" with output_tokens at the limit. Cut, not "not enforced".
+    name: "json_schema held but cut at the limit, said completed (Ollama)",
+    row: "/v1/responses[json_schema]",
+    edit: json(
+      (req) => post(req) && req.json?.text !== undefined,
+      (b) => ({
+        ...b,
+        status: "completed",
+        incomplete_details: null,
+        output: [
+          {
+            id: "msg_14601",
+            type: "message",
+            status: "completed",
+            role: "assistant",
+            content: [
+              {
+                type: "output_text",
+                text: '{"greeting":"\'物品 canlı_remove_LENœ ata underground DISTINCT_EXT Lak本身',
+                annotations: [],
+                logprobs: [],
+              },
+            ],
+          },
+        ],
+        usage: { ...(b.usage as Json), output_tokens: 64 },
+      }),
+    ),
+    status: "WARN",
+    detail:
+      /^inconclusive whether text\.format json_schema is enforced: cut by max_output_tokens inside valid JSON/,
+  },
+  {
     name: "cut but says completed",
     row: "/v1/responses[incomplete]",
     edit: json(
