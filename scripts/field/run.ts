@@ -108,6 +108,17 @@ class Lab {
     this.backend ??= this.llamaServer("llama-server-backend");
     return this.backend;
   }
+  /**
+   * A second llama-server for a gateway's embedding model. llama-server never batches embedding and completion
+   * tasks together (llama.cpp PR #8420) and a generating slot goes first, so on one shared server an embedding
+   * waits until no slot is generating: measured 28.6 s while 3 chats were kept in flight on -np 2 (75 ms with
+   * 1), past the lab's 120 s on a loaded machine. A deployment keeps its embedding model apart; so does the lab.
+   */
+  embeddingBackendUrl(): Promise<string> {
+    this.embeddingBackend ??= this.llamaServer("llama-server-embedding-backend");
+    return this.embeddingBackend;
+  }
+  private embeddingBackend?: Promise<string>;
 }
 
 const built = () =>
@@ -250,13 +261,14 @@ const TARGETS: Target[] = [
     },
     start: async (lab) => {
       const backend = await lab.backendUrl();
+      const embeddingBackend = await lab.embeddingBackendUrl();
       const port = await freePort();
       const config = join(OUT, "litellm.yaml");
       const openai = (mode?: string) =>
         [
           `    litellm_params:`,
           `      model: openai/${ALIAS}`,
-          `      api_base: ${backend}/v1`,
+          `      api_base: ${mode === "embedding" ? embeddingBackend : backend}/v1`,
           `      api_key: none`,
           ...(mode ? [`    model_info:`, `      mode: ${mode}`] : []),
         ].join("\n");
