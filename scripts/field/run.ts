@@ -334,17 +334,34 @@ async function main(): Promise<number> {
       console.log(`${target.name}: not run: ${missing}`);
       continue;
     }
-    let started: Started;
-    try {
-      started = await target.start(lab);
-    } catch (err) {
-      console.log(
-        `${target.name}: could not start: ${(err as Error).message} (log: ${join(LOGS, target.name)}.log)`,
-      );
+    let started: Started | undefined;
+    let report: Report | undefined;
+    // A server that dies under the probe (LiteLLM 1.106.12 segfaulted once in libpython3.11 in 2026-12-02's
+    // runs) is said so and probed once more; a second death fails the target.
+    for (let attempt = 1; attempt <= 2 && !report; attempt++) {
+      const first = children.length;
+      try {
+        started = await target.start(lab);
+      } catch (err) {
+        console.log(
+          `${target.name}: could not start: ${(err as Error).message} (log: ${join(LOGS, target.name)}.log)`,
+        );
+        break;
+      }
+      const probed = await probe(target.name, started);
+      const dead = children.slice(first).find((c) => c.exitCode !== null || c.signalCode !== null);
+      if (!dead) report = probed;
+      else {
+        const how = dead.signalCode ?? `exit code ${dead.exitCode}`;
+        const log = join(LOGS, `${target.name}.crash-${attempt}.log`);
+        copyFileSync(join(LOGS, `${target.name}.log`), log);
+        console.log(`${target.name}: the server died during the probe (${how}; log kept as ${log})`);
+      }
+    }
+    if (!report || !started) {
       bad++;
       continue;
     }
-    const report = await probe(target.name, started);
     ran++;
     const s = report.summary;
     console.log(
