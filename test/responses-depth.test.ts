@@ -150,7 +150,7 @@ const CASES: Case[] = [
     },
     status: "WARN",
     // The row's own reason is "store: true accepted but the response is not retrievable (GET → 404)".
-    detail: /^the Responses API is stateless: .* — known: llama\.cpp$/,
+    detail: /^the Responses API is stateless: .* — known: llama\.cpp, Ollama$/,
   },
   {
     name: "input_items lists nothing",
@@ -212,7 +212,7 @@ const CASES: Case[] = [
       return true;
     },
     status: "WARN",
-    detail: /^the Responses API is stateless: .* — known: llama\.cpp$/,
+    detail: /^the Responses API is stateless: .* — known: llama\.cpp, Ollama$/,
   },
   {
     name: "forced tool_choice ignored",
@@ -225,7 +225,7 @@ const CASES: Case[] = [
     status: "FAIL",
     // The row's own reason, "tool_choice naming get_weather not enforced: a plain-text answer", is known to llama.cpp.
     detail:
-      /^a Responses tool_choice naming a function .* is ignored: the answer is text — known: llama\.cpp$/,
+      /^a Responses tool_choice naming a function .* is ignored: the answer is text — known: llama\.cpp, Ollama$/,
   },
   {
     name: "function_call without call_id",
@@ -325,7 +325,7 @@ const CASES: Case[] = [
     ),
     status: "WARN",
     // The row's own reason, cut at max_output_tokens but status "completed", is known to llama.cpp.
-    detail: /^a Response cut by max_output_tokens says `status: "completed"` .* — known: llama\.cpp$/,
+    detail: /^a Response cut by max_output_tokens says `status: "completed"` .* — known: llama\.cpp, Ollama$/,
   },
   {
     name: "max_output_tokens exceeded",

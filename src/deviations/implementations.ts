@@ -129,14 +129,18 @@ export const IMPLEMENTATION_NOTES: readonly ImplementationNotes[] = [
     notModelled: [
       "Unknown routes answer plain text `404 page not found` (issue #6422); the profile answers " +
         '`{"detail": "Not Found"}`, which the probe grades the same way (error-not-envelope).',
-      "`POST /v1/images/edits` binds a JSON body with a base64 `image` field (middleware/openai.go " +
-        "ImageEditsMiddleware), not multipart; the catalog does not attribute images-edits-json to Ollama yet, " +
-        "so the profile serves edits canonically.",
+      "Measured on v0.17.4 in the field lab (docs/field-reports.md) and still so in the v0.33.0-rc2 source " +
+        "(openai/openai.go, openai/responses.go), with no catalog deviation yet: `max_completion_tokens` and `n` " +
+        "are ignored (the chat request has neither field), and Responses `previous_response_id` is accepted and " +
+        "silently dropped (the body says `previous_response_id: null`); the profile honours all three.",
+      "A model imported from a GGUF gets `{{ .Prompt }}` and no tools capability unless Ollama recognises its " +
+        "chat template or the Modelfile brings one (the field lab brings a Qwen 2.5 Go template).",
     ],
     sources: [
       "Ollama server/routes.go (route table)",
-      "Ollama middleware/openai.go (ImageEditsMiddleware)",
+      "Ollama PR #16615 (image generation removed, /v1/images routes with it)",
       "Ollama issue #6422",
+      "field lab: Ollama v0.17.4 (docs/field-reports.md)",
     ],
   },
   {
