@@ -223,6 +223,12 @@ export const IMPLEMENTATION_NOTES: readonly ImplementationNotes[] = [
         "linked fix) is not established; the profile keeps one id per stream.",
       "The SDK's image variations (`litellm.image_variation`, PR #7700) has no proxy route in the cited route " +
         "module, so /v1/images/variations is missing; a newer release may add it.",
+      "Measured on proxy 1.106.12 in front of llama-server (field lab, docs/field-reports.md; 1.109+ pin proxy " +
+        "packages the registry does not serve) with no catalog deviation yet, so the profile does not imitate it: " +
+        "500 for a request without a key and 400 for a wrong key (not 401); 400 for an unknown model (not 404); " +
+        "/v1/completions streams re-encoded with a zero `usage` on every chunk and a finish chunk without `text`; " +
+        "`dimensions` refused with 400 for an openai/ embedding deployment; /v1/fine_tuning/jobs and /v1/batches " +
+        'a 500 for non-enterprise users; /v1/rerank a 500 "Unsupported provider: openai".',
     ],
     sources: [
       "LiteLLM docs: Supported API Endpoints",
@@ -231,6 +237,7 @@ export const IMPLEMENTATION_NOTES: readonly ImplementationNotes[] = [
       "LiteLLM provider_endpoints_support.json (endpoint list: /rerank …)",
       "LiteLLM issues #4654, #13128, #14429, #15235, #38012, #38098",
       "LiteLLM PRs #1572, #7700, #11971, #38106, #38798, #39037",
+      "field lab: LiteLLM proxy 1.106.12 (docs/field-reports.md)",
     ],
   },
   {
