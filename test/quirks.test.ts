@@ -294,6 +294,8 @@ const JOINT: readonly [string, string, string, readonly string[]][] = [
     "error-code-integer",
     ["/v1/responses[store]", "/v1/responses[previous_response_id]"],
   ],
+  // Ollama: the GET of a response it never stored hits the router's 404 (refused chaining is a JSON envelope).
+  ["responses-no-state", "error-not-envelope", "error-not-envelope", ["/v1/responses[store]"]],
   [
     "responses-tool-choice-named-ignored",
     "responses-completed-when-cut",

@@ -150,7 +150,7 @@ const CASES: Case[] = [
     },
     status: "WARN",
     // The row's own reason is "store: true accepted but the response is not retrievable (GET → 404)".
-    detail: /^the Responses API is stateless: .* — known: llama\.cpp$/,
+    detail: /^the Responses API is stateless: .* — known: llama\.cpp, Ollama$/,
   },
   {
     name: "input_items lists nothing",
@@ -212,7 +212,7 @@ const CASES: Case[] = [
       return true;
     },
     status: "WARN",
-    detail: /^the Responses API is stateless: .* — known: llama\.cpp$/,
+    detail: /^the Responses API is stateless: .* — known: llama\.cpp, Ollama$/,
   },
   {
     name: "forced tool_choice ignored",
@@ -225,7 +225,7 @@ const CASES: Case[] = [
     status: "FAIL",
     // The row's own reason, "tool_choice naming get_weather not enforced: a plain-text answer", is known to llama.cpp.
     detail:
-      /^a Responses tool_choice naming a function .* is ignored: the answer is text — known: llama\.cpp$/,
+      /^a Responses tool_choice naming a function .* is ignored: the answer is text — known: llama\.cpp, Ollama$/,
   },
   {
     name: "function_call without call_id",
@@ -283,6 +283,40 @@ const CASES: Case[] = [
       /^Responses `text\.format` \(json_schema\) is accepted but not enforced: the text is free — known: llama\.cpp$/,
   },
   {
+    // Ollama v0.17.4 (field lab): the grammar holds the JSON, the reply is cut at max_output_tokens, and the
+    // Response still says "completed" with output_tokens at the limit. Cut, not "not enforced".
+    name: "json_schema held but cut at the limit, said completed (Ollama)",
+    row: "/v1/responses[json_schema]",
+    edit: json(
+      (req) => post(req) && req.json?.text !== undefined,
+      (b) => ({
+        ...b,
+        status: "completed",
+        incomplete_details: null,
+        output: [
+          {
+            id: "msg_14601",
+            type: "message",
+            status: "completed",
+            role: "assistant",
+            content: [
+              {
+                type: "output_text",
+                text: '{"greeting":"\'物品 canlı_remove_LENœ ata underground DISTINCT_EXT Lak本身',
+                annotations: [],
+                logprobs: [],
+              },
+            ],
+          },
+        ],
+        usage: { ...(b.usage as Json), output_tokens: 64 },
+      }),
+    ),
+    status: "WARN",
+    detail:
+      /^inconclusive whether text\.format json_schema is enforced: cut by max_output_tokens inside valid JSON/,
+  },
+  {
     name: "cut but says completed",
     row: "/v1/responses[incomplete]",
     edit: json(
@@ -291,7 +325,7 @@ const CASES: Case[] = [
     ),
     status: "WARN",
     // The row's own reason, cut at max_output_tokens but status "completed", is known to llama.cpp.
-    detail: /^a Response cut by max_output_tokens says `status: "completed"` .* — known: llama\.cpp$/,
+    detail: /^a Response cut by max_output_tokens says `status: "completed"` .* — known: llama\.cpp, Ollama$/,
   },
   {
     name: "max_output_tokens exceeded",

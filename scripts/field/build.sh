@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Field lab build (opt-in; never part of `npm test`): llama-server from node-llama-cpp's llama.cpp source,
 # plus the tiny random-weight GGUF models. Everything lands in the git-ignored .field/ folder; each step is
-# skipped when its output is already there. Needs: npm, git, cmake, g++, python3 (venv).
+# skipped when its output is already there. Needs: npm, git, cmake, g++, python3 (venv), go (for Ollama).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 FIELD="${AIOC_FIELD_DIR:-$PWD/.field}"
@@ -53,4 +53,7 @@ if [ ! -f "$FIELD/models/tiny-long.gguf" ] || [ ! -f "$FIELD/models/tiny-eos.ggu
     --out-dir "$FIELD/models"
 fi
 ls -la "$FIELD/models"
+
+# 4. Ollama from its Go module (CPU only; AIOC_FIELD_SKIP=ollama leaves it out).
+bash scripts/field/build-ollama.sh
 log "done in $(( $(date +%s) - start )) s"

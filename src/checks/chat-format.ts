@@ -37,6 +37,8 @@ const jsonType = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an a
 export function jsonEnforcement(
   param: string,
   choice: ChatChoiceJson | undefined,
+  /** The token limit's name in the detail (Responses: max_output_tokens). */
+  limit = "max_tokens",
 ): { e: Enforcement; value?: unknown } {
   const content = choice?.message?.content;
   const finish = choice?.finish_reason;
@@ -59,10 +61,10 @@ export function jsonEnforcement(
   if (cut) {
     const prefix = jsonPrefix(content);
     if (prefix.state !== "invalid") {
-      const why = "cut by max_tokens inside valid JSON";
+      const why = `cut by ${limit} inside valid JSON`;
       return { e: unverified(param, CONTENT, "complete JSON", excerpt(content), why) };
     }
-    const why = `content is not JSON, not even the start of JSON (cut by max_tokens): ${excerpt(content)}`;
+    const why = `content is not JSON, not even the start of JSON (cut by ${limit}): ${excerpt(content)}`;
     return { e: ignored(param, CONTENT, "a valid JSON prefix", excerpt(content), why) };
   }
   if (finish !== "stop" && finish !== undefined && finish !== null) {

@@ -148,6 +148,7 @@ const toolsStream: Check = async (ctx) => {
 };
 
 const JSON_SCHEMA = "text.format json_schema";
+const JSON_LIMIT = 64;
 const TEXT = "/output/0/content/0/text";
 let validateGreeting: ReturnType<Ajv2020["compile"]> | undefined;
 
@@ -162,12 +163,19 @@ const jsonSchema: Check = async (ctx) => {
     model: start.model,
     input: messages,
     text: { format: { type: "json_schema", name: "greeting", strict: true, schema: GREETING_SCHEMA } },
-    max_output_tokens: 64,
+    max_output_tokens: JSON_LIMIT,
   });
   if (!body) return settle(refusedOptional(outcome, ctx.row, JSON_SCHEMA), []);
   const a = answerOf(body);
-  const choice = { message: { content: a.content, reasoning_content: a.reasoning }, finish_reason: a.finish };
-  const verdict = jsonEnforcement(JSON_SCHEMA, choice);
+  // A reply that spent the whole budget was cut, even when the server says "completed"
+  // (responses-completed-when-cut; Ollama v0.17.4 in the field lab: a grammar-held JSON prefix, 64 tokens).
+  const spent = asRecord(body.usage)?.output_tokens;
+  const cut = a.finish === "length" || (typeof spent === "number" && spent >= JSON_LIMIT);
+  const choice = {
+    message: { content: a.content, reasoning_content: a.reasoning },
+    finish_reason: cut ? "length" : a.finish,
+  };
+  const verdict = jsonEnforcement(JSON_SCHEMA, choice, "max_output_tokens");
   const e = repoint(verdict.e);
   validateGreeting ??= new Ajv2020({ strict: false, validateSchema: false }).compile(GREETING_SCHEMA);
   if (e.state === "enforced" && !validateGreeting(verdict.value)) {

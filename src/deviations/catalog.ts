@@ -458,6 +458,11 @@ export const DEVIATIONS: readonly Deviation[] = [
     implementations: [
       { name: "vLLM", versions: "before PR #19662 (June 2025)" },
       { name: "LocalAI", versions: "2023–2024 (issues #1194, #1744)" },
+      {
+        name: "LiteLLM",
+        versions:
+          "proxy 1.106.12, measured in the field lab: chat and completions chunks carry no finish_reason key until the finish chunk, although the backend (llama-server) sends null",
+      },
     ],
     docs: "docs/deviations.md#missing-chunk-finish-reason",
     detect: (obs, problems) => isStreamObservation(obs) && problems.some(chunkFinishMissing),
@@ -465,7 +470,13 @@ export const DEVIATIONS: readonly Deviation[] = [
     why: "The SDK accumulators treat an absent finish_reason like null (openai-node, openai-go); clients that require the key normalise it themselves (LibreChat PR #5563 adds `finish_reason: null` for providers that omit it).",
     detection:
       "A shape finding on a stream chunk: `choices[].finish_reason` missing (the spec requires the key, nullable).",
-    sources: ["vLLM PR #19662", "LocalAI issue #1194", "LocalAI issue #1744", "LibreChat PR #5563"],
+    sources: [
+      "vLLM PR #19662",
+      "LocalAI issue #1194",
+      "LocalAI issue #1744",
+      "LibreChat PR #5563",
+      "measured: LiteLLM proxy 1.106.12 in front of llama-server (field lab)",
+    ],
   },
   {
     id: "stream-missing-index",
@@ -680,7 +691,13 @@ export const DEVIATIONS: readonly Deviation[] = [
     rows: RESPONSES_STREAMS,
     verdict: "WARN",
     summary: "a Responses stream ends with `data: [DONE]`, which OpenAI does not send there",
-    implementations: [],
+    implementations: [
+      {
+        name: "LiteLLM",
+        versions:
+          "proxy 1.106.12, measured in the field lab: `data: [DONE]` after response.completed, which its backend (llama-server) does not send",
+      },
+    ],
     docs: "docs/deviations.md#responses-stream-done",
     detect: (obs) =>
       obs.sawDone === true &&
@@ -691,6 +708,7 @@ export const DEVIATIONS: readonly Deviation[] = [
       "OpenAI API reference: Responses streaming events",
       "openai-node src/core/streaming.ts",
       "ogx issue #4744",
+      "measured: LiteLLM proxy 1.106.12 in front of llama-server (field lab)",
     ],
   },
 
@@ -757,6 +775,11 @@ export const DEVIATIONS: readonly Deviation[] = [
         versions:
           'current llama-server: status is always "completed" and incomplete_details absent, whatever stopped the output',
       },
+      {
+        name: "Ollama",
+        versions:
+          'v0.17.4, measured in the field lab: "completed" with output_tokens at max_output_tokens, incomplete_details null (openai/responses.go builds "completed" only, unchanged at v0.33.0-rc2)',
+      },
     ],
     docs: "docs/deviations.md#responses-completed-when-cut",
     detect: (obs) => {
@@ -772,6 +795,8 @@ export const DEVIATIONS: readonly Deviation[] = [
       'The request set max_output_tokens N, and the Response (the body, or the stream\'s final response) says status "completed" with usage.output_tokens ≥ N.',
     sources: [
       'llama.cpp tools/server/server-task.cpp (to_json_oaicompat_resp and to_json_oaicompat_resp_stream: status "completed")',
+      'Ollama openai/responses.go (buildResponseObject("completed", …))',
+      "measured: Ollama v0.17.4 (field lab), max_output_tokens 16 and 64",
       "OpenAI API reference: The response object (status, incomplete_details)",
     ],
   },

@@ -67,6 +67,11 @@ export const ENFORCEMENT_DEVIATIONS: readonly Deviation[] = [
         name: "llama.cpp",
         versions: 'older llama-server builds (issue #26535); "required" is grammar-forced there',
       },
+      {
+        name: "Ollama",
+        versions:
+          'v0.17.4, measured in the field lab: the chat request has no tool_choice field (openai/openai.go ChatCompletionRequest, unchanged at v0.33.0-rc2), so a named (and a "required") tool_choice is dropped',
+      },
     ],
     docs: "docs/deviations.md#tool-choice-named-ignored",
     detect: ignoredParam((p) => p.startsWith("tool_choice naming"), "fail"),
@@ -74,7 +79,12 @@ export const ENFORCEMENT_DEVIATIONS: readonly Deviation[] = [
     why: "OpenAI guarantees a call to the named function; agents that force a tool read tool_calls[0] and break on a text answer.",
     detection:
       "[tools] or [tools-stream], forcing get_weather by name, get a plain-text answer or a call to another function.",
-    sources: ["llama.cpp issue #26535", "llama.cpp PR #28806"],
+    sources: [
+      "llama.cpp issue #26535",
+      "llama.cpp PR #28806",
+      "Ollama openai/openai.go (ChatCompletionRequest: no tool_choice)",
+      "measured: Ollama v0.17.4 (field lab) answers a forced get_weather with text",
+    ],
   },
   {
     id: "tool-call-after-text",

@@ -129,14 +129,19 @@ export const IMPLEMENTATION_NOTES: readonly ImplementationNotes[] = [
     notModelled: [
       "Unknown routes answer plain text `404 page not found` (issue #6422); the profile answers " +
         '`{"detail": "Not Found"}`, which the probe grades the same way (error-not-envelope).',
-      "`POST /v1/images/edits` binds a JSON body with a base64 `image` field (middleware/openai.go " +
-        "ImageEditsMiddleware), not multipart; the catalog does not attribute images-edits-json to Ollama yet, " +
-        "so the profile serves edits canonically.",
+      "Measured on v0.17.4 in the field lab (docs/field-reports.md) and still so in the v0.33.0-rc2 source " +
+        "(openai/openai.go, openai/responses.go), with no catalog deviation yet: `max_completion_tokens` is " +
+        "ignored (the chat request has no such field), and Responses `previous_response_id` is accepted and " +
+        "silently dropped (the body says `previous_response_id: null`); the profile honours both. (`n`, also " +
+        "ignored, is the n-ignored deviation.)",
+      "A model imported from a GGUF gets `{{ .Prompt }}` and no tools capability unless Ollama recognises its " +
+        "chat template or the Modelfile brings one (the field lab brings a Qwen 2.5 Go template).",
     ],
     sources: [
       "Ollama server/routes.go (route table)",
-      "Ollama middleware/openai.go (ImageEditsMiddleware)",
+      "Ollama PR #16615 (image generation removed, /v1/images routes with it)",
       "Ollama issue #6422",
+      "field lab: Ollama v0.17.4 (docs/field-reports.md)",
     ],
   },
   {
@@ -219,6 +224,12 @@ export const IMPLEMENTATION_NOTES: readonly ImplementationNotes[] = [
         "linked fix) is not established; the profile keeps one id per stream.",
       "The SDK's image variations (`litellm.image_variation`, PR #7700) has no proxy route in the cited route " +
         "module, so /v1/images/variations is missing; a newer release may add it.",
+      "Measured on proxy 1.106.12 in front of llama-server (field lab, docs/field-reports.md; 1.109+ pin proxy " +
+        "packages the registry does not serve) with no catalog deviation yet, so the profile does not imitate it: " +
+        "500 for a request without a key and 400 for a wrong key (not 401); 400 for an unknown model (not 404); " +
+        "/v1/completions streams re-encoded with a zero `usage` on every chunk and a finish chunk without `text`; " +
+        "`dimensions` refused with 400 for an openai/ embedding deployment; /v1/fine_tuning/jobs and /v1/batches " +
+        'a 500 for non-enterprise users; /v1/rerank a 500 "Unsupported provider: openai".',
     ],
     sources: [
       "LiteLLM docs: Supported API Endpoints",
@@ -227,6 +238,7 @@ export const IMPLEMENTATION_NOTES: readonly ImplementationNotes[] = [
       "LiteLLM provider_endpoints_support.json (endpoint list: /rerank …)",
       "LiteLLM issues #4654, #13128, #14429, #15235, #38012, #38098",
       "LiteLLM PRs #1572, #7700, #11971, #38106, #38798, #39037",
+      "field lab: LiteLLM proxy 1.106.12 (docs/field-reports.md)",
     ],
   },
   {

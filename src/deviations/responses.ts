@@ -28,6 +28,11 @@ export const RESPONSES_DEVIATIONS: readonly Deviation[] = [
         versions:
           "current llama-server: GET /v1/responses/{id} is not routed (404); previous_response_id → 400 \"llama.cpp does not support 'previous_response_id'.\"",
       },
+      {
+        name: "Ollama",
+        versions:
+          "v0.17.4, measured in the field lab: nothing is stored (GET /v1/responses/{id} is not routed: plain-text 404), and previous_response_id is not refused but dropped (openai/responses.go, unchanged at v0.33.0-rc2); the profile imitates the refusal",
+      },
     ],
     docs: "docs/deviations.md#responses-no-state",
     detect: (obs) => obs.facts.responsesState === "absent",
@@ -39,6 +44,7 @@ export const RESPONSES_DEVIATIONS: readonly Deviation[] = [
       "llama.cpp tools/server/server-chat.cpp (server_chat_convert_responses_to_chatcmpl: previous_response_id refused)",
       "llama.cpp tools/server/server.cpp (route table: POST /v1/responses only)",
       "OpenAI API reference: Responses (retrieve, previous_response_id)",
+      "measured: Ollama v0.17.4 (field lab)",
     ],
   },
   {
@@ -76,6 +82,11 @@ export const RESPONSES_DEVIATIONS: readonly Deviation[] = [
         versions:
           "current llama-server: tool_choice is read as a string only; the object form logs \"Wrong type supplied for parameter 'tool_choice', using default value\" and falls back to auto",
       },
+      {
+        name: "Ollama",
+        versions:
+          'v0.17.4, measured in the field lab: tool_choice is not read and the Response echoes "auto" (openai/responses.go, unchanged at v0.33.0-rc2)',
+      },
     ],
     docs: "docs/deviations.md#responses-tool-choice-named-ignored",
     detect: ignored("tool_choice naming get_weather"),
@@ -85,6 +96,8 @@ export const RESPONSES_DEVIATIONS: readonly Deviation[] = [
     sources: [
       'llama.cpp tools/server/server-common.cpp (oaicompat_chat_params_parse: json_value(body, "tool_choice", std::string("auto")))',
       "llama.cpp common/chat.cpp (common_chat_tool_choice_parse_oaicompat)",
+      'Ollama openai/responses.go (ToolChoice: "auto")',
+      "measured: Ollama v0.17.4 (field lab) answers a forced Responses tool with text",
     ],
   },
 ];

@@ -179,10 +179,14 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       "stream-no-usage": "fixed in v0.5.2 (PR #6784)",
       "finish-reason-nonstandard": '"" on stream chunks in 2024 (issue #4357); null since',
     },
-    // Ollama server/routes.go: /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models,
-    // /v1/models/:model, /v1/responses, /v1/images/generations, /v1/images/edits, /v1/audio/transcriptions.
+    // Ollama server/routes.go at v0.33.0-rc2: /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models,
+    // /v1/models/:model, /v1/responses, /v1/audio/transcriptions. The /v1/images routes were removed with the image
+    // generation code (PR #16615, July 2026). The field lab's v0.17.4 (the newest on the Go module proxy) still
+    // routed images and not yet transcriptions; the profile models the current release.
     missing: [
       "/v1/audio/speech",
+      "/v1/images/generations",
+      "/v1/images/edits",
       "/v1/images/variations",
       "/v1/videos",
       "/v1/videos/{id}",

@@ -46,13 +46,13 @@ export function chooseTool(
   answersToolResult: boolean,
   quirks: ReadonlySet<string> = new Set(),
 ): FunctionTool | undefined {
-  // Ollama reads no tool_choice (tool-choice-ignored): whatever was sent, the model may call a tool.
-  const raw = quirks.has("tool-choice-ignored") ? "auto" : (p.raw("tool_choice") ?? "auto");
+  const sent = p.raw("tool_choice") ?? "auto";
   // llama-server reads tool_choice as a string only: an object (the named form) falls back to "auto", and its
-  // model answers in text (responses-tool-choice-named-ignored).
-  if (dialect === "responses" && isObject(raw) && quirks.has("responses-tool-choice-named-ignored"))
+  // model answers in text (responses-tool-choice-named-ignored); so does Ollama's, which reads none.
+  if (dialect === "responses" && isObject(sent) && quirks.has("responses-tool-choice-named-ignored"))
     return undefined;
-  const choice = raw;
+  // Ollama reads no tool_choice (tool-choice-ignored): whatever was sent, the model may call a tool.
+  const choice = quirks.has("tool-choice-ignored") ? "auto" : sent;
   if (isObject(choice) && choice.type === "function") {
     const name =
       dialect === "chat" ? (isObject(choice.function) ? choice.function.name : undefined) : choice.name;
