@@ -202,6 +202,7 @@ export const PARAM_DEVIATIONS: readonly Deviation[] = [
     summary: "chat `n` is not read: n 2 gives one choice",
     implementations: [
       { name: "Ollama", versions: "current: ChatCompletionRequest has no `n` (documented as unsupported)" },
+      { name: "llama-cpp-python", versions: "0.3.16 (field lab: n 2 gave one choice)" },
     ],
     docs: "docs/deviations.md#n-ignored",
     detect: (obs) => {
@@ -214,6 +215,7 @@ export const PARAM_DEVIATIONS: readonly Deviation[] = [
     sources: [
       "Ollama docs/api/openai-compatibility.mdx (/v1/chat/completions supported request fields: `n` unchecked)",
       "Ollama openai/openai.go ChatCompletionRequest (fields model … top_logprobs; no n)",
+      "measured: llama-cpp-python 0.3.16 server (field lab, docs/field-reports.md): n 2 gave one choice",
     ],
   },
   {
