@@ -120,6 +120,7 @@ export const PARAM_DEVIATIONS: readonly Deviation[] = [
         versions: "reasoning models (--reasoning-format, default auto): `reasoning_content`",
       },
       { name: "DeepSeek", versions: "deepseek-reasoner: `reasoning_content`" },
+      { name: "Ollama", versions: "thinking models: `reasoning` (the native API's message.thinking)" },
     ],
     docs: "docs/deviations.md#reasoning-field",
     detect: (obs) => reasoningField(obs) !== undefined,
@@ -130,6 +131,7 @@ export const PARAM_DEVIATIONS: readonly Deviation[] = [
       "vLLM docs: Reasoning Outputs (v0.8: reasoning_content; v0.11+: reasoning, reasoning_content deprecated)",
       "llama.cpp tools/server/server-chat.cpp (delta reasoning_content)",
       "DeepSeek API docs: Reasoning Model (reasoning_content)",
+      'Ollama v0.17.4 openai/openai.go Message.Reasoning `json:"reasoning,omitempty"`, set from message.thinking in ToChatCompletion and ToChunk',
     ],
   },
   {
@@ -407,8 +409,9 @@ export const PARAM_BEHAVIOUR: readonly ParamBehaviour[] = [
   {
     implementation: "Ollama",
     summary:
-      "reads only model, messages, stream, stream_options, max_tokens, seed, stop, temperature, frequency/presence_penalty, top_p, response_format, tools, reasoning(_effort), logprobs/top_logprobs; everything else (n, tool_choice, parallel_tool_calls, logit_bias, user, max_completion_tokens, modalities …) is dropped silently by encoding/json; temperature and roles are passed on unchecked; Responses: tool_choice, background and conversation are not supported, include is ignored, an unknown input item type is refused",
+      "reads only model, messages, stream, stream_options, max_tokens, seed, stop, temperature, frequency/presence_penalty, top_p, response_format, tools, reasoning(_effort), logprobs/top_logprobs; everything else (n, tool_choice, parallel_tool_calls, logit_bias, user, max_completion_tokens, modalities …) is dropped silently by encoding/json; temperature and roles are passed on unchecked; Responses: tool_choice, background and conversation are not supported, include is ignored, an unknown input item type is refused; a thinking model's thinking comes in `reasoning`",
     deviations: [
+      "reasoning-field",
       "invalid-values-accepted",
       "unknown-role-accepted",
       "n-ignored",

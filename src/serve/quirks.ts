@@ -178,6 +178,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
     past: {
       "stream-no-usage": "fixed in v0.5.2 (PR #6784)",
       "finish-reason-nonstandard": '"" on stream chunks in 2024 (issue #4357); null since',
+      "reasoning-field": "only with a thinking model (the field lab's model does not think)",
     },
     // Ollama server/routes.go at v0.33.0-rc2: /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models,
     // /v1/models/:model, /v1/responses, /v1/audio/transcriptions. The /v1/images routes were removed with the image
