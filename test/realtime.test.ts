@@ -15,10 +15,11 @@ const KEY = "sk-test-zq8w1x7y6v5u4t3s";
 
 /** A loopback server: /v1/models lists one model; upgrades on /v1/realtime run `session` (or are refused). */
 async function fake(
-  session: ((ws: WebSocket) => void) | { refuse: number; location?: string },
+  session: ((ws: WebSocket) => void) | { refuse: number; location?: string } | { silent: true },
   seen: { headers?: Record<string, unknown>; url?: string } = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
   const wss = new WebSocketServer({ noServer: true });
+  const held: { destroy(): void }[] = [];
   const server: Server = createServer((_req, res) => {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(
@@ -31,6 +32,10 @@ async function fake(
   server.on("upgrade", (req, socket, head) => {
     seen.headers = req.headers;
     seen.url = req.url;
+    if ("silent" in session) {
+      held.push(socket);
+      return;
+    }
     if ("refuse" in session) {
       const loc = session.location ? `location: ${session.location}\r\n` : "";
       socket.end(`HTTP/1.1 ${session.refuse} No\r\n${loc}content-length: 0\r\nconnection: close\r\n\r\n`);
@@ -45,6 +50,7 @@ async function fake(
     close: () =>
       new Promise<void>((r) => {
         for (const c of wss.clients) c.terminate();
+        for (const socket of held) socket.destroy();
         server.closeAllConnections();
         server.close(() => r());
       }),
@@ -97,6 +103,17 @@ describe("defects", () => {
       const r = row(await runProbe({ baseUrl: s.url, ...only }), "/v1/realtime");
       assert.equal(r.status, "FAIL");
       assert.match(r.detail, /session\.created first, got response\.done/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test("an upgrade the server never answers: FAIL at the deadline, saying the upgrade got no answer", async () => {
+    const s = await fake({ silent: true });
+    try {
+      const r = row(await runProbe({ baseUrl: s.url, ...only }), "/v1/realtime");
+      assert.equal(r.status, "FAIL");
+      assert.match(r.detail, /no answer to the WebSocket upgrade within 3 s \(--timeout\)/);
     } finally {
       await s.close();
     }

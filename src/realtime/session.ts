@@ -56,14 +56,20 @@ export async function runSession(
     headers: target.headers,
     agent: target.agent,
     maxPayload: MAX_FRAME_BYTES,
-    handshakeTimeout: target.timeoutMs,
+    // Our deadline (below) decides first and names what was missing; this only frees the socket after it.
+    handshakeTimeout: target.timeoutMs + 1_000,
     followRedirects: false,
     perMessageDeflate: false,
   });
-  const deadline = setTimeout(
-    () => finish({ kind: "error", message: `session did not finish within ${target.timeoutMs} ms` }),
-    target.timeoutMs,
-  );
+  const deadline = setTimeout(() => {
+    const s = `${target.timeoutMs / 1000} s (--timeout)`;
+    // Still connecting: the server never answered the upgrade (a gateway that dials elsewhere, a stuck proxy).
+    const message =
+      ws.readyState === ws.CONNECTING
+        ? `no answer to the WebSocket upgrade within ${s}`
+        : `session did not finish within ${s}`;
+    finish({ kind: "error", message });
+  }, target.timeoutMs);
   ws.on("unexpected-response", (_req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
