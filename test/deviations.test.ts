@@ -273,6 +273,21 @@ const CASES: Case[] = [
     },
   },
   {
+    id: "max-completion-tokens-ignored",
+    row: "/v1/chat/completions[max_tokens]",
+    // Ollama v0.17.4 (field lab): max_tokens 1 gave 1 token, max_completion_tokens 1 gave 64.
+    outcome: async () => {
+      const obs = observation({ json: completion(), sent: { model: MODEL, messages: [], max_tokens: 1 } });
+      const problem: Problem = {
+        pointer: "/usage/completion_tokens",
+        expected: "≤ 1 (max_completion_tokens: 1)",
+        got: "64",
+        severity: "fail",
+      };
+      return { phase: "C", httpStatus: 200, latencyMs: 5, problems: [problem], observation: obs };
+    },
+  },
+  {
     id: "n-ignored",
     row: "/v1/chat/completions[n]",
     // Ollama: no `n` in ChatCompletionRequest, one choice for n 2.

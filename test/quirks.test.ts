@@ -255,6 +255,10 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
       "/v1/chat/completions[invalid:n]": ["WARN", "n 0 is answered 200 (accepts invalid)"],
     },
   },
+  "max-completion-tokens-ignored": {
+    rows: chat("max_tokens"),
+    consequences: { [PARAM("max_completion_tokens")]: ["FAIL", "restates its own request in [max_tokens]"] },
+  },
   "top-p-zero-rejected": { rows: [PARAM("top_p"), RPARAM("top_p")] },
   "tool-choice-ignored": { rows: [PARAM("tool_choice-none"), RPARAM("tool_choice-none")] },
   "multimodal-part-500": { rows: [...chat("param:image_url", "param:input_audio"), RPARAM("input_image")] },

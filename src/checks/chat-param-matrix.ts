@@ -311,7 +311,35 @@ const INVALID_REQUESTS: Record<string, Body> = {
 
 const ok = (o: Outcome) => o.httpStatus !== null && o.httpStatus >= 200 && o.httpStatus < 300;
 
+/** A [max_tokens] finding that `spelling`: 1 was not honoured (checks/chat-bounds.ts), if any. */
+const unbounded = (dep: Outcome, spelling: string) =>
+  dep.problems.find(
+    (p) => p.severity === "fail" && typeof p.expected === "string" && p.expected.includes(`(${spelling}: 1)`),
+  );
+
+/**
+ * [max_tokens] sends each spelling in a request of its own, so each param row restates only its own request:
+ * a server that honours max_tokens and ignores max_completion_tokens (Ollama) fails one, not both.
+ */
+function tokenLimit(spelling: "max_tokens" | "max_completion_tokens") {
+  return (outcome: Outcome, dep: Outcome): Outcome | undefined => {
+    if (!ok(dep)) return undefined;
+    const mine = unbounded(dep, spelling);
+    if (mine) {
+      const why = dep.details?.get(mine) ?? `${spelling}: 1 not honoured`;
+      return verdict(outcome, "FAIL", `ignored (max_tokens): ${why}`, "ignored");
+    }
+    const other = spelling === "max_tokens" ? "max_completion_tokens" : "max_tokens";
+    if (!unbounded(dep, other)) return undefined;
+    outcome.note = `honoured · ${dep.httpStatus} (max_tokens: ${spelling} 1 bounded the answer)`;
+    outcome.paramGrade = "honoured";
+    return outcome;
+  };
+}
+
 function checkFor(spec: ParamSpec): Check {
+  if (spec.name === "max_tokens" || spec.name === "max_completion_tokens")
+    return reuseCheck(spec, CHAT, tokenLimit(spec.name));
   if (spec.reuses)
     return reuseCheck(spec, CHAT, (o, dep) =>
       spec.name === "stream_options" && ok(dep) ? streamUsage(o, dep) : undefined,

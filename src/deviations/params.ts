@@ -102,6 +102,10 @@ const PARAM = (name: string) => `/v1/chat/completions[param:${name}]`;
 const RPARAM = (name: string) => `/v1/responses[param:${name}]`;
 const INVALID = (name: string) => `/v1/chat/completions[invalid:${name}]`;
 
+/** A [max_tokens] finding that `param`: 1 was not honoured (checks/chat-bounds.ts). */
+const boundBroken = (param: string) => (p: Problem) =>
+  p.severity === "fail" && typeof p.expected === "string" && p.expected.includes(`(${param}: 1)`);
+
 export const PARAM_DEVIATIONS: readonly Deviation[] = [
   {
     id: "reasoning-field",
@@ -194,6 +198,32 @@ export const PARAM_DEVIATIONS: readonly Deviation[] = [
       'vLLM vllm/entrypoints/chat_utils.py CustomChatCompletionMessageParam ("Enables custom roles in the Chat Completion API", role: Required[str])',
       "Ollama openai/openai.go FromChatRequest (api.Message{Role: msg.Role, …})",
       "TabbyAPI endpoints/OAI/types/chat_completion.py ChatCompletionMessage (role: str)",
+    ],
+  },
+  {
+    id: "max-completion-tokens-ignored",
+    rows: ["/v1/chat/completions[max_tokens]"],
+    verdict: "FAIL",
+    summary:
+      "chat `max_completion_tokens` is not read (only the deprecated `max_tokens` bounds the output): max_completion_tokens 1 still gives a full answer",
+    implementations: [
+      {
+        name: "Ollama",
+        versions: "v0.17.4 (field lab) and the v0.33.0-rc2 source: ChatCompletionRequest has MaxTokens only",
+      },
+      { name: "llama-cpp-python", versions: "0.3.16 (field lab)" },
+    ],
+    docs: "docs/deviations.md#max-completion-tokens-ignored",
+    detect: (_obs, problems) =>
+      problems.some(boundBroken("max_completion_tokens")) && !problems.some(boundBroken("max_tokens")),
+    explains: boundBroken("max_completion_tokens"),
+    why: "OpenAI deprecated `max_tokens` for `max_completion_tokens`, and current clients send only the new name (openai-node's and the AI SDK's defaults for newer models, LangChain's maxCompletionTokens): their limit is ignored, so answers run to the server's default length, costs and latency grow, and a client that relies on a short answer (classification, a one-word reply) gets a long one.",
+    detection:
+      "The [max_tokens] row's max_completion_tokens: 1 request comes back longer than one token while its max_tokens: 1 request is bounded.",
+    sources: [
+      "Ollama openai/openai.go ChatCompletionRequest (v0.17.4 and v0.33.0-rc2: MaxTokens, no MaxCompletionTokens)",
+      "measured: Ollama v0.17.4 (field lab): max_tokens 1 → 1 token, max_completion_tokens 1 → 64 tokens (num_predict)",
+      "measured: llama-cpp-python 0.3.16 server (field lab, docs/field-reports.md)",
     ],
   },
   {
@@ -414,6 +444,7 @@ export const PARAM_BEHAVIOUR: readonly ParamBehaviour[] = [
       "reasoning-field",
       "invalid-values-accepted",
       "unknown-role-accepted",
+      "max-completion-tokens-ignored",
       "n-ignored",
       "tool-choice-ignored",
       "audio-output-ignored",

@@ -83,6 +83,8 @@ export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
     'tool_choice is not read (chat and Responses): with tools given the model calls one, "none" or not',
   "multimodal-part-500":
     'chat image_url and input_audio parts and Responses input_image parts are a 500 server_error ("… input is not supported"), as llama-server without --mmproj',
+  "max-completion-tokens-ignored":
+    "chat max_completion_tokens is ignored (max_tokens still bounds the answer), as Ollama and llama-cpp-python do",
   "audio-output-ignored": "chat modalities/audio are ignored: text only, no message.audio",
   "max-output-tokens-below-minimum": "Responses take max_output_tokens below 16 (8 is answered 200)",
 };

@@ -130,7 +130,11 @@ function plan(ctx: Ctx): ChatPlan & { stream: boolean } {
   const messages = readMessages(p, ctx.quirks);
   const n = readN(p, ctx.quirks);
   const { stream, includeUsage } = streamParams(p);
-  const maxTokens = p.int("max_completion_tokens", { min: 1 }) ?? p.int("max_tokens", { min: 1 });
+  // Ollama reads only the deprecated spelling (max-completion-tokens-ignored); the value is still type-checked.
+  const completionTokens = p.int("max_completion_tokens", { min: 1 });
+  const maxTokens =
+    (ctx.quirks.has("max-completion-tokens-ignored") ? undefined : completionTokens) ??
+    p.int("max_tokens", { min: 1 });
   const logprobs = p.bool("logprobs") ?? false;
   const top = p.int("top_logprobs", { min: 0, max: 20 });
   if (top !== undefined && !logprobs) {
