@@ -288,6 +288,21 @@ const CASES: Case[] = [
     },
   },
   {
+    id: "previous-response-id-dropped",
+    row: "/v1/responses[previous_response_id]",
+    // Ollama v0.17.4 (field lab): 200, previous_response_id null, input_tokens 12 where the first turn was 27.
+    outcome: async () => {
+      const obs = observation({ json: { object: "response", previous_response_id: null }, sent: {} });
+      const problem: Problem = {
+        pointer: "/usage/input_tokens",
+        expected: "more than 27 (the first turn's input and output)",
+        got: "12",
+        severity: "fail",
+      };
+      return { phase: "C", httpStatus: 200, latencyMs: 5, problems: [problem], observation: obs };
+    },
+  },
+  {
     id: "n-ignored",
     row: "/v1/chat/completions[n]",
     // Ollama: no `n` in ChatCompletionRequest, one choice for n 2.

@@ -207,6 +207,10 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
     },
   },
   // responses group (issue #14)
+  "previous-response-id-dropped": {
+    rows: ["/v1/responses[previous_response_id]"],
+    consequences: { [RPARAM("previous_response_id")]: ["FAIL", "restates [previous_response_id]: dropped"] },
+  },
   "responses-no-state": {
     rows: ["/v1/responses[store]", "/v1/responses[previous_response_id]"],
     consequences: {
@@ -284,6 +288,8 @@ const MASKED: Readonly<Record<string, Readonly<Record<string, readonly string[]>
   },
   "unknown-role-accepted": { "/v1/chat/completions[invalid:role]": ["error-code-integer"] },
   "max-output-tokens-below-minimum": { "/v1/responses[invalid:max_output_tokens]": ["error-code-integer"] },
+  // Ollama accepts previous_response_id (and drops it) instead of refusing it.
+  "previous-response-id-dropped": { "/v1/responses[previous_response_id]": ["responses-no-state"] },
 };
 
 /**

@@ -130,10 +130,9 @@ export const IMPLEMENTATION_NOTES: readonly ImplementationNotes[] = [
       "Unknown routes answer plain text `404 page not found` (issue #6422); the profile answers " +
         '`{"detail": "Not Found"}`, which the probe grades the same way (error-not-envelope).',
       "Measured on v0.17.4 in the field lab (docs/field-reports.md) and still so in the v0.33.0-rc2 source " +
-        "(openai/openai.go, openai/responses.go), with no catalog deviation yet: Responses `previous_response_id` " +
-        "is accepted and silently dropped (the body says `previous_response_id: null`); the profile honours it. " +
-        "(`n` and `max_completion_tokens`, also ignored, are the n-ignored and max-completion-tokens-ignored " +
-        "deviations.)",
+        "(openai/openai.go, openai/responses.go), each now a catalog deviation the profile imitates: `n`, " +
+        "`max_completion_tokens` and Responses `previous_response_id` are ignored (n-ignored, " +
+        "max-completion-tokens-ignored, previous-response-id-dropped).",
       "A model imported from a GGUF gets `{{ .Prompt }}` and no tools capability unless Ollama recognises its " +
         "chat template or the Modelfile brings one (the field lab brings a Qwen 2.5 Go template).",
     ],

@@ -3,6 +3,7 @@
  * reads in the Chat Completions spelling only. Measured against the real llama-server (build 80fb11a, the field
  * lab's) and read in its source: tools/server/server-chat.cpp (server_chat_convert_responses_to_chatcmpl).
  */
+import type { Problem } from "../report/types.js";
 import type { Deviation } from "./types.js";
 
 interface EnforcementFact {
@@ -14,6 +15,12 @@ const ignored = (param: string) => (obs: { facts: Record<string, unknown> }) => 
   const f = (obs.facts.enforcement ?? {}) as EnforcementFact;
   return f.state === "ignored" && f.param === param;
 };
+
+/** The [previous_response_id] finding that the chained turn's input does not include the first turn. */
+const droppedChain = (p: Problem) =>
+  p.severity === "fail" &&
+  p.pointer === "/usage/input_tokens" &&
+  String(p.expected).includes("the first turn");
 
 export const RESPONSES_DEVIATIONS: readonly Deviation[] = [
   {
@@ -31,7 +38,7 @@ export const RESPONSES_DEVIATIONS: readonly Deviation[] = [
       {
         name: "Ollama",
         versions:
-          "v0.17.4, measured in the field lab: nothing is stored (GET /v1/responses/{id} is not routed: plain-text 404), and previous_response_id is not refused but dropped (openai/responses.go, unchanged at v0.33.0-rc2); the profile imitates the refusal",
+          "v0.17.4, measured in the field lab: nothing is stored (GET /v1/responses/{id} is not routed: plain-text 404), and previous_response_id is not refused but dropped (openai/responses.go, unchanged at v0.33.0-rc2): that is previous-response-id-dropped",
       },
     ],
     docs: "docs/deviations.md#responses-no-state",
@@ -45,6 +52,30 @@ export const RESPONSES_DEVIATIONS: readonly Deviation[] = [
       "llama.cpp tools/server/server.cpp (route table: POST /v1/responses only)",
       "OpenAI API reference: Responses (retrieve, previous_response_id)",
       "measured: Ollama v0.17.4 (field lab)",
+    ],
+  },
+  {
+    id: "previous-response-id-dropped",
+    rows: ["/v1/responses[previous_response_id]"],
+    verdict: "FAIL",
+    summary:
+      "Responses previous_response_id is accepted and silently dropped: the chained turn is answered without the first turn (input_tokens exclude it)",
+    implementations: [
+      {
+        name: "Ollama",
+        versions:
+          'v0.17.4 (field lab: 200, the body says `"previous_response_id": null`, input_tokens 12 where the first turn alone was 27) and the v0.33.0-rc2 source',
+      },
+    ],
+    docs: "docs/deviations.md#previous-response-id-dropped",
+    detect: (_obs, problems) => problems.some(droppedChain),
+    explains: droppedChain,
+    why: "A client chaining turns with previous_response_id (openai-node's and openai-python's `responses.create({previous_response_id})`, the Agents SDK's server-managed conversations) gets a 200 and an answer that has lost the conversation: nothing tells it to resend the input, unlike a 400 refusal, so the agent carries on without its context.",
+    detection:
+      "[previous_response_id]: the chained turn is a 2xx whose usage.input_tokens do not exceed the first turn's input and output.",
+    sources: [
+      'Ollama openai/responses.go ResponsesRequest (previous_response_id: "Not supported"; v0.17.4 and v0.33.0-rc2)',
+      "measured: Ollama v0.17.4 (field lab, docs/field-reports.md)",
     ],
   },
   {

@@ -68,6 +68,8 @@ export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
   // responses group (issue #14)
   "responses-no-state":
     "no Responses are stored: GET/DELETE /v1/responses/{id} and input_items are not routed (404), previous_response_id is refused with 400",
+  "previous-response-id-dropped":
+    "Responses previous_response_id is accepted and ignored: the turn is answered alone and the echo says null, as Ollama does",
   "responses-text-format-ignored": "Responses text.format is ignored: the reply is plain text",
   "responses-tool-choice-named-ignored":
     "a Responses tool_choice naming a function is ignored: the answer is text",

@@ -50,6 +50,8 @@ export function inputItems(input: unknown): Json[] {
 export function previousContext(ctx: Ctx): number {
   const id = ctx.body.string("previous_response_id");
   if (id === undefined) return 0;
+  // Ollama takes the field and drops it (previous-response-id-dropped): the turn is answered on its own.
+  if (ctx.quirks.has("previous-response-id-dropped")) return 0;
   if (ctx.quirks.has("responses-no-state"))
     throw badRequest("llama.cpp does not support 'previous_response_id'.");
   const stored = ctx.responses.get(id);

@@ -104,7 +104,9 @@ function plan(ctx: Ctx): Plan & { stream: boolean } {
     max_output_tokens: maxOutputTokens ?? null,
     metadata: p.object("metadata") ?? {},
     parallel_tool_calls: p.bool("parallel_tool_calls") ?? true,
-    previous_response_id: p.string("previous_response_id") ?? null,
+    previous_response_id: ctx.quirks.has("previous-response-id-dropped")
+      ? null
+      : (p.string("previous_response_id") ?? null),
     store: p.bool("store") ?? true,
     temperature: temperature ?? 1,
     text: { format: text?.format ?? { type: "text" }, verbosity: more.verbosity },
