@@ -7,19 +7,29 @@
  */
 import { ENDPOINTS } from "../catalog/endpoints.js";
 import { isSdk, SDKS, type Sdk } from "../clients/execute.js";
+import type { PythonTarget } from "../clients/python-target.js";
 import type { ClientResult } from "../clients/types.js";
 import type { Check, Outcome, ProbeContext } from "../probe/types.js";
 import { finding, settle, skipC, startC } from "./depth.js";
 import { baseVector } from "./embeddings-depth.js";
 
 /**
- * Starts the client worker and the SDKs these rows use, so their (large) modules compile while discovery and the
- * protocol rows run instead of when the first client row runs. A failure surfaces in that row.
+ * Starts what these rows' clients need, so it loads while discovery and the protocol rows run instead of when the
+ * first client row runs: the client worker with the SDKs they use, and the run's one python for the python SDK
+ * rows (not for an Azure-routed target: those rows SKIP). A failure surfaces in the first row that needs it.
+ * Returns what ends them when the run is over (the python session; the worker is idle and unreferenced).
  */
-export async function preloadClients(rows: readonly { id: string }[]): Promise<void> {
-  const sdks = SDKS.filter((sdk) => rows.some((r) => r.id.startsWith(`client:${sdk}/`)));
-  if (sdks.length === 0) return;
-  (await import("../clients/worker-pool.js")).preloadInWorker(sdks);
+export function preloadClients(rows: readonly { id: string }[], python: PythonTarget): () => void {
+  const uses = (prefix: string) => rows.some((r) => r.id.startsWith(prefix));
+  const sdks = SDKS.filter((sdk) => uses(`client:${sdk}/`));
+  if (sdks.length > 0)
+    import("../clients/worker-pool.js").then((m) => m.preloadInWorker(sdks)).catch(() => {});
+  if (python.routed || !uses("client:openai-python/")) return () => {};
+  const runner = import("../clients/openai-python.js").then((m) => {
+    m.pythonSession(python);
+    return m;
+  });
+  return () => void runner.then((m) => m.closePythonSession(python)).catch(() => {});
 }
 
 function clientCheck(sdk: Sdk, call: string): Check {
@@ -67,7 +77,7 @@ function pythonCheck(call: string): Check {
     if (!ctx.python) return skipC("not run: no python target given");
     const { pythonUnusable, runPythonRow } = await import("../clients/openai-python.js");
     const python = ctx.python;
-    // The run's python starts once, outside the cap (probe/run.ts starts it with the plan); rows wait for it here.
+    // The run's python starts once, outside the cap (preloadClients starts it with the plan); rows wait for it here.
     const unusable = await pythonUnusable(python);
     if (unusable) return skipC(unusable);
     const work = () => runPythonRow(python, call, start.model, baseVector(start.base));

@@ -277,15 +277,16 @@ const JUDGES: Record<string, Judge> = {
   },
 };
 
-/** One python row: the call, its judgement, with secrets scrubbed from anything python printed. */
+/**
+ * One python row: the call, its judgement, with secrets scrubbed from anything python printed. The caller asks
+ * `pythonUnusable` first (outside the concurrency cap).
+ */
 export async function runPythonRow(
   target: PythonTarget,
   call: string,
   model: string,
   baseVector: number[] | undefined,
 ): Promise<PythonRowResult | { skip: string }> {
-  const unusable = await pythonUnusable(target);
-  if (unusable) return { skip: unusable };
   const judge = JUDGES[call];
   if (!judge) throw new Error(`no openai-python call ${call}`);
   const config = {

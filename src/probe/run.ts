@@ -139,15 +139,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     opts.onResult?.(result, ++done, selected.length);
   };
 
-  void preloadClients(toRun).catch(() => {});
-  // The python SDK rows share one python, started now so its start-up overlaps discovery (clients/openai-python.ts).
-  const python =
-    !baseCtx.python.routed && toRun.some((r) => r.id.startsWith("client:openai-python/"))
-      ? import("../clients/openai-python.js").then((m) => {
-          m.pythonSession(baseCtx.python);
-          return m;
-        })
-      : undefined;
+  const releaseClients = preloadClients(toRun, baseCtx.python);
   try {
     // Discovery first: its answer picks the models every other row uses.
     const modelsRow = ENDPOINTS.find((e) => e.id === "/v1/models")!;
@@ -216,7 +208,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       ...withClients(ordered), // clients (issue #14)
     };
   } finally {
-    void python?.then((m) => m.closePythonSession(baseCtx.python));
+    releaseClients();
   }
 }
 
