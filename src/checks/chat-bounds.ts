@@ -11,6 +11,7 @@ import {
 } from "./chat-depth.js";
 import { asRecord, type Finding, finding, settle, startC } from "./depth.js";
 import { enforced, ignored, settleBehaviour, unverified } from "./enforcement.js";
+import { limitTag } from "./token-limit.js";
 
 const COUNT_PROMPT = "Count from 1 to 20, separated by spaces.";
 /** One token cannot plausibly carry more characters than this, so longer content means the bound was ignored. */
@@ -39,7 +40,7 @@ function boundFindings(body: ChatCompletionJson, param: string): Finding[] {
       finding(
         "fail",
         "/usage/completion_tokens",
-        `≤ 1 (${param}: 1)`,
+        `≤ 1 ${limitTag(param)}`,
         String(used),
         `${param}: 1 not honoured: usage.completion_tokens is ${used}`,
       ),
@@ -52,7 +53,7 @@ function boundFindings(body: ChatCompletionJson, param: string): Finding[] {
       finding(
         "fail",
         "/choices/0/message/content",
-        `one token (${param}: 1)`,
+        `one token ${limitTag(param)}`,
         `${length} characters`,
         `${param}: 1 not honoured: ${length} characters came back`,
       ),

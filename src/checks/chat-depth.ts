@@ -45,6 +45,8 @@ export const WEATHER_TOOL = {
 export const FORCE_TOOL = { type: "function", function: { name: TOOL_NAME } } as const;
 
 export const TOOL_PROMPT = "What is the weather in Paris right now? Use the tool.";
+/** A prompt that invites two calls of the weather tool (the parallel_tool_calls rows). */
+export const TWO_CITIES = "What is the weather in Paris and in Tokyo? Call the tool once for each city.";
 
 export const userMessage = (content: string) => [{ role: "user", content }];
 

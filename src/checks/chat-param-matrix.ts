@@ -4,7 +4,7 @@
  * invalid) and the reuse of existing rows are param-grading.ts, shared with the Responses matrix.
  */
 import { CHAT_PARAMS, findParam, INVALID_PARAMS, type ParamSpec } from "../catalog/params.js";
-import { silentWav, TINY_PNG } from "../fixtures/media.js";
+import { silentWav, TINY_PNG_DATA_URL } from "../fixtures/media.js";
 import type { Check, Outcome, ProbeContext } from "../probe/types.js";
 import { STOP_PROMPT } from "./chat-bounds.js";
 import {
@@ -13,6 +13,7 @@ import {
   firstChoice,
   postChat,
   TOOL_PROMPT,
+  TWO_CITIES,
   userMessage,
   WEATHER_TOOL,
 } from "./chat-depth.js";
@@ -30,12 +31,12 @@ import {
   verdict,
   withoutShapeFindings,
 } from "./param-grading.js";
+import { limitNotHonoured, type TokenLimit } from "./token-limit.js";
 
 const CONTENT = "/choices/0/message/content";
 const SAY_HI = userMessage("Say hi.");
 
 /** A 1×1 PNG, as a data: URL (what chat UIs send for a pasted image). */
-const PNG_DATA_URL = `data:image/png;base64,${Buffer.from(TINY_PNG).toString("base64")}`;
 
 /** 0.05 s of WAV silence, base64 (an input_audio part's `data`). */
 const silentWavBase64 = () => Buffer.from(silentWav(0.05)).toString("base64");
@@ -47,8 +48,6 @@ const toolCalls = (answer: ChatCompletionJson): unknown[] => {
   const calls = firstChoice(answer)?.message?.tool_calls;
   return Array.isArray(calls) ? calls : [];
 };
-
-const TWO_CITIES = "What is the weather in Paris and in Tokyo? Call the tool once for each city.";
 
 const OWN: Record<string, OwnRequest> = {
   "tool_choice-none": {
@@ -160,7 +159,7 @@ const OWN: Record<string, OwnRequest> = {
           role: "user",
           content: [
             { type: "text", text: "What colour is this image?" },
-            { type: "image_url", image_url: { url: PNG_DATA_URL } },
+            { type: "image_url", image_url: { url: TINY_PNG_DATA_URL } },
           ],
         },
       ],
@@ -311,26 +310,20 @@ const INVALID_REQUESTS: Record<string, Body> = {
 
 const ok = (o: Outcome) => o.httpStatus !== null && o.httpStatus >= 200 && o.httpStatus < 300;
 
-/** A [max_tokens] finding that `spelling`: 1 was not honoured (checks/chat-bounds.ts), if any. */
-const unbounded = (dep: Outcome, spelling: string) =>
-  dep.problems.find(
-    (p) => p.severity === "fail" && typeof p.expected === "string" && p.expected.includes(`(${spelling}: 1)`),
-  );
-
 /**
  * [max_tokens] sends each spelling in a request of its own, so each param row restates only its own request:
  * a server that honours max_tokens and ignores max_completion_tokens (Ollama) fails one, not both.
  */
-function tokenLimit(spelling: "max_tokens" | "max_completion_tokens") {
+function tokenLimit(spelling: TokenLimit) {
   return (outcome: Outcome, dep: Outcome): Outcome | undefined => {
     if (!ok(dep)) return undefined;
-    const mine = unbounded(dep, spelling);
+    const mine = dep.problems.find(limitNotHonoured(spelling));
     if (mine) {
       const why = dep.details?.get(mine) ?? `${spelling}: 1 not honoured`;
       return verdict(outcome, "FAIL", `ignored (max_tokens): ${why}`, "ignored");
     }
     const other = spelling === "max_tokens" ? "max_completion_tokens" : "max_tokens";
-    if (!unbounded(dep, other)) return undefined;
+    if (!dep.problems.some(limitNotHonoured(other))) return undefined;
     outcome.note = `honoured · ${dep.httpStatus} (max_tokens: ${spelling} 1 bounded the answer)`;
     outcome.paramGrade = "honoured";
     return outcome;

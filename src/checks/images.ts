@@ -1,5 +1,5 @@
 /** Phase B for image generation, edits and variations. */
-import { TINY_PNG } from "../fixtures/media.js";
+import { TINY_PNG, TINY_PNG_DATA_URL } from "../fixtures/media.js";
 import type { Check, Outcome } from "../probe/types.js";
 import { expectJson, fail, requireModel } from "./expect.js";
 import { imageDefect } from "./media-content.js";
@@ -68,7 +68,7 @@ const edits: Check = async (ctx) => {
   const json = {
     model,
     prompt: PROMPT,
-    images: [{ image_url: `data:image/png;base64,${Buffer.from(TINY_PNG).toString("base64")}` }],
+    images: [{ image_url: TINY_PNG_DATA_URL }],
     n: 1,
     size: SIZE,
     response_format: "b64_json",

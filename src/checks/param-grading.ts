@@ -15,6 +15,7 @@
  * Invalid values (`[invalid:*]`) should be refused with 400 and the envelope; accepting them is WARN.
  */
 import type { ParamSpec } from "../catalog/params.js";
+import { observedJson } from "../http/json.js";
 import type { Check, Outcome, ProbeContext } from "../probe/types.js";
 import type { ParamGrade } from "../report/types.js";
 import { asRecord, finding, settle, skipC, startC } from "./depth.js";
@@ -62,8 +63,7 @@ function namesParam(json: unknown, spec: ParamSpec): "param" | "message" | undef
 export function refused(outcome: Outcome, spec: ParamSpec): Outcome {
   const status = outcome.httpStatus;
   if (status === null || status < 300) return outcome;
-  const body = outcome.observation?.body;
-  const summary = errorSummary(body);
+  const summary = errorSummary(outcome.observation?.body);
   if (status >= 500) {
     outcome.verdict = {
       status: "FAIL",
@@ -71,12 +71,7 @@ export function refused(outcome: Outcome, spec: ParamSpec): Outcome {
     };
     return outcome;
   }
-  let json: unknown;
-  try {
-    json = body ? JSON.parse(new TextDecoder().decode(body)) : undefined;
-  } catch {
-    json = undefined;
-  }
+  const json = outcome.observation ? observedJson(outcome.observation) : undefined;
   const named = isErrorEnvelope(json) ? namesParam(json, spec) : undefined;
   const how = !isErrorEnvelope(json)
     ? "no error envelope"

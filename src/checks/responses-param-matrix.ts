@@ -5,9 +5,9 @@
  */
 import type { ParamSpec } from "../catalog/params.js";
 import { RESPONSES_INVALID_PARAMS, RESPONSES_PARAMS } from "../catalog/responses-params.js";
-import { TINY_PNG } from "../fixtures/media.js";
+import { TINY_PNG_DATA_URL } from "../fixtures/media.js";
 import type { Check, Outcome } from "../probe/types.js";
-import { excerpt, TOOL_PROMPT } from "./chat-depth.js";
+import { excerpt, TOOL_PROMPT, TWO_CITIES } from "./chat-depth.js";
 import { messages as JSON_MESSAGES, jsonEnforcement } from "./chat-format.js";
 import { asRecord, skipC, startC } from "./depth.js";
 import { type Enforcement, enforced, ignored } from "./enforcement.js";
@@ -33,8 +33,6 @@ const RESPONSES = "/v1/responses";
 type ResponseJson = Record<string, unknown>;
 
 const SAY_HI = "Say hi.";
-const PNG_DATA_URL = `data:image/png;base64,${Buffer.from(TINY_PNG).toString("base64")}`;
-const TWO_CITIES = "What is the weather in Paris and in Tokyo? Call the tool once for each city.";
 
 const ENDPOINT: ParamEndpoint<ResponseJson> = {
   base: (model) => ({ model, input: SAY_HI, max_output_tokens: 16 }),
@@ -188,7 +186,7 @@ const OWN: Record<string, OwnRequest<ResponseJson>> = {
           role: "user",
           content: [
             { type: "input_text", text: "What colour is this image?" },
-            { type: "input_image", image_url: PNG_DATA_URL, detail: "auto" },
+            { type: "input_image", image_url: TINY_PNG_DATA_URL, detail: "auto" },
           ],
         },
       ],

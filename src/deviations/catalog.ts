@@ -6,7 +6,7 @@
  * page or the implementation's own route table). Where no source confirms an implementation, the list is
  * empty rather than guessed.
  */
-import { parseBounded } from "../http/json.js";
+import { observedJson } from "../http/json.js";
 import type { Observation } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 import { ENFORCEMENT_DEVIATIONS } from "./enforcement.js";
@@ -56,13 +56,6 @@ function field(pointer: string): string {
   return pointer.slice(pointer.lastIndexOf("/") + 1);
 }
 
-/** The parsed body: the check's `json` when it parsed one, else the raw body parsed here (error responses). */
-function bodyJson(obs: Observation): unknown {
-  if (obs.json !== undefined) return obs.json;
-  if (!obs.body || obs.body.length === 0 || obs.body.length > 1 << 20) return undefined;
-  return parseBounded(new TextDecoder().decode(obs.body))?.value;
-}
-
 /** Parsed SSE data frames that are JSON objects. */
 function chunks(obs: Observation): Json[] {
   return (obs.frames ?? []).filter(isObject);
@@ -100,7 +93,7 @@ const PROMPT_FILTER_FIELDS = new Set(["id", "object", "created", "model"]);
 /** A 2xx body that is nothing but `{error: …}` (see error-with-200): its shape findings are not field defects. */
 function errorOnlyBody(obs: Observation): boolean {
   if (obs.status === null || obs.status < 200 || obs.status >= 300) return false;
-  const json = bodyJson(obs);
+  const json = observedJson(obs);
   return isObject(json) && Object.keys(json).length === 1 && json.error !== null && json.error !== undefined;
 }
 
@@ -174,7 +167,7 @@ const sentMaxOutputTokens = (obs: Observation): number | undefined => {
 
 /** The `error.code` of an error envelope is a number (llama-server and vLLM send the HTTP status there). */
 function integerErrorCode(obs: Observation): boolean {
-  const json = bodyJson(obs);
+  const json = observedJson(obs);
   const err = isObject(json) ? json.error : undefined;
   return isObject(err) && typeof err.message === "string" && typeof err.code === "number";
 }
@@ -198,7 +191,7 @@ const eventIndexMissing = (p: Problem) =>
 
 /** Tool calls whose id is `""`: in a JSON body directly, in a stream once every delta for the call is seen. */
 function hasEmptyToolCallId(obs: Observation): boolean {
-  const json = bodyJson(obs);
+  const json = observedJson(obs);
   if (isObject(json)) {
     for (const choice of choicesOf(json)) {
       const calls = isObject(choice.message) ? choice.message.tool_calls : undefined;
@@ -951,7 +944,7 @@ export const DEVIATIONS: readonly Deviation[] = [
     detect: (obs) => {
       if (obs.status === null || obs.status < 400) return false;
       if (!obs.body || obs.body.length === 0) return obs.json !== undefined && !isErrorEnvelope(obs.json);
-      return !isErrorEnvelope(bodyJson(obs));
+      return !isErrorEnvelope(observedJson(obs));
     },
     explains: envelopeFinding,
     why: 'The SDKs still raise the right error class from the status code, but lose the message: openai-node reports "400 status code (no body)" for a flat or {detail} body and a JSON-quoted string for {error: "…"}, with error.type and error.code undefined (measured with openai 6.49.0; vLLM issue #12886: chat-ui could not show the message); code that reads error.code or error.type gets nothing (autogen PR #757).',

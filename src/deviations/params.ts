@@ -3,7 +3,8 @@
  * where they put a reasoning model's thinking. Each names only implementations a cited source (code, docs, or a
  * measurement of the real server in the field lab) confirms.
  */
-import { parseBounded } from "../http/json.js";
+import { limitNotHonoured } from "../checks/token-limit.js";
+import { observedJson } from "../http/json.js";
 import type { Observation } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 import type { Deviation } from "./types.js";
@@ -11,18 +12,12 @@ import type { Deviation } from "./types.js";
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
 
-function body(obs: Observation): unknown {
-  if (obs.json !== undefined) return obs.json;
-  if (!obs.body || obs.body.length === 0 || obs.body.length > 1 << 20) return undefined;
-  return parseBounded(new TextDecoder().decode(obs.body))?.value;
-}
-
 const REASONING_FIELDS = ["reasoning_content", "reasoning"] as const;
 
 /** The non-standard field a message or delta carries the reasoning in, if any. */
 function reasoningField(obs: Observation): string | undefined {
   const carriers: unknown[] = [];
-  const json = body(obs);
+  const json = observedJson(obs);
   if (isObject(json) && Array.isArray(json.choices)) {
     for (const c of json.choices) if (isObject(c)) carriers.push(c.message);
   }
@@ -65,13 +60,13 @@ function sentN(obs: Observation): number | undefined {
 }
 
 function choiceCount(obs: Observation): number | undefined {
-  const json = body(obs);
+  const json = observedJson(obs);
   return isObject(json) && Array.isArray(json.choices) ? json.choices.length : undefined;
 }
 
 /** Tool calls in a chat answer or function_call items in a Response. */
 function calls(obs: Observation): number {
-  const json = body(obs);
+  const json = observedJson(obs);
   if (!isObject(json)) return 0;
   if (Array.isArray(json.output))
     return json.output.filter((i) => isObject(i) && i.type === "function_call").length;
@@ -83,7 +78,7 @@ function calls(obs: Observation): number {
 const statusFinding = (p: Problem) => p.pointer === "status";
 
 function errorMessage(obs: Observation): string {
-  const err = (body(obs) as { error?: { message?: unknown } } | undefined)?.error;
+  const err = (observedJson(obs) as { error?: { message?: unknown } } | undefined)?.error;
   return typeof err?.message === "string" ? err.message : "";
 }
 
@@ -93,7 +88,7 @@ function sentAudio(obs: Observation): boolean {
 }
 
 function answeredAudio(obs: Observation): boolean {
-  const json = body(obs);
+  const json = observedJson(obs);
   const choice = isObject(json) && Array.isArray(json.choices) ? json.choices[0] : undefined;
   return isObject(choice) && isObject(choice.message) && isObject(choice.message.audio);
 }
@@ -101,10 +96,6 @@ function answeredAudio(obs: Observation): boolean {
 const PARAM = (name: string) => `/v1/chat/completions[param:${name}]`;
 const RPARAM = (name: string) => `/v1/responses[param:${name}]`;
 const INVALID = (name: string) => `/v1/chat/completions[invalid:${name}]`;
-
-/** A [max_tokens] finding that `param`: 1 was not honoured (checks/chat-bounds.ts). */
-const boundBroken = (param: string) => (p: Problem) =>
-  p.severity === "fail" && typeof p.expected === "string" && p.expected.includes(`(${param}: 1)`);
 
 export const PARAM_DEVIATIONS: readonly Deviation[] = [
   {
@@ -215,8 +206,9 @@ export const PARAM_DEVIATIONS: readonly Deviation[] = [
     ],
     docs: "docs/deviations.md#max-completion-tokens-ignored",
     detect: (_obs, problems) =>
-      problems.some(boundBroken("max_completion_tokens")) && !problems.some(boundBroken("max_tokens")),
-    explains: boundBroken("max_completion_tokens"),
+      problems.some(limitNotHonoured("max_completion_tokens")) &&
+      !problems.some(limitNotHonoured("max_tokens")),
+    explains: limitNotHonoured("max_completion_tokens"),
     why: "OpenAI deprecated `max_tokens` for `max_completion_tokens`, and current clients send only the new name (openai-node's and the AI SDK's defaults for newer models, LangChain's maxCompletionTokens): their limit is ignored, so answers run to the server's default length, costs and latency grow, and a client that relies on a short answer (classification, a one-word reply) gets a long one.",
     detection:
       "The [max_tokens] row's max_completion_tokens: 1 request comes back longer than one token while its max_tokens: 1 request is bounded.",

@@ -87,3 +87,13 @@ export function parseBounded(text: string): { value: unknown } | undefined {
     return undefined;
   }
 }
+
+/**
+ * An observed answer's JSON: what the check parsed, else its raw body (an error response) parsed here under the
+ * budget. Undefined when empty, over 1 MiB or not JSON.
+ */
+export function observedJson(obs: { json?: unknown; body?: Uint8Array }): unknown {
+  if (obs.json !== undefined) return obs.json;
+  if (!obs.body || obs.body.length === 0 || obs.body.length > 1 << 20) return undefined;
+  return parseBounded(new TextDecoder().decode(obs.body))?.value;
+}
