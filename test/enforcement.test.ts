@@ -11,8 +11,9 @@ import { jsonPrefix } from "../src/checks/json-prefix.js";
 import { grade } from "../src/probe/grade.js";
 import { runProbe } from "../src/probe/run.js";
 import type { Outcome } from "../src/probe/types.js";
-import type { Report, Result } from "../src/report/types.js";
+import type { Report } from "../src/report/types.js";
 import { type Defect, startFake } from "./helpers/fake-openai.js";
+import { byId } from "./helpers/results.js";
 
 async function probe(
   defects: Defect[],
@@ -32,12 +33,6 @@ async function probe(
   } finally {
     await server.close();
   }
-}
-
-function byId(report: Report, id: string): Result {
-  const r = report.results.find((x) => x.id === id);
-  assert.ok(r, `no result for ${id}`);
-  return r;
 }
 
 const CHAT = "/v1/chat/completions";

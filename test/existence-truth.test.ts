@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import { exitCodeFor } from "../src/commands/probe.js";
 import { runProbe } from "../src/probe/run.js";
 import { renderReport } from "../src/render/index.js";
-import type { Report, Result } from "../src/report/types.js";
+import { byId } from "./helpers/results.js";
 import { json, startScripted } from "./helpers/scripted-server.js";
 import { startServeProxy } from "./helpers/serve-proxy.js";
 
@@ -15,12 +15,6 @@ const PORTKEY = {
   status: "failure",
   message: "Either x-portkey-config or x-portkey-provider header is required",
 };
-
-function byId(report: Report, id: string): Result {
-  const r = report.results.find((x) => x.id === id);
-  assert.ok(r, `no result for ${id}`);
-  return r;
-}
 
 const probe = (url: string, extra: Partial<Parameters<typeof runProbe>[0]> = {}) =>
   runProbe({

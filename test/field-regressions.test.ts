@@ -5,17 +5,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { runProbe } from "../src/probe/run.js";
-import type { Report, Result } from "../src/report/types.js";
+import { byId } from "./helpers/results.js";
 import { json, type ScriptedServer, sse, startScripted } from "./helpers/scripted-server.js";
 
 const MODEL = "field-chat";
 const created = 1_700_000_000;
-
-function byId(report: Report, id: string): Result {
-  const r = report.results.find((x) => x.id === id);
-  assert.ok(r, `no result for ${id}`);
-  return r;
-}
 
 async function probe(server: ScriptedServer, only: RegExp, chat?: string) {
   return runProbe({

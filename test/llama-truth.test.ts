@@ -12,15 +12,10 @@ import type { Report, Result } from "../src/report/types.js";
 import { resolveQuirkList } from "../src/serve/quirks.js";
 import { type RunningServer, startServer } from "../src/serve/server.js";
 import { startLlamaLike } from "./helpers/llama-like.js";
+import { byId } from "./helpers/results.js";
 import { type ScriptedServer, startScripted } from "./helpers/scripted-server.js";
 
 const KEY = "sk-llama-truth-0123456789";
-
-function byId(report: Report, id: string): Result {
-  const r = report.results.find((x) => x.id === id);
-  assert.ok(r, `no result for ${id}`);
-  return r;
-}
 
 const ids = (r: Result) => r.deviations.map((d) => d.id).sort();
 const summary = (id: string) => findDeviation(id)!.summary;

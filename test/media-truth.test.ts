@@ -7,15 +7,10 @@ import type { ServerResponse } from "node:http";
 import { describe, test } from "node:test";
 import { silentMp3, silentWav } from "../src/fixtures/media.js";
 import { runProbe } from "../src/probe/run.js";
-import type { Report, Result } from "../src/report/types.js";
+import type { Report } from "../src/report/types.js";
+import { byId } from "./helpers/results.js";
 import { json } from "./helpers/scripted-server.js";
 import { type Intercept, type ProxiedRequest, startServeProxy } from "./helpers/serve-proxy.js";
-
-function byId(report: Report, id: string): Result {
-  const r = report.results.find((x) => x.id === id);
-  assert.ok(r, `no result for ${id}`);
-  return r;
-}
 
 /** Probes `aioc serve` with one answer replaced: `when` picks the request, `answer` writes the reply. */
 async function probeWith(

@@ -21,9 +21,9 @@ import { expectedRequests, selectRows, withDependencies } from "../src/probe/pla
 import { runProbe } from "../src/probe/run.js";
 import { renderReport } from "../src/render/index.js";
 import { paramGrade } from "../src/render/params-table.js";
-import type { Report, Result } from "../src/report/types.js";
 import { startServer } from "../src/serve/server.js";
 import { locateOpenApi, specProperties } from "./helpers/openapi-spec.js";
+import { byId } from "./helpers/results.js";
 import { type ProxiedRequest, type ServeProxy, startServeProxy } from "./helpers/serve-proxy.js";
 
 const RESPONSES = "/v1/responses";
@@ -97,12 +97,6 @@ describe("Responses parameter list against the pinned spec", () => {
 
 const settings = { timeoutMs: 10_000, concurrency: 4, maxBodyBytes: 1 << 20 } as const;
 const ONLY_RESPONSES = /^\/v1\/responses\[(param|invalid):/;
-
-function byId(report: Report, id: string): Result {
-  const r = report.results.find((x) => x.id === id);
-  assert.ok(r, `no result for ${id}`);
-  return r;
-}
 
 describe("Responses matrix against aioc serve", () => {
   test("every Responses parameter row is accepted and, where checkable, honoured", async () => {

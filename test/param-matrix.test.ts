@@ -16,10 +16,10 @@ import { expectedRequests, selectRows } from "../src/probe/plan.js";
 import { runProbe } from "../src/probe/run.js";
 import { renderReport } from "../src/render/index.js";
 import { paramGrade } from "../src/render/params-table.js";
-import type { Report, Result } from "../src/report/types.js";
 import { PROFILES } from "../src/serve/quirks.js";
 import { startServer } from "../src/serve/server.js";
 import { locateOpenApi, specProperties } from "./helpers/openapi-spec.js";
+import { byId } from "./helpers/results.js";
 import { type ProxiedRequest, startServeProxy } from "./helpers/serve-proxy.js";
 
 const CHAT = "/v1/chat/completions";
@@ -96,12 +96,6 @@ describe("parameter list against the pinned spec", () => {
 });
 
 const settings = { timeoutMs: 10_000, concurrency: 4, maxBodyBytes: 1 << 20 } as const;
-
-function byId(report: Report, id: string): Result {
-  const r = report.results.find((x) => x.id === id);
-  assert.ok(r, `no result for ${id}`);
-  return r;
-}
 
 describe("against aioc serve", () => {
   test("every parameter row is accepted and, where checkable, honoured", async () => {

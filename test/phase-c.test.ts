@@ -7,8 +7,9 @@ import { describe, test } from "node:test";
 import { ENDPOINTS } from "../src/catalog/endpoints.js";
 import { selectRows } from "../src/probe/plan.js";
 import { BEHAVIOUR_REPEATS, runProbe } from "../src/probe/run.js";
-import type { Report, Result } from "../src/report/types.js";
+import type { Report } from "../src/report/types.js";
 import { type Defect, type FakeOptions, startFake } from "./helpers/fake-openai.js";
+import { byId } from "./helpers/results.js";
 import { json, startScripted } from "./helpers/scripted-server.js";
 
 const KEY = "sk-phase-c-test-key-42";
@@ -45,12 +46,6 @@ async function probe(options: FakeOptions, only: RegExp, apiKey?: string): Promi
   } finally {
     await server.close();
   }
-}
-
-function byId(report: Report, id: string): Result {
-  const r = report.results.find((x) => x.id === id);
-  assert.ok(r, `no result for ${id}`);
-  return r;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

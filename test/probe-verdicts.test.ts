@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import type { ServerResponse } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { runProbe } from "../src/probe/run.js";
-import type { Report, Result } from "../src/report/types.js";
 import { CREATED, chatCompletion, MODEL } from "./helpers/payloads.js";
+import { byId } from "./helpers/results.js";
 import { json, type ScriptedServer, sse, startScripted } from "./helpers/scripted-server.js";
 
 const created = CREATED;
@@ -28,12 +28,6 @@ function chatRequest(res: ServerResponse, body: Buffer): Record<string, unknown>
     error: { message: "messages required", type: "invalid_request_error", param: "messages", code: null },
   });
   return undefined;
-}
-
-function byId(report: Report, id: string): Result {
-  const r = report.results.find((x) => x.id === id);
-  assert.ok(r, `no result for ${id}`);
-  return r;
 }
 
 async function probe(server: ScriptedServer, only?: RegExp, apiKey?: string) {

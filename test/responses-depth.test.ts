@@ -7,8 +7,9 @@ import assert from "node:assert/strict";
 import type { ServerResponse } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { runProbe } from "../src/probe/run.js";
-import type { Report, Result } from "../src/report/types.js";
+import type { Report } from "../src/report/types.js";
 import { startServer } from "../src/serve/server.js";
+import { byId } from "./helpers/results.js";
 import {
   type Intercept,
   type ProxiedRequest,
@@ -39,12 +40,6 @@ const NEW_ROWS = [
 
 const only = (...ids: string[]) =>
   new RegExp(`^(${ids.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`);
-
-function byId(report: Report, id: string): Result {
-  const r = report.results.find((x) => x.id === id);
-  assert.ok(r, `no result for ${id}`);
-  return r;
-}
 
 const probe = (url: string, ids: string[]) =>
   runProbe({
