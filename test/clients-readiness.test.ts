@@ -78,6 +78,19 @@ describe("the readiness data", () => {
     for (const id of PENDING_IDS) assert.ok(!ids.has(id), `${id} exists now: remove it from PENDING_IDS`);
   });
 
+  test("every client row of an SDK aioc runs is one of that client's requirements", () => {
+    const mapped = new Set(
+      CLIENTS.filter((c) => c.basis === "run").flatMap((c) => c.requirements.flatMap((r) => r.rows)),
+    );
+    const clientRows = ENDPOINTS.filter((e) => e.id.startsWith("client:")).map((e) => e.id);
+    assert.ok(clientRows.length > 0);
+    assert.deepEqual(
+      clientRows.filter((id) => !mapped.has(id)),
+      [],
+      "client rows no Clients line grades",
+    );
+  });
+
   test("the clients the issue names are there, the SDKs aioc runs are labelled run", () => {
     const names = CLIENTS.map((c) => c.name);
     for (const n of [

@@ -204,6 +204,7 @@ export const CLIENTS: readonly ClientProfile[] = [
         "tools",
         "responses",
         "responses.stream",
+        "responses.tools",
         "embeddings",
         "audio.speech",
         "audio.transcriptions",
