@@ -172,10 +172,15 @@ describe("grading", () => {
           kind: "ext",
         }),
         result("/v1/responses[stream]", "SKIP", "base row /v1/responses absent (404)"),
+        result(
+          "/v1/responses[codex-stream]",
+          "SKIP",
+          "base row /v1/responses[stream] skipped: base row /v1/responses absent (404)",
+        ),
       ]),
     );
     assert.equal(absent.verdict, "NOT READY");
-    assert.match(absent.gaps[0]!.detail, /^endpoint absent: 404/);
+    assert.match(absent.gaps[0]!.detail, /^endpoint absent: .*absent \(404\)$/);
 
     const notOffered = gradeClient(
       DEMO,
@@ -185,6 +190,60 @@ describe("grading", () => {
       ]),
     );
     assert.equal(notOffered.verdict, "NOT READY");
+  });
+
+  test("Codex is graded on the rows that read the stream as Codex does, not on openai-node's helper", () => {
+    const codex = CLIENTS.find((c) => c.id === "codex-cli")!;
+    const graded = gradeClient(
+      codex,
+      byId([
+        // llama-server's bytes: openai-node's helper throws on response.created without output; Codex never reads it
+        result(
+          "/v1/responses[stream]",
+          "FAIL",
+          "the Responses stream's `response.created` carries no output",
+        ),
+        result("/v1/responses[codex-stream]", "PASS"),
+        result("/v1/responses[codex-tools]", "WARN", "inconclusive: no function call"),
+        result("/v1/responses[tool-result]", "PASS"),
+        result("/v1/responses/compact", "WARN", "404 — not implemented", { httpStatus: 404, phase: "A" }),
+      ]),
+    );
+    assert.equal(graded.verdict, "READY WITH LIMITS");
+    assert.deepEqual(
+      graded.gaps.map((g) => g.row),
+      ["/v1/responses/compact"],
+    );
+  });
+
+  test("a row that fails only because a forced tool_choice was not enforced cannot judge a client that never forces one", () => {
+    const opencode = CLIENTS.find((c) => c.id === "opencode")!;
+    const forced = (param?: string) => ({
+      problems: [
+        {
+          pointer: "/choices/0/message/tool_calls",
+          expected: "a call to get_weather",
+          got: "no tool call",
+          severity: "fail" as const,
+          ...(param ? { param } : {}),
+        },
+      ],
+    });
+    const rows = (param?: string) =>
+      byId([
+        result("client:ai-sdk/streamText", "PASS"),
+        result("/v1/chat/completions[stream]", "PASS"),
+        result("/v1/chat/completions[tools]", "FAIL", "tool_choice not enforced", forced(param)),
+        result("/v1/chat/completions[tools-stream]", "FAIL", "tool_choice not enforced", forced(param)),
+      ]);
+    const unsent = gradeClient(opencode, rows("tool_choice naming get_weather"));
+    assert.equal(unsent.verdict, "NOT PROBED");
+    assert.match(
+      unsent.notProbed[0]!.detail,
+      /did not enforce tool_choice naming get_weather, which this client does not send/,
+    );
+    // Any other failure of the row still counts.
+    assert.equal(gradeClient(opencode, rows()).verdict, "NOT READY");
   });
 
   test("NOT PROBED: a required row missing from the report or skipped for want of a model is not a failure", () => {

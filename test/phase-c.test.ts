@@ -15,11 +15,12 @@ import { json, startScripted } from "./helpers/scripted-server.js";
 const KEY = "sk-phase-c-test-key-42";
 /**
  * The fake (helpers/fake-openai.ts) answers the Responses API statelessly and without function tools, so the
- * responses group's rows are judged against `aioc serve` and their own defects in responses-depth.test.ts.
+ * responses group's rows are judged against `aioc serve` and their own defects in responses-depth.test.ts and
+ * responses-codex.test.ts.
  * The python SDK rows are tested against these fakes in clients-sdks.test.ts (they need the test virtualenv).
  */
 const RESPONSES_GROUP =
-  /^\/v1\/responses\[(store|previous_response_id|input_items|delete|no-store|tools|tool-result|tools-stream|json_schema|incomplete)\]$|^client:openai-node\/responses\.tools$/;
+  /^\/v1\/responses\[(store|previous_response_id|input_items|delete|no-store|tools|tool-result|tools-stream|json_schema|incomplete|codex-stream|codex-tools)\]$|^client:openai-node\/responses\.tools$/;
 // The parameter matrix (deep includes it) is judged in param-matrix.test.ts.
 const MATRIX = /\[(param|invalid):|^openapi:declared$/;
 const PHASE_C = ENDPOINTS.filter(
@@ -53,7 +54,8 @@ const only = (id: string) => new RegExp(`^${escapeRegExp(id)}$`);
 
 /** Requests each row may make: the budget of the brief. */
 function budget(id: string): number {
-  if (id.endsWith("[stream-forensics]")) return 0;
+  // These rows read their base row's stream and send nothing.
+  if (/\[(stream-forensics|codex-stream|codex-tools)\]$/.test(id)) return 0;
   if (/\[(max_tokens|seed|stop)\]$/.test(id) || id === "client:openai-node/chat.stream") return 2;
   return 1;
 }

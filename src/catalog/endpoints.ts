@@ -503,6 +503,23 @@ export const ENDPOINTS: readonly Endpoint[] = [
       "A streamed forced call: function_call_arguments deltas add up to .done and the final item",
     ],
   ]),
+  // Codex CLI reads the stream with its own parser (checks/responses-codex.ts): the two rows send nothing.
+  ...phaseC("/v1/responses[stream]", "chat", "chat", [
+    [
+      "codex-stream",
+      "ext",
+      "protocol",
+      "The stream as Codex CLI parses it: every item in a response.output_item.done, a response.completed it can read",
+    ],
+  ]),
+  ...phaseC("/v1/responses[tools-stream]", "chat", "chat", [
+    [
+      "codex-tools",
+      "ext",
+      "behaviour",
+      "The streamed call as Codex CLI parses it: a function_call item with string name, arguments and call_id",
+    ],
+  ]),
   ...phaseC("/v1/responses[store]", "chat", "chat", [
     [
       "previous_response_id",

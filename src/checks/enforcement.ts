@@ -61,7 +61,7 @@ export function attribute(
     e.state === "ignored"
       ? `${e.param} not enforced: ${detail}${note}`
       : `inconclusive whether ${e.param} is enforced: ${detail}`;
-  return [...protocol, { problem, detail: sentence }];
+  return [...protocol, { problem: { ...problem, param: e.param }, detail: sentence }];
 }
 
 /** Enforcement as plain data, for sibling rows and deviation predicates (`observation.facts.enforcement`). */

@@ -12,6 +12,7 @@ import { clientChecks } from "./clients.js";
 import { embeddingDepthChecks } from "./embeddings-depth.js";
 import { chatForensicsChecks } from "./forensics-chat.js";
 import { responsesForensicsChecks } from "./forensics-responses.js";
+import { responsesCodexChecks } from "./responses-codex.js";
 // responses group (issue #14)
 import { responsesParamMatrixChecks } from "./responses-param-matrix.js";
 import { responsesStateChecks } from "./responses-state.js";
@@ -26,6 +27,7 @@ export const phaseCChecks: Record<string, Check> = {
   ...errorChecks,
   ...chatForensicsChecks,
   ...responsesForensicsChecks,
+  ...responsesCodexChecks,
   ...authChecks,
   ...embeddingDepthChecks,
   ...clientChecks,

@@ -20,6 +20,12 @@ export interface Requirement {
   level: "required" | "optional";
   sources: string[];
   confidence: Confidence;
+  /**
+   * Request parameters the client never sends in the form aioc forces (aioc forces a tool call; the client sends
+   * tool_choice "auto"): a row that FAILs only because the server did not enforce one of them cannot tell whether
+   * this need is met, so the need is "not probed" rather than unmet.
+   */
+  unaffectedBy?: string[];
 }
 
 export interface ClientProfile {
@@ -32,8 +38,14 @@ export interface ClientProfile {
 }
 
 const CODEX_RESPONSES = ["openai/codex PR #7897", "openai/codex issue #31083"];
+const CODEX_SSE = "openai/codex codex-rs/codex-api/src/sse/responses.rs (process_sse)";
+const CODEX_REQUEST =
+  "openai/codex codex-rs/codex-api/src/common.rs (ResponsesApiRequest: stream, tool_choice)";
+const CODEX_ITEMS = "openai/codex codex-rs/protocol/src/models.rs (ResponseItem, FunctionCallOutput)";
 const CODEX_COMPACT = ["Menci/Floway issue #19", "170-carry/codex-tools issue #141", "cc-switch PR #1194"];
 const OPENCODE = ["opencode issue #7304", "opencode-models-discovery docs/providers.md"];
+const AI_SDK_TOOL_CHOICE =
+  "opencode packages/opencode/src/session/llm/request.ts (sets no toolChoice: the AI SDK default, auto)";
 const AIDER = ["aider docs: llms/openai-compat.md (OpenAI compatible APIs)"];
 const CLINE = ["Cline docs: provider-config/openai-compatible"];
 const CONTINUE = ["Continue docs: customize/model-providers/top-level/openai"];
@@ -51,7 +63,8 @@ const req = (
   level: Requirement["level"],
   sources: string[],
   confidence: Confidence,
-): Requirement => ({ need, rows, level, sources, confidence });
+  unaffectedBy?: string[],
+): Requirement => ({ need, rows, level, sources, confidence, ...(unaffectedBy ? { unaffectedBy } : {}) });
 
 /** An SDK aioc runs: every call it makes is a row, so its own rows are the evidence. */
 const runCalls = (sdk: string, required: string[], optional: string[], sources: string[]): Requirement[] => [
@@ -66,14 +79,27 @@ export const CLIENTS: readonly ClientProfile[] = [
     basis: "mapped",
     via: 'Responses API only (`wire_api = "responses"`; Chat Completions support was removed in 2026)',
     requirements: [
-      req("Responses API", ["/v1/responses"], "required", CODEX_RESPONSES, "high"),
-      req("streamed Responses", ["/v1/responses[stream]"], "required", ["Menci/Floway issue #19"], "medium"),
+      // Codex parses the stream itself, not with openai-node: the [codex-*] rows read the bytes as it does.
       req(
-        "function tools on Responses",
-        ["/v1/responses[tools]"],
+        "streamed Responses, read by Codex's own parser",
+        ["/v1/responses[codex-stream]"],
         "required",
-        ["Menci/Floway issue #19"],
-        "medium",
+        [...CODEX_RESPONSES, CODEX_SSE],
+        "high",
+      ),
+      req(
+        'function tools with tool_choice "auto", read by Codex\'s parser',
+        ["/v1/responses[codex-tools]"],
+        "required",
+        [CODEX_REQUEST, CODEX_SSE, CODEX_ITEMS],
+        "high",
+      ),
+      req(
+        "tool results (function_call_output input items)",
+        ["/v1/responses[tool-result]"],
+        "required",
+        [CODEX_ITEMS],
+        "high",
       ),
       req("remote compaction", ["/v1/responses/compact"], "optional", CODEX_COMPACT, "high"),
     ],
@@ -90,10 +116,18 @@ export const CLIENTS: readonly ClientProfile[] = [
         "tool calls (the agent edits through tools)",
         ["/v1/chat/completions[tools]"],
         "required",
-        OPENCODE,
+        [...OPENCODE, AI_SDK_TOOL_CHOICE],
         "medium",
+        ["tool_choice"],
       ),
-      req("streamed tool calls", ["/v1/chat/completions[tools-stream]"], "required", OPENCODE, "medium"),
+      req(
+        "streamed tool calls",
+        ["/v1/chat/completions[tools-stream]"],
+        "required",
+        [...OPENCODE, AI_SDK_TOOL_CHOICE],
+        "medium",
+        ["tool_choice"],
+      ),
     ],
   },
   {

@@ -20,11 +20,29 @@ type RowState =
   | { state: "met" }
   | { state: "unmet" | "unprobed"; row: string; result?: Result; detail: string };
 
-function rowState(id: string, byId: ReadonlyMap<string, Result>): RowState {
+/** The parameter whose non-enforcement is the row's only failure, when it is one the client never sends. */
+function unsentParamFailure(r: Result, unaffectedBy: readonly string[]): string | undefined {
+  const fails = r.problems.filter((p) => p.severity === "fail");
+  const params = fails.map((p) => p.param);
+  const unsent = (p: string | undefined) => p !== undefined && unaffectedBy.some((u) => p.startsWith(u));
+  return fails.length > 0 && params.every(unsent) ? params[0] : undefined;
+}
+
+function rowState(id: string, byId: ReadonlyMap<string, Result>, unaffectedBy: readonly string[]): RowState {
   const r = byId.get(id);
   if (!r) return { state: "unprobed", row: id, detail: "not probed" };
   if (isAbsence(r) || skippedAsAbsent(r))
     return { state: "unmet", row: id, result: r, detail: clip(`endpoint absent: ${r.detail}`) };
+  const unsent = r.status === "FAIL" ? unsentParamFailure(r, unaffectedBy) : undefined;
+  if (unsent)
+    return {
+      state: "unprobed",
+      row: id,
+      result: r,
+      detail: clip(
+        `the server did not enforce ${unsent}, which this client does not send: the row cannot tell`,
+      ),
+    };
   if (r.status === "FAIL") return { state: "unmet", row: id, result: r, detail: clip(r.detail) };
   if (r.status === "SKIP")
     return { state: "unprobed", row: id, result: r, detail: clip(`skipped: ${r.detail}`) };
@@ -33,7 +51,7 @@ function rowState(id: string, byId: ReadonlyMap<string, Result>): RowState {
 
 /** The first unmet row decides; failing that, the first unprobed one. */
 function requirementState(req: Requirement, byId: ReadonlyMap<string, Result>): RowState {
-  const states = req.rows.map((id) => rowState(id, byId));
+  const states = req.rows.map((id) => rowState(id, byId, req.unaffectedBy ?? []));
   return (
     states.find((s) => s.state === "unmet") ?? states.find((s) => s.state === "unprobed") ?? { state: "met" }
   );

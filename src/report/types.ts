@@ -19,6 +19,11 @@ export interface Problem {
   severity: "fail" | "warn";
   /** The OpenAPI component the expectation comes from, e.g. `CreateChatCompletionResponse`. */
   source?: string;
+  /**
+   * The request parameter the server did not enforce (or may not have), when that is what the problem says:
+   * `tool_choice naming get_weather`, `stop` (checks/enforcement.ts).
+   */
+  param?: string;
 }
 
 export interface DeviationRef {
