@@ -246,6 +246,24 @@ describe("grading", () => {
     assert.equal(gradeClient(opencode, rows()).verdict, "NOT READY");
   });
 
+  test("alternatives: the SDK row the client runs on decides when it ran, the protocol row when it did not", () => {
+    const aider = CLIENTS.find((c) => c.id === "aider")!;
+    const rows = (python: Status | undefined) =>
+      byId([
+        result("/v1/chat/completions", "PASS"),
+        // a stream openai-node rejects (no role in any chunk) but the Python SDK reads
+        result("/v1/chat/completions[stream]", "FAIL", "no chunk carries a role"),
+        ...(python
+          ? [result("client:openai-python/chat", "PASS"), result("client:openai-python/chat.stream", python)]
+          : []),
+      ]);
+    assert.equal(gradeClient(aider, rows("PASS")).verdict, "READY");
+    assert.equal(gradeClient(aider, rows("FAIL")).verdict, "NOT READY");
+    const noPython = gradeClient(aider, rows(undefined));
+    assert.equal(noPython.verdict, "NOT READY");
+    assert.equal(noPython.gaps[0]!.row, "/v1/chat/completions[stream]");
+  });
+
   test("NOT PROBED: a required row missing from the report or skipped for want of a model is not a failure", () => {
     const missing = gradeClient(DEMO, byId([result("/v1/chat/completions", "PASS")]));
     assert.equal(missing.verdict, "NOT PROBED");

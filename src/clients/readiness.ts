@@ -26,6 +26,11 @@ export interface Requirement {
    * this need is met, so the need is "not probed" rather than unmet.
    */
   unaffectedBy?: string[];
+  /**
+   * The rows are alternatives, best evidence first: the first one that was probed decides (the SDK the client
+   * runs on, when aioc could run it; else the protocol row, whose severity follows openai-node).
+   */
+  firstProbed?: boolean;
 }
 
 export interface ClientProfile {
@@ -46,7 +51,10 @@ const CODEX_COMPACT = ["Menci/Floway issue #19", "170-carry/codex-tools issue #1
 const OPENCODE = ["opencode issue #7304", "opencode-models-discovery docs/providers.md"];
 const AI_SDK_TOOL_CHOICE =
   "opencode packages/opencode/src/session/llm/request.ts (sets no toolChoice: the AI SDK default, auto)";
-const AIDER = ["aider docs: llms/openai-compat.md (OpenAI compatible APIs)"];
+const AIDER = [
+  "aider docs: llms/openai-compat.md (OpenAI compatible APIs)",
+  "litellm litellm/llms/openai/openai.py (OpenAIChatCompletion calls the openai Python SDK)",
+];
 const CLINE = ["Cline docs: provider-config/openai-compatible"];
 const CONTINUE = ["Continue docs: customize/model-providers/top-level/openai"];
 const ZED = ["Zed docs: ai/use-api-access.md (OpenAI-compatible endpoints, capabilities)"];
@@ -136,8 +144,21 @@ export const CLIENTS: readonly ClientProfile[] = [
     basis: "mapped",
     via: "LiteLLM's OpenAI client (`--model openai/<name>`, OPENAI_API_BASE)",
     requirements: [
-      req("chat", ["/v1/chat/completions"], "required", AIDER, "high"),
-      req("streamed chat (on by default)", ["/v1/chat/completions[stream]"], "required", AIDER, "medium"),
+      // LiteLLM's openai provider calls the official Python SDK: its rows, when they ran, are Aider's path.
+      {
+        ...req("chat", ["client:openai-python/chat", "/v1/chat/completions"], "required", AIDER, "high"),
+        firstProbed: true,
+      },
+      {
+        ...req(
+          "streamed chat (on by default)",
+          ["client:openai-python/chat.stream", "/v1/chat/completions[stream]"],
+          "required",
+          AIDER,
+          "medium",
+        ),
+        firstProbed: true,
+      },
     ],
   },
   {

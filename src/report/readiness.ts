@@ -49,9 +49,10 @@ function rowState(id: string, byId: ReadonlyMap<string, Result>, unaffectedBy: r
   return { state: "met" };
 }
 
-/** The first unmet row decides; failing that, the first unprobed one. */
+/** The first unmet row decides; failing that, the first unprobed one. Alternatives: the first probed one decides. */
 function requirementState(req: Requirement, byId: ReadonlyMap<string, Result>): RowState {
   const states = req.rows.map((id) => rowState(id, byId, req.unaffectedBy ?? []));
+  if (req.firstProbed) return states.find((s) => s.state !== "unprobed") ?? states[0]!;
   return (
     states.find((s) => s.state === "unmet") ?? states.find((s) => s.state === "unprobed") ?? { state: "met" }
   );
