@@ -57,6 +57,8 @@ const AIDER = [
 ];
 const CLINE = ["Cline docs: provider-config/openai-compatible"];
 const CONTINUE = ["Continue docs: customize/model-providers/top-level/openai"];
+const ZED_TOOL_CHOICE =
+  "Zed crates/language_models/src/provider/open_ai_compatible.rs (supports_tool_choice: Auto, Any, None)";
 const ZED = ["Zed docs: ai/use-api-access.md (OpenAI-compatible endpoints, capabilities)"];
 const OPEN_WEBUI = ["Open WebUI docs: getting-started/quick-start/connect-a-provider/starting-with-openai"];
 const LLAMAINDEX = [
@@ -198,8 +200,10 @@ export const CLIENTS: readonly ClientProfile[] = [
         "tool calls (capabilities.tools, the agent)",
         ["/v1/chat/completions[tools-stream]"],
         "optional",
-        ZED,
+        [...ZED, ZED_TOOL_CHOICE],
         "high",
+        // Zed's tool choices are auto, required ("any") and none: it never names a function.
+        ["tool_choice naming"],
       ),
       req(
         "parallel tool calls (capabilities.parallel_tool_calls)",
