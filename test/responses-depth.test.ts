@@ -210,6 +210,55 @@ const CASES: Case[] = [
     detail: /^the Responses API is stateless: .* — known: llama\.cpp, Ollama$/,
   },
   {
+    // vLLM without VLLM_ENABLE_RESPONSES_API_STORE: store silently off, so GET and previous_response_id both 404
+    // "Response with id '…' not found." (serving_responses.py _make_not_found_error). Stateless, not broken.
+    name: "previous_response_id 404 where nothing is stored (vLLM's default)",
+    row: "/v1/responses[previous_response_id]",
+    edit: async (_p, req, res) => {
+      const id = retrieve(req)
+        ? req.path.split("/").pop()
+        : post(req) && typeof req.json?.previous_response_id === "string"
+          ? req.json.previous_response_id
+          : undefined;
+      if (!id) return false;
+      send(res, 404, {
+        error: {
+          message: `Response with id '${id}' not found.`,
+          type: "invalid_request_error",
+          param: "response_id",
+          code: null,
+        },
+      });
+      return true;
+    },
+    status: "WARN",
+    detail: /^the Responses API is stateless: .* — known: /,
+  },
+  {
+    name: "previous_response_id 404 although the response is retrievable",
+    row: "/v1/responses[previous_response_id]",
+    edit: async (_p, req, res) => {
+      if (!post(req) || typeof req.json?.previous_response_id !== "string") return false;
+      send(res, 404, {
+        error: { message: "Response not found.", type: "invalid_request_error", param: null, code: null },
+      });
+      return true;
+    },
+    status: "FAIL",
+    detail: /^404 — Response not found\./,
+  },
+  {
+    name: "chained turn without usage: nothing shows the chain was applied",
+    row: "/v1/responses[previous_response_id]",
+    edit: json(
+      (req) => post(req) && typeof req.json?.previous_response_id === "string",
+      (b) => without(b, "usage"),
+    ),
+    status: "WARN",
+    detail:
+      /^inconclusive whether previous_response_id is applied: the chained turn's Response has no usage\.input_tokens\/output_tokens$/,
+  },
+  {
     name: "forced tool_choice ignored",
     row: "/v1/responses[tools]",
     edit: json(
