@@ -117,6 +117,19 @@ const without = (j: Json, ...keys: string[]) =>
   Object.fromEntries(Object.entries(j).filter(([k]) => !keys.includes(k)));
 const output = (body: Json) => body.output as Json[];
 
+const failure = { code: "server_error", message: "model crashed" };
+const errorEvent = (n: number) => ({ type: "error", ...failure, param: null, sequence_number: n });
+/** created and in_progress, then the failure. */
+const failedStream = (es: Json[]) => [
+  ...es.slice(0, 2),
+  {
+    type: "response.failed",
+    sequence_number: 2,
+    response: { ...(es[0]!.response as Json), status: "failed", error: failure },
+  },
+];
+const errorStream = (es: Json[]) => [...es.slice(0, 2), errorEvent(2)];
+
 interface Case {
   name: string;
   row: string;
@@ -439,6 +452,123 @@ const CASES: Case[] = [
     ),
     status: "WARN",
     detail: /^reasoning item 1: summary is missing/,
+  },
+  // A failed response is the server's failure: not the model's empty answer, not an ignored parameter.
+  {
+    name: "status failed (200): the server's failure, not an ignored tool_choice",
+    row: "/v1/responses[tools]",
+    edit: json(withTools, (b) => ({ ...b, status: "failed", error: failure, output: [] })),
+    status: "FAIL",
+    detail: /^the server failed the response \(status "failed"\): server_error: model crashed$/,
+  },
+  {
+    name: "status failed (200): not an accepted tool result",
+    row: "/v1/responses[tool-result]",
+    edit: json(
+      (req) => post(req) && Array.isArray(req.json?.input),
+      (b) => ({ ...b, status: "failed", error: failure, output: [] }),
+    ),
+    status: "FAIL",
+    detail: /^the server failed the response \(status "failed"\): server_error: model crashed$/,
+  },
+  {
+    name: "status failed (200): not an unenforced json_schema",
+    row: "/v1/responses[json_schema]",
+    edit: json(
+      (req) => post(req) && req.json?.text !== undefined,
+      (b) => ({ ...b, status: "failed", error: failure, output: [] }),
+    ),
+    status: "FAIL",
+    detail: /^the server failed the response \(status "failed"\): server_error: model crashed$/,
+  },
+  {
+    name: "status failed (200), said so",
+    row: "/v1/responses",
+    edit: json(
+      (req) => post(req) && req.json?.stream !== true,
+      (b) => ({ ...b, status: "failed", error: failure, output: [] }),
+    ),
+    status: "FAIL",
+    detail: /^the server failed the response \(status "failed"\): server_error: model crashed$/,
+  },
+  {
+    name: "status failed (200): the SDK row blames the server, not the model",
+    row: "client:openai-node/responses",
+    edit: json(
+      (req) => post(req) && req.json?.stream !== true,
+      (b) => ({ ...b, status: "failed", error: failure, output: [] }),
+    ),
+    status: "FAIL",
+    detail: /^the server failed the response \(status "failed"\): server_error: model crashed$/,
+  },
+  {
+    name: "text parts typed \"text\": the SDK's output_text is empty through the server's doing",
+    row: "client:openai-node/responses",
+    edit: json(
+      (req) => post(req) && req.json?.stream !== true,
+      (b) => ({
+        ...b,
+        output: output(b).map((m) => ({
+          ...m,
+          content: (m.content as Json[]).map((c) => ({ ...c, type: "text" })),
+        })),
+      }),
+    ),
+    status: "FAIL",
+    detail: /^output_text is empty: the message's text is in a content part typed "text", not "output_text"/,
+  },
+  {
+    name: "the stream ends with response.failed",
+    row: "/v1/responses[stream]",
+    edit: events(post, failedStream),
+    status: "FAIL",
+    detail: /^the stream ends with response\.failed: server_error: model crashed$/,
+  },
+  {
+    name: "the stream ends with response.failed (forensics)",
+    row: "/v1/responses[stream-forensics]",
+    edit: events(post, failedStream),
+    status: "FAIL",
+    detail: /^the stream ends with response\.failed: server_error: model crashed$/,
+  },
+  {
+    name: "the stream ends with response.failed (the SDK row)",
+    row: "client:openai-node/responses.stream",
+    edit: events(post, failedStream),
+    status: "FAIL",
+    detail: /^the server failed the response \(status "failed"\): server_error: model crashed$/,
+  },
+  {
+    name: "an error event mid-stream: named, not 'ends with error'",
+    row: "/v1/responses[stream]",
+    edit: events(post, errorStream),
+    status: "FAIL",
+    detail: /^the stream carries an error event at 2: server_error: model crashed/,
+  },
+  {
+    name: "an error event instead of the call: not an ignored tool_choice",
+    row: "/v1/responses[tools-stream]",
+    edit: events(withTools, errorStream),
+    status: "FAIL",
+    detail: /^the stream carries an error event at 2: server_error: model crashed/,
+  },
+  {
+    name: "an error event (event: error): the SDK row quotes it",
+    row: "client:openai-node/responses.stream",
+    edit: async (proxy, req, res) => {
+      if (!post(req) || req.json?.stream !== true) return false;
+      const up = await forward(proxy, req);
+      const [created] = up.text.split("\n").filter((l) => l.startsWith("data: "));
+      send(
+        res,
+        200,
+        `event: response.created\n${created}\n\nevent: error\ndata: ${JSON.stringify(errorEvent(1))}\n\n`,
+        "text/event-stream",
+      );
+      return true;
+    },
+    status: "FAIL",
+    detail: /^openai-node threw: the stream's error event: server_error: model crashed/,
   },
   {
     name: "compact without output",

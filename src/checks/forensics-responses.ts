@@ -14,6 +14,7 @@ import {
   reasoningFindings,
   sequenceStartFindings,
   streamedCalls,
+  streamFailedFindings,
   TERMINAL,
   terminalFindings,
 } from "./responses-events.js";
@@ -252,6 +253,8 @@ const responsesForensics: Check = async (ctx) => {
   const events = eventsOf(f.view.frames);
   const text = textFindings(events);
   const findings = [
+    // The server's own failure first: what it leaves out of the stream follows from it.
+    ...streamFailedFindings(events),
     ...framingFindings(f, false),
     ...orderFindings(events),
     ...sequenceFindings(events),
