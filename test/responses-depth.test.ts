@@ -570,6 +570,42 @@ const CASES: Case[] = [
     status: "FAIL",
     detail: /^openai-node threw: the stream's error event: server_error: model crashed/,
   },
+  // openai-node's accumulator keeps output_item.added's item as sent (lib/responses/ResponseAccumulator.js): a text
+  // part or arguments it already carries count, as they do for the SDK.
+  {
+    name: "the text part comes inside output_item.added, no content_part.added (the SDK copes)",
+    row: "/v1/responses[stream-forensics]",
+    edit: events(post, (es) =>
+      es
+        .filter((e) => e.type !== "response.content_part.added")
+        .map((e) =>
+          e.type === "response.output_item.added"
+            ? {
+                ...e,
+                item: { ...(e.item as Json), content: [{ type: "output_text", text: "", annotations: [] }] },
+              }
+            : e,
+        ),
+    ),
+    status: "PASS",
+    detail: /^200 · \d+ chunks/,
+  },
+  {
+    name: "the arguments come whole in output_item.added, no deltas (the SDK copes)",
+    row: "/v1/responses[tools-stream]",
+    edit: events(withTools, (es) => {
+      const done = es.find((e) => e.type === "response.function_call_arguments.done")!;
+      return es
+        .filter((e) => e.type !== "response.function_call_arguments.delta")
+        .map((e) =>
+          e.type === "response.output_item.added" && (e.item as Json).type === "function_call"
+            ? { ...e, item: { ...(e.item as Json), arguments: done.arguments } }
+            : e,
+        );
+    }),
+    status: "PASS",
+    detail: /^200 · called get_weather\(\{"city":"x"\}\), reassembled from the stream/,
+  },
   {
     name: "compact without output",
     row: "/v1/responses/compact",

@@ -156,6 +156,9 @@ function textFindings(events: Event[]): { findings: Finding[]; firstDeltaMs?: nu
     if (e.type === "response.output_item.added") {
       items.set(oi, asRecord(d.item)?.type);
       if (typeof itemId === "string") byItemId.set(itemId, oi);
+      // openai-node's accumulator keeps the added item as sent: content parts it already carries are there.
+      const content = asRecord(d.item)?.content;
+      if (Array.isArray(content)) content.forEach((p, k) => parts.set(`${oi}/${k}`, asRecord(p)?.type));
     }
     if (e.type === "response.content_part.added") parts.set(key, asRecord(d.part)?.type);
     if (e.type === "response.output_text.delta") {

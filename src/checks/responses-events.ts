@@ -198,7 +198,9 @@ export function streamedCalls(events: readonly Event[]): { calls: StreamedCall[]
     if (e.type === "response.output_item.added" && item?.type === "function_call") {
       const key = typeof d.output_index === "number" ? String(d.output_index) : String(byKey.size);
       if (typeof item.id === "string") indexOf.set(item.id, Number(key));
-      byKey.set(key, { key, itemId: item.id, name: item.name, deltas: "" });
+      // openai-node appends the deltas to the added item's arguments (ResponseAccumulator), "" as OpenAI sends it.
+      const sent = typeof item.arguments === "string" ? item.arguments : "";
+      byKey.set(key, { key, itemId: item.id, name: item.name, deltas: sent });
     }
     const call = byKey.get(keyOf(d));
     if (e.type === "response.function_call_arguments.delta") {
