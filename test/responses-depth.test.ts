@@ -607,6 +607,39 @@ const CASES: Case[] = [
     detail: /^200 · called get_weather\(\{"city":"x"\}\), reassembled from the stream/,
   },
   {
+    name: "completed without usage: nothing shows the limit held or not",
+    row: "/v1/responses[incomplete]",
+    edit: json(
+      (req) => post(req) && req.json?.max_output_tokens === 16,
+      (b) => ({ ...without(b, "usage"), status: "completed", incomplete_details: null }),
+    ),
+    status: "WARN",
+    detail:
+      /^inconclusive whether max_output_tokens is enforced: status "completed" and no usage\.output_tokens$/,
+  },
+  {
+    name: "function_call arguments as an object",
+    row: "/v1/responses[tools]",
+    edit: json(withTools, (b) => ({
+      ...b,
+      output: output(b).map((i) =>
+        i.type === "function_call" ? { ...i, arguments: JSON.parse(String(i.arguments)) } : i,
+      ),
+    })),
+    status: "FAIL",
+    detail: /^the function_call item's arguments is object, not a JSON string \(clients JSON\.parse it\)$/,
+  },
+  {
+    name: "input_items answers a bare array: the shape, not a missing prompt",
+    row: "/v1/responses[input_items]",
+    edit: json(
+      (req) => req.method === "GET" && req.path.endsWith("/input_items"),
+      (b) => b.data as Json,
+    ),
+    status: "FAIL",
+    detail: /^`\(body\)` is array\(1\), expected object$/,
+  },
+  {
     name: "compact without output",
     row: "/v1/responses/compact",
     edit: json(

@@ -154,7 +154,8 @@ const inputItems: Check = async (ctx) => {
     if (typeof content === "string") return [content];
     return Array.isArray(content) ? content.map((c) => asRecord(c)?.text) : [];
   });
-  const findings = texts.includes(PROMPT)
+  // Not a list at all: the shape problem says so; "the prompt is missing" would only follow from it.
+  const findings = texts.includes(PROMPT) || !Array.isArray(data)
     ? []
     : [
         finding(

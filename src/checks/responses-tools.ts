@@ -9,7 +9,16 @@ import { validateShape } from "../shapes/validate.js";
 import { excerpt, TOOL_NAME, TOOL_PROMPT, WEATHER_TOOL } from "./chat-depth.js";
 import { GREETING_SCHEMA, jsonEnforcement, messages } from "./chat-format.js";
 import { type Answer, type Forcing, forcedCall } from "./chat-tools.js";
-import { asRecord, type Finding, finding, modelBehaviour, refusedOptional, settle, startC } from "./depth.js";
+import {
+  asRecord,
+  type Finding,
+  finding,
+  INCONCLUSIVE,
+  modelBehaviour,
+  refusedOptional,
+  settle,
+  startC,
+} from "./depth.js";
 import { type Enforcement, ignored, settleBehaviour } from "./enforcement.js";
 import { expectSse } from "./expect.js";
 import {
@@ -80,7 +89,9 @@ function callShapeFindings(output: unknown): Finding[] {
             `/output/${k}${p.pointer}`,
             p.expected,
             p.got,
-            `the function_call item's ${p.pointer.slice(1)} is ${p.got} (a tool result cannot be matched to it)`,
+            p.pointer === "/arguments"
+              ? `the function_call item's arguments is ${p.got}, not a JSON string (clients JSON.parse it)`
+              : `the function_call item's ${p.pointer.slice(1)} is ${p.got} (a tool result cannot be matched to it)`,
           ),
         ),
   );
@@ -265,6 +276,18 @@ export function incompleteFindings(body: Record<string, unknown>): Finding[] {
         "incomplete",
         "completed",
         `cut at max_output_tokens (${used} tokens) but status "completed", no incomplete_details`,
+      ),
+    ];
+  }
+  if (body.status === "completed" && typeof used !== "number") {
+    // Without a token count nothing shows whether the reply stopped before the limit or ran past it.
+    return [
+      finding(
+        "warn",
+        "/usage/output_tokens",
+        `at most ${LIMIT}`,
+        `missing ${INCONCLUSIVE}`,
+        'inconclusive whether max_output_tokens is enforced: status "completed" and no usage.output_tokens',
       ),
     ];
   }
