@@ -161,6 +161,19 @@ const CASES: Case[] = [
     detail: /^the Responses API is stateless: .* — known: llama\.cpp, Ollama$/,
   },
   {
+    // Ollama v0.17.4's bytes (field lab): GET is not routed, a text/plain 404. The row's own deviation leads; the
+    // non-envelope body is a deviation any route may show, counted in "+1 more".
+    name: "stored responses are not retrievable, the 404 is plain text (Ollama)",
+    row: "/v1/responses[store]",
+    edit: async (_p, req, res) => {
+      if (!retrieve(req)) return false;
+      send(res, 404, "404 page not found", "text/plain");
+      return true;
+    },
+    status: "WARN",
+    detail: /^the Responses API is stateless: .* — known: llama\.cpp, Ollama \(\+1 more\)$/,
+  },
+  {
     name: "input_items lists nothing",
     row: "/v1/responses[input_items]",
     edit: json(
