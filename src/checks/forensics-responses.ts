@@ -158,7 +158,9 @@ function textFindings(events: Event[]): { findings: Finding[]; firstDeltaMs?: nu
       if (typeof itemId === "string") byItemId.set(itemId, oi);
       // openai-node's accumulator keeps the added item as sent: content parts it already carries are there.
       const content = asRecord(d.item)?.content;
-      if (Array.isArray(content)) content.forEach((p, k) => parts.set(`${oi}/${k}`, asRecord(p)?.type));
+      if (Array.isArray(content)) {
+        for (const [k, p] of content.entries()) parts.set(`${oi}/${k}`, asRecord(p)?.type);
+      }
     }
     if (e.type === "response.content_part.added") parts.set(key, asRecord(d.part)?.type);
     if (e.type === "response.output_text.delta") {

@@ -155,17 +155,18 @@ const inputItems: Check = async (ctx) => {
     return Array.isArray(content) ? content.map((c) => asRecord(c)?.text) : [];
   });
   // Not a list at all: the shape problem says so; "the prompt is missing" would only follow from it.
-  const findings = texts.includes(PROMPT) || !Array.isArray(data)
-    ? []
-    : [
-        finding(
-          "fail",
-          "/data",
-          `an input message with ${excerpt(PROMPT)}`,
-          `${Array.isArray(data) ? data.length : 0} item(s) without it`,
-          `input_items does not list the input the response was created with (${excerpt(PROMPT)})`,
-        ),
-      ];
+  const findings =
+    texts.includes(PROMPT) || !Array.isArray(data)
+      ? []
+      : [
+          finding(
+            "fail",
+            "/data",
+            `an input message with ${excerpt(PROMPT)}`,
+            `${Array.isArray(data) ? data.length : 0} item(s) without it`,
+            `input_items does not list the input the response was created with (${excerpt(PROMPT)})`,
+          ),
+        ];
   return carry(
     settle(out, findings, `${out.httpStatus} · ${texts.length} input item(s), the prompt among them`),
     await ctx.dependency(),
