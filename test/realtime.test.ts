@@ -137,6 +137,48 @@ describe("defects", () => {
     }
   });
 
+  test("response.done with status failed: FAIL quoting its error, not PASS (extra events between are fine)", async () => {
+    const s = await fake((ws) => {
+      ws.send(ev("session.created", { session }));
+      ws.on("message", (m) => {
+        const e = JSON.parse(String(m)) as { type: string };
+        if (e.type === "session.update") {
+          ws.send(ev("rate_limits.updated", { rate_limits: [] }));
+          ws.send(ev("session.updated", { session }));
+        }
+        if (e.type !== "response.create") return;
+        ws.send(
+          ev("response.created", {
+            response: { id: "r", object: "realtime.response", status: "in_progress" },
+          }),
+        );
+        ws.send(
+          ev("response.done", {
+            response: {
+              id: "r",
+              object: "realtime.response",
+              status: "failed",
+              status_details: {
+                type: "failed",
+                error: { type: "server_error", code: "engine_error", message: "model crashed" },
+              },
+            },
+          }),
+        );
+      });
+    });
+    try {
+      const r = row(await runProbe({ baseUrl: s.url, ...only }), "/v1/realtime");
+      assert.equal(r.status, "FAIL");
+      assert.match(
+        r.detail,
+        /^101 · a completed response, got response\.done with status "failed" \(engine_error: model crashed\)/,
+      );
+    } finally {
+      await s.close();
+    }
+  });
+
   test("an oversize frame: FAIL, the frame cap holds", async () => {
     const s = await fake((ws) => ws.send(ev("session.created", { session, pad: "x".repeat(2 << 20) })));
     try {

@@ -124,6 +124,12 @@ describe("defects", () => {
     }
   });
 
+  test("rerankProblems: a bare array (TEI's /rerank format) is named as an array, not 'object'", () => {
+    const [p] = rerankProblems([{ index: 0, score: 0.9 }], 3);
+    assert.equal(p?.got, "an array of 1");
+    assert.equal(p?.expected, "a JSON object {results: [...]}");
+  });
+
   test("rerankProblems: a duplicate index is named", () => {
     const p = rerankProblems(
       {

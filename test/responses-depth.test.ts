@@ -117,6 +117,19 @@ const without = (j: Json, ...keys: string[]) =>
   Object.fromEntries(Object.entries(j).filter(([k]) => !keys.includes(k)));
 const output = (body: Json) => body.output as Json[];
 
+const failure = { code: "server_error", message: "model crashed" };
+const errorEvent = (n: number) => ({ type: "error", ...failure, param: null, sequence_number: n });
+/** created and in_progress, then the failure. */
+const failedStream = (es: Json[]) => [
+  ...es.slice(0, 2),
+  {
+    type: "response.failed",
+    sequence_number: 2,
+    response: { ...(es[0]!.response as Json), status: "failed", error: failure },
+  },
+];
+const errorStream = (es: Json[]) => [...es.slice(0, 2), errorEvent(2)];
+
 interface Case {
   name: string;
   row: string;
@@ -146,6 +159,19 @@ const CASES: Case[] = [
     status: "WARN",
     // The row's own reason is "store: true accepted but the response is not retrievable (GET → 404)".
     detail: /^the Responses API is stateless: .* — known: llama\.cpp, Ollama$/,
+  },
+  {
+    // Ollama v0.17.4's bytes (field lab): GET is not routed, a text/plain 404. The row's own deviation leads; the
+    // non-envelope body is a deviation any route may show, counted in "+1 more".
+    name: "stored responses are not retrievable, the 404 is plain text (Ollama)",
+    row: "/v1/responses[store]",
+    edit: async (_p, req, res) => {
+      if (!retrieve(req)) return false;
+      send(res, 404, "404 page not found", "text/plain");
+      return true;
+    },
+    status: "WARN",
+    detail: /^the Responses API is stateless: .* — known: llama\.cpp, Ollama \(\+1 more\)$/,
   },
   {
     name: "input_items lists nothing",
@@ -208,6 +234,55 @@ const CASES: Case[] = [
     },
     status: "WARN",
     detail: /^the Responses API is stateless: .* — known: llama\.cpp, Ollama$/,
+  },
+  {
+    // vLLM without VLLM_ENABLE_RESPONSES_API_STORE: store silently off, so GET and previous_response_id both 404
+    // "Response with id '…' not found." (serving_responses.py _make_not_found_error). Stateless, not broken.
+    name: "previous_response_id 404 where nothing is stored (vLLM's default)",
+    row: "/v1/responses[previous_response_id]",
+    edit: async (_p, req, res) => {
+      const id = retrieve(req)
+        ? req.path.split("/").pop()
+        : post(req) && typeof req.json?.previous_response_id === "string"
+          ? req.json.previous_response_id
+          : undefined;
+      if (!id) return false;
+      send(res, 404, {
+        error: {
+          message: `Response with id '${id}' not found.`,
+          type: "invalid_request_error",
+          param: "response_id",
+          code: null,
+        },
+      });
+      return true;
+    },
+    status: "WARN",
+    detail: /^the Responses API is stateless: .* — known: /,
+  },
+  {
+    name: "previous_response_id 404 although the response is retrievable",
+    row: "/v1/responses[previous_response_id]",
+    edit: async (_p, req, res) => {
+      if (!post(req) || typeof req.json?.previous_response_id !== "string") return false;
+      send(res, 404, {
+        error: { message: "Response not found.", type: "invalid_request_error", param: null, code: null },
+      });
+      return true;
+    },
+    status: "FAIL",
+    detail: /^404 — Response not found\./,
+  },
+  {
+    name: "chained turn without usage: nothing shows the chain was applied",
+    row: "/v1/responses[previous_response_id]",
+    edit: json(
+      (req) => post(req) && typeof req.json?.previous_response_id === "string",
+      (b) => without(b, "usage"),
+    ),
+    status: "WARN",
+    detail:
+      /^inconclusive whether previous_response_id is applied: the chained turn's Response has no usage\.input_tokens\/output_tokens$/,
   },
   {
     name: "forced tool_choice ignored",
@@ -390,6 +465,192 @@ const CASES: Case[] = [
     ),
     status: "WARN",
     detail: /^reasoning item 1: summary is missing/,
+  },
+  // A failed response is the server's failure: not the model's empty answer, not an ignored parameter.
+  {
+    name: "status failed (200): the server's failure, not an ignored tool_choice",
+    row: "/v1/responses[tools]",
+    edit: json(withTools, (b) => ({ ...b, status: "failed", error: failure, output: [] })),
+    status: "FAIL",
+    detail: /^the server failed the response \(status "failed"\): server_error: model crashed$/,
+  },
+  {
+    name: "status failed (200): not an accepted tool result",
+    row: "/v1/responses[tool-result]",
+    edit: json(
+      (req) => post(req) && Array.isArray(req.json?.input),
+      (b) => ({ ...b, status: "failed", error: failure, output: [] }),
+    ),
+    status: "FAIL",
+    detail: /^the server failed the response \(status "failed"\): server_error: model crashed$/,
+  },
+  {
+    name: "status failed (200): not an unenforced json_schema",
+    row: "/v1/responses[json_schema]",
+    edit: json(
+      (req) => post(req) && req.json?.text !== undefined,
+      (b) => ({ ...b, status: "failed", error: failure, output: [] }),
+    ),
+    status: "FAIL",
+    detail: /^the server failed the response \(status "failed"\): server_error: model crashed$/,
+  },
+  {
+    name: "status failed (200), said so",
+    row: "/v1/responses",
+    edit: json(
+      (req) => post(req) && req.json?.stream !== true,
+      (b) => ({ ...b, status: "failed", error: failure, output: [] }),
+    ),
+    status: "FAIL",
+    detail: /^the server failed the response \(status "failed"\): server_error: model crashed$/,
+  },
+  {
+    name: "status failed (200): the SDK row blames the server, not the model",
+    row: "client:openai-node/responses",
+    edit: json(
+      (req) => post(req) && req.json?.stream !== true,
+      (b) => ({ ...b, status: "failed", error: failure, output: [] }),
+    ),
+    status: "FAIL",
+    detail: /^the server failed the response \(status "failed"\): server_error: model crashed$/,
+  },
+  {
+    name: "text parts typed \"text\": the SDK's output_text is empty through the server's doing",
+    row: "client:openai-node/responses",
+    edit: json(
+      (req) => post(req) && req.json?.stream !== true,
+      (b) => ({
+        ...b,
+        output: output(b).map((m) => ({
+          ...m,
+          content: (m.content as Json[]).map((c) => ({ ...c, type: "text" })),
+        })),
+      }),
+    ),
+    status: "FAIL",
+    detail: /^output_text is empty: the message's text is in a content part typed "text", not "output_text"/,
+  },
+  {
+    name: "the stream ends with response.failed",
+    row: "/v1/responses[stream]",
+    edit: events(post, failedStream),
+    status: "FAIL",
+    detail: /^the stream ends with response\.failed: server_error: model crashed$/,
+  },
+  {
+    name: "the stream ends with response.failed (forensics)",
+    row: "/v1/responses[stream-forensics]",
+    edit: events(post, failedStream),
+    status: "FAIL",
+    detail: /^the stream ends with response\.failed: server_error: model crashed$/,
+  },
+  {
+    name: "the stream ends with response.failed (the SDK row)",
+    row: "client:openai-node/responses.stream",
+    edit: events(post, failedStream),
+    status: "FAIL",
+    detail: /^the server failed the response \(status "failed"\): server_error: model crashed$/,
+  },
+  {
+    name: "an error event mid-stream: named, not 'ends with error'",
+    row: "/v1/responses[stream]",
+    edit: events(post, errorStream),
+    status: "FAIL",
+    detail: /^the stream carries an error event at 2: server_error: model crashed/,
+  },
+  {
+    name: "an error event instead of the call: not an ignored tool_choice",
+    row: "/v1/responses[tools-stream]",
+    edit: events(withTools, errorStream),
+    status: "FAIL",
+    detail: /^the stream carries an error event at 2: server_error: model crashed/,
+  },
+  {
+    name: "an error event (event: error): the SDK row quotes it",
+    row: "client:openai-node/responses.stream",
+    edit: async (proxy, req, res) => {
+      if (!post(req) || req.json?.stream !== true) return false;
+      const up = await forward(proxy, req);
+      const [created] = up.text.split("\n").filter((l) => l.startsWith("data: "));
+      send(
+        res,
+        200,
+        `event: response.created\n${created}\n\nevent: error\ndata: ${JSON.stringify(errorEvent(1))}\n\n`,
+        "text/event-stream",
+      );
+      return true;
+    },
+    status: "FAIL",
+    detail: /^openai-node threw: the stream's error event: server_error: model crashed/,
+  },
+  // openai-node's accumulator keeps output_item.added's item as sent (lib/responses/ResponseAccumulator.js): a text
+  // part or arguments it already carries count, as they do for the SDK.
+  {
+    name: "the text part comes inside output_item.added, no content_part.added (the SDK copes)",
+    row: "/v1/responses[stream-forensics]",
+    edit: events(post, (es) =>
+      es
+        .filter((e) => e.type !== "response.content_part.added")
+        .map((e) =>
+          e.type === "response.output_item.added"
+            ? {
+                ...e,
+                item: { ...(e.item as Json), content: [{ type: "output_text", text: "", annotations: [] }] },
+              }
+            : e,
+        ),
+    ),
+    status: "PASS",
+    detail: /^200 · \d+ chunks/,
+  },
+  {
+    name: "the arguments come whole in output_item.added, no deltas (the SDK copes)",
+    row: "/v1/responses[tools-stream]",
+    edit: events(withTools, (es) => {
+      const done = es.find((e) => e.type === "response.function_call_arguments.done")!;
+      return es
+        .filter((e) => e.type !== "response.function_call_arguments.delta")
+        .map((e) =>
+          e.type === "response.output_item.added" && (e.item as Json).type === "function_call"
+            ? { ...e, item: { ...(e.item as Json), arguments: done.arguments } }
+            : e,
+        );
+    }),
+    status: "PASS",
+    detail: /^200 · called get_weather\(\{"city":"x"\}\), reassembled from the stream/,
+  },
+  {
+    name: "completed without usage: nothing shows the limit held or not",
+    row: "/v1/responses[incomplete]",
+    edit: json(
+      (req) => post(req) && req.json?.max_output_tokens === 16,
+      (b) => ({ ...without(b, "usage"), status: "completed", incomplete_details: null }),
+    ),
+    status: "WARN",
+    detail:
+      /^inconclusive whether max_output_tokens is enforced: status "completed" and no usage\.output_tokens$/,
+  },
+  {
+    name: "function_call arguments as an object",
+    row: "/v1/responses[tools]",
+    edit: json(withTools, (b) => ({
+      ...b,
+      output: output(b).map((i) =>
+        i.type === "function_call" ? { ...i, arguments: JSON.parse(String(i.arguments)) } : i,
+      ),
+    })),
+    status: "FAIL",
+    detail: /^the function_call item's arguments is object, not a JSON string \(clients JSON\.parse it\)$/,
+  },
+  {
+    name: "input_items answers a bare array: the shape, not a missing prompt",
+    row: "/v1/responses[input_items]",
+    edit: json(
+      (req) => req.method === "GET" && req.path.endsWith("/input_items"),
+      (b) => b.data as Json,
+    ),
+    status: "FAIL",
+    detail: /^`\(body\)` is array\(1\), expected object$/,
   },
   {
     name: "compact without output",

@@ -3,7 +3,9 @@
 import type { Check, Outcome } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 import { validateShape } from "../shapes/validate.js";
+import type { Finding } from "./depth.js";
 import { expectJson, expectSse, fail, requireModel, warn } from "./expect.js";
+import { eventsOf, failedFindings, streamFailedFindings } from "./responses-events.js";
 import { streamView } from "./stream-frames.js";
 import { streamUsageProblems, usageProblems } from "./usage.js";
 
@@ -96,8 +98,18 @@ const responses: Check = async (ctx) => {
       }
     });
   }
-  return withUsage(outcome);
+  const body = outcome.observation?.json as Record<string, unknown> | undefined;
+  return withUsage(leading(outcome, failedFindings(body)));
 };
+
+/** Findings that name the real cause, ahead of the problems they cause (a failed response has no text …). */
+function leading(outcome: Outcome, findings: readonly Finding[]): Outcome {
+  if (outcome.verdict || findings.length === 0) return outcome;
+  outcome.problems.unshift(...findings.map((f) => f.problem));
+  outcome.details ??= new Map();
+  for (const f of findings) outcome.details.set(f.problem, f.detail);
+  return outcome;
+}
 
 /** Responses streams are typed events in order with increasing sequence numbers, and no `[DONE]`. */
 function responsesStreamFindings(frames: unknown[]): Problem[] {
@@ -147,7 +159,9 @@ const responsesStream: Check = async (ctx) => {
     { method: "POST", path: ctx.row.path, json },
     { frame: "ResponseStreamEvent", requireDone: false },
   );
-  return withUsage(withStreamFindings(outcome, responsesStreamFindings));
+  const obs = outcome.observation;
+  const failed = obs?.events ? streamFailedFindings(eventsOf(streamView(obs).frames)) : [];
+  return withUsage(leading(withStreamFindings(outcome, responsesStreamFindings), failed));
 };
 
 function withStreamFindings(outcome: Outcome, findings: (frames: unknown[]) => Problem[]): Outcome {

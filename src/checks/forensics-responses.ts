@@ -14,6 +14,7 @@ import {
   reasoningFindings,
   sequenceStartFindings,
   streamedCalls,
+  streamFailedFindings,
   TERMINAL,
   terminalFindings,
 } from "./responses-events.js";
@@ -155,6 +156,11 @@ function textFindings(events: Event[]): { findings: Finding[]; firstDeltaMs?: nu
     if (e.type === "response.output_item.added") {
       items.set(oi, asRecord(d.item)?.type);
       if (typeof itemId === "string") byItemId.set(itemId, oi);
+      // openai-node's accumulator keeps the added item as sent: content parts it already carries are there.
+      const content = asRecord(d.item)?.content;
+      if (Array.isArray(content)) {
+        for (const [k, p] of content.entries()) parts.set(`${oi}/${k}`, asRecord(p)?.type);
+      }
     }
     if (e.type === "response.content_part.added") parts.set(key, asRecord(d.part)?.type);
     if (e.type === "response.output_text.delta") {
@@ -252,6 +258,8 @@ const responsesForensics: Check = async (ctx) => {
   const events = eventsOf(f.view.frames);
   const text = textFindings(events);
   const findings = [
+    // The server's own failure first: what it leaves out of the stream follows from it.
+    ...streamFailedFindings(events),
     ...framingFindings(f, false),
     ...orderFindings(events),
     ...sequenceFindings(events),

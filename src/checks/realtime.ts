@@ -107,7 +107,10 @@ export function realtimeScript(problems: Problem[], step: { waiting: string; see
   };
   const until = async (c: Conversation, type: string) => {
     step.waiting = type;
-    for (;;) if ((await read(c)).type === type) return;
+    for (;;) {
+      const event = await read(c);
+      if (event.type === type) return event;
+    }
   };
   return async (c: Conversation) => {
     step.waiting = "session.created";
@@ -130,7 +133,22 @@ export function realtimeScript(problems: Problem[], step: { waiting: string; see
       item: { type: "message", role: "user", content: [{ type: "input_text", text: "Say hello." }] },
     });
     c.send({ type: "response.create", response: { output_modalities: ["text"] } });
-    await until(c, "response.done");
+    const done = await until(c, "response.done");
+    // A response.done that reports failure answered nothing (RealtimeResponse.status_details.error says why).
+    const response = isObject(done.response) ? done.response : {};
+    if (response.status === "failed") {
+      const details = isObject(response.status_details) ? response.status_details : {};
+      const error = isObject(details.error) ? details.error : {};
+      const why = [error.code, error.message].filter((v) => typeof v === "string" && v).join(": ");
+      throw new Broken(
+        fail(
+          `ws/${n - 1}/response/status`,
+          "a completed response",
+          `response.done with status "failed" (${why.slice(0, 160) || "no error given"})`,
+          "RealtimeResponse",
+        ),
+      );
+    }
   };
 }
 

@@ -21,7 +21,15 @@ const DOCUMENTS = [
 /** The problems of a rerank response for `n` documents with `top_n` = `n`. */
 export function rerankProblems(body: unknown, n: number): Problem[] {
   if (!body || typeof body !== "object" || Array.isArray(body))
-    return [fail("", "a JSON object", typeof body, SOURCE)];
+    return [
+      fail(
+        "",
+        "a JSON object {results: [...]}",
+        // TEI's own /rerank answers a bare array of {index, score}; "object" would hide that.
+        Array.isArray(body) ? `an array of ${body.length}` : body === null ? "null" : typeof body,
+        SOURCE,
+      ),
+    ];
   const results = (body as { results?: unknown }).results;
   if (!Array.isArray(results))
     return [fail("/results", "an array of {index, relevance_score}", typeof results, SOURCE)];

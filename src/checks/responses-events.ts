@@ -24,6 +24,59 @@ export const eventsOf = (frames: readonly Frame[]): Event[] =>
     return data ? [{ i: fr.i, atMs: fr.atMs, data, type: data.type }] : [];
   });
 
+/** What a failed Response or an error event says about why (ResponseError, ResponseErrorEvent: code, message). */
+function failureOf(error: unknown): string {
+  const e = asRecord(error);
+  const nested = asRecord(e?.error);
+  const say = (r: Record<string, unknown> | undefined) =>
+    [r?.code, r?.message].filter((v) => typeof v === "string" && v).join(": ");
+  return (say(e) || say(nested) || "no error given").slice(0, 160);
+}
+
+/**
+ * The server's own failure comes before anything judged in the output: a Response with `status: "failed"`
+ * answers nothing, so neither the model nor an ignored parameter is to blame for what it lacks.
+ */
+export function failedFindings(response: Record<string, unknown> | undefined, at = ""): Finding[] {
+  if (response?.status !== "failed") return [];
+  return [
+    finding(
+      "fail",
+      `${at}/status`,
+      "completed (or incomplete)",
+      "failed",
+      `the server failed the response (status "failed"): ${failureOf(response.error)}`,
+    ),
+  ];
+}
+
+/** A stream's failure: an `error` event (ResponseErrorEvent), or response.failed where it should complete. */
+export function streamFailedFindings(events: readonly Event[]): Finding[] {
+  const error = events.find((e) => e.type === "error");
+  if (error) {
+    return [
+      finding(
+        "fail",
+        `stream/${error.i}`,
+        "no error event",
+        "an error event",
+        `the stream carries an error event at ${error.i}: ${failureOf(error.data)}`,
+      ),
+    ];
+  }
+  const failed = events.find((e) => e.type === "response.failed");
+  if (!failed) return [];
+  return [
+    finding(
+      "fail",
+      `stream/${failed.i}/type`,
+      "response.completed",
+      "response.failed",
+      `the stream ends with response.failed: ${failureOf(asRecord(failed.data.response)?.error)}`,
+    ),
+  ];
+}
+
 /** OpenAI numbers events from 0; openai-node ignores the numbers, a resumed stream (starting_after) needs them. */
 export function sequenceStartFindings(events: readonly Event[]): Finding[] {
   const first = events[0];
@@ -145,7 +198,9 @@ export function streamedCalls(events: readonly Event[]): { calls: StreamedCall[]
     if (e.type === "response.output_item.added" && item?.type === "function_call") {
       const key = typeof d.output_index === "number" ? String(d.output_index) : String(byKey.size);
       if (typeof item.id === "string") indexOf.set(item.id, Number(key));
-      byKey.set(key, { key, itemId: item.id, name: item.name, deltas: "" });
+      // openai-node appends the deltas to the added item's arguments (ResponseAccumulator), "" as OpenAI sends it.
+      const sent = typeof item.arguments === "string" ? item.arguments : "";
+      byKey.set(key, { key, itemId: item.id, name: item.name, deltas: sent });
     }
     const call = byKey.get(keyOf(d));
     if (e.type === "response.function_call_arguments.delta") {

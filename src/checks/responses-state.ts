@@ -8,7 +8,16 @@ import type { Check, Outcome, ProbeContext } from "../probe/types.js";
 import type { ShapeName } from "../shapes/schemas.js";
 import { PROMPT } from "./chat.js";
 import { excerpt } from "./chat-depth.js";
-import { asRecord, type Finding, finding, refusedOptional, settle, skipC, startC } from "./depth.js";
+import {
+  asRecord,
+  type Finding,
+  finding,
+  INCONCLUSIVE,
+  refusedOptional,
+  settle,
+  skipC,
+  startC,
+} from "./depth.js";
 import { expectJson, judged, requireModel, sendUsable } from "./expect.js";
 
 const RESPONSES = "/v1/responses";
@@ -32,7 +41,8 @@ const created = (body: Record<string, unknown>) => (typeof body.id === "string" 
 
 function usageOf(body: Record<string, unknown> | undefined) {
   const u = asRecord(body?.usage);
-  return { input: Number(u?.input_tokens) || 0, output: Number(u?.output_tokens) || 0 };
+  const counted = typeof u?.input_tokens === "number" && typeof u.output_tokens === "number";
+  return { input: Number(u?.input_tokens) || 0, output: Number(u?.output_tokens) || 0, counted };
 }
 
 /** The output compared by what clients read: item types, ids, texts and call arguments. */
@@ -144,17 +154,19 @@ const inputItems: Check = async (ctx) => {
     if (typeof content === "string") return [content];
     return Array.isArray(content) ? content.map((c) => asRecord(c)?.text) : [];
   });
-  const findings = texts.includes(PROMPT)
-    ? []
-    : [
-        finding(
-          "fail",
-          "/data",
-          `an input message with ${excerpt(PROMPT)}`,
-          `${Array.isArray(data) ? data.length : 0} item(s) without it`,
-          `input_items does not list the input the response was created with (${excerpt(PROMPT)})`,
-        ),
-      ];
+  // Not a list at all: the shape problem says so; "the prompt is missing" would only follow from it.
+  const findings =
+    texts.includes(PROMPT) || !Array.isArray(data)
+      ? []
+      : [
+          finding(
+            "fail",
+            "/data",
+            `an input message with ${excerpt(PROMPT)}`,
+            `${Array.isArray(data) ? data.length : 0} item(s) without it`,
+            `input_items does not list the input the response was created with (${excerpt(PROMPT)})`,
+          ),
+        ];
   return carry(
     settle(out, findings, `${out.httpStatus} · ${texts.length} input item(s), the prompt among them`),
     await ctx.dependency(),
@@ -224,6 +236,11 @@ const chain: Check = async (ctx) => {
     max_output_tokens: 16,
   };
   const { outcome, body } = await postResponse(ctx, json);
+  if (!body && outcome.httpStatus === 404 && base?.observation?.facts[STATE_FACT] === "absent") {
+    // A server that keeps nothing cannot find the id it made ([store] got 404 for it too): vLLM without
+    // VLLM_ENABLE_RESPONSES_API_STORE answers "Response with id '…' not found." (serving_responses.py).
+    return settle(stateAbsent(outcome, "previous_response_id refused: nothing is stored"), []);
+  }
   if (!body) {
     const refused = refusedOptional(outcome, ctx.row, "previous_response_id");
     if (refused.verdict?.status === "WARN" && refused.observation)
@@ -231,7 +248,8 @@ const chain: Check = async (ctx) => {
     return settle(refused, []);
   }
   const findings: Finding[] = [];
-  const input = usageOf(body).input;
+  const usage = usageOf(body);
+  const input = usage.input;
   if (body.previous_response_id !== undefined && body.previous_response_id !== s.id) {
     findings.push(
       finding(
@@ -243,7 +261,18 @@ const chain: Check = async (ctx) => {
       ),
     );
   }
-  if (input < before + 1) {
+  if (!usage.counted || first?.counted !== true) {
+    // Without token counts on both turns nothing shows whether the first turn reached the model.
+    findings.push(
+      finding(
+        "warn",
+        "/usage/input_tokens",
+        "input_tokens on both turns",
+        `missing ${INCONCLUSIVE}`,
+        `inconclusive whether previous_response_id is applied: ${usage.counted ? "the first" : "the chained"} turn's Response has no usage.input_tokens/output_tokens`,
+      ),
+    );
+  } else if (input < before + 1) {
     findings.push(
       finding(
         "fail",

@@ -9,10 +9,25 @@ import { validateShape } from "../shapes/validate.js";
 import { excerpt, TOOL_NAME, TOOL_PROMPT, WEATHER_TOOL } from "./chat-depth.js";
 import { GREETING_SCHEMA, jsonEnforcement, messages } from "./chat-format.js";
 import { type Answer, type Forcing, forcedCall } from "./chat-tools.js";
-import { asRecord, type Finding, finding, modelBehaviour, refusedOptional, settle, startC } from "./depth.js";
+import {
+  asRecord,
+  type Finding,
+  finding,
+  INCONCLUSIVE,
+  modelBehaviour,
+  refusedOptional,
+  settle,
+  startC,
+} from "./depth.js";
 import { type Enforcement, ignored, settleBehaviour } from "./enforcement.js";
 import { expectSse } from "./expect.js";
-import { eventsOf, reasoningFindings, streamedCalls } from "./responses-events.js";
+import {
+  eventsOf,
+  failedFindings,
+  reasoningFindings,
+  streamedCalls,
+  streamFailedFindings,
+} from "./responses-events.js";
 import { postResponse } from "./responses-state.js";
 import { streamView } from "./stream-frames.js";
 
@@ -74,11 +89,19 @@ function callShapeFindings(output: unknown): Finding[] {
             `/output/${k}${p.pointer}`,
             p.expected,
             p.got,
-            `the function_call item's ${p.pointer.slice(1)} is ${p.got} (a tool result cannot be matched to it)`,
+            p.pointer === "/arguments"
+              ? `the function_call item's arguments is ${p.got}, not a JSON string (clients JSON.parse it)`
+              : `the function_call item's ${p.pointer.slice(1)} is ${p.got} (a tool result cannot be matched to it)`,
           ),
         ),
   );
 }
+
+/** A failed response says nothing about the parameter: neither enforced nor ignored, and no model finding. */
+const unjudged = (param: string): { e: Enforcement; model: Finding[] } => ({
+  e: { param, state: "unverified" },
+  model: [],
+});
 
 const callNote = (status: number | null, a: Answer, extra = "") =>
   `${status} · called ${String(a.calls[0]?.name)}(${String(a.calls[0]?.arguments).slice(0, 40)})${extra}`;
@@ -89,8 +112,13 @@ const tools: Check = async (ctx) => {
   const { outcome, body } = await postResponse(ctx, toolRequest(start.model));
   if (!body) return settle(outcome, []);
   const answer = answerOf(body);
-  const { e, model } = forcedCall(FORCED, answer, "/output");
-  const protocol = [...callShapeFindings(body.output), ...reasoningFindings(body.output, "/output")];
+  const failed = failedFindings(body);
+  const { e, model } = failed.length ? unjudged(FORCED.param) : forcedCall(FORCED, answer, "/output");
+  const protocol = [
+    ...failed,
+    ...callShapeFindings(body.output),
+    ...reasoningFindings(body.output, "/output"),
+  ];
   return settleBehaviour(outcome, e, { model, protocol, passNote: callNote(outcome.httpStatus, answer) });
 };
 
@@ -100,7 +128,7 @@ const CALL_ID = "call_aioc_probe_1";
 const toolResult: Check = async (ctx) => {
   const start = await startC(ctx);
   if (start.skip) return start.skip;
-  const { outcome } = await postResponse(ctx, {
+  const { outcome, body } = await postResponse(ctx, {
     model: start.model,
     input: [
       { role: "user", content: TOOL_PROMPT },
@@ -110,7 +138,7 @@ const toolResult: Check = async (ctx) => {
     tools: [RESPONSES_TOOL],
     max_output_tokens: 64,
   });
-  return settle(outcome, [], `${outcome.httpStatus} · function_call_output accepted`);
+  return settle(outcome, failedFindings(body), `${outcome.httpStatus} · function_call_output accepted`);
 };
 
 const toolsStream: Check = async (ctx) => {
@@ -136,13 +164,16 @@ const toolsStream: Check = async (ctx) => {
       .map((e) => String(e.data.delta ?? ""))
       .join("");
   }
+  const failed = streamFailedFindings(events);
   const structural = findings.some((f) => f.problem.severity === "fail");
-  const { e, model } = structural
-    ? { e: { param: FORCED.param, state: "enforced" } as Enforcement, model: [] }
-    : forcedCall(FORCED, answer, "stream/output");
+  const { e, model } = failed.length
+    ? unjudged(FORCED.param)
+    : structural
+      ? { e: { param: FORCED.param, state: "enforced" } as Enforcement, model: [] }
+      : forcedCall(FORCED, answer, "stream/output");
   return settleBehaviour(outcome, e, {
     model,
-    protocol: findings,
+    protocol: [...failed, ...findings],
     passNote: callNote(outcome.httpStatus, answer, ", reassembled from the stream"),
   });
 };
@@ -166,6 +197,8 @@ const jsonSchema: Check = async (ctx) => {
     max_output_tokens: JSON_LIMIT,
   });
   if (!body) return settle(refusedOptional(outcome, ctx.row, JSON_SCHEMA), []);
+  const failed = failedFindings(body);
+  if (failed.length) return settleBehaviour(outcome, unjudged(JSON_SCHEMA).e, { protocol: failed });
   const a = answerOf(body);
   // A reply that spent the whole budget was cut, even when the server says "completed"
   // (responses-completed-when-cut; Ollama v0.17.4 in the field lab: a grammar-held JSON prefix, 64 tokens).
@@ -208,6 +241,8 @@ const incomplete: Check = async (ctx) => {
 };
 
 export function incompleteFindings(body: Record<string, unknown>): Finding[] {
+  const failed = failedFindings(body);
+  if (failed.length) return failed;
   const used = asRecord(body.usage)?.output_tokens;
   const reason = asRecord(body.incomplete_details)?.reason;
   if (typeof used === "number" && used > LIMIT) {
@@ -241,6 +276,18 @@ export function incompleteFindings(body: Record<string, unknown>): Finding[] {
         "incomplete",
         "completed",
         `cut at max_output_tokens (${used} tokens) but status "completed", no incomplete_details`,
+      ),
+    ];
+  }
+  if (body.status === "completed" && typeof used !== "number") {
+    // Without a token count nothing shows whether the reply stopped before the limit or ran past it.
+    return [
+      finding(
+        "warn",
+        "/usage/output_tokens",
+        `at most ${LIMIT}`,
+        `missing ${INCONCLUSIVE}`,
+        'inconclusive whether max_output_tokens is enforced: status "completed" and no usage.output_tokens',
       ),
     ];
   }

@@ -122,18 +122,47 @@ const responses: ClientCall = async (env) => {
   const r = await client(env).responses.create({ model: env.model, input: PROMPT, max_output_tokens: 16 });
   if (r.object !== "response") return fail(`object is ${excerpt(r.object)}, not "response"`);
   if (!Array.isArray(r.output)) return fail("output is not an array");
-  if (!r.output_text) return warn("output_text is empty (model behaviour)");
+  if (!r.output_text) return emptyText(r);
   return pass(`output_text ${excerpt(r.output_text)}`);
+};
+
+/**
+ * No output_text: the server's doing when it failed the response or typed its text parts other than
+ * "output_text" (the SDK joins only those); otherwise the model said nothing.
+ */
+function emptyText(r: { status?: unknown; error?: unknown; output: unknown[] }) {
+  if (r.status === "failed") return fail(failedSentence(r.error));
+  const parts = r.output.flatMap((item) => {
+    const content = (item as { type?: unknown; content?: unknown }).content;
+    return (item as { type?: unknown }).type === "message" && Array.isArray(content) ? content : [];
+  }) as { type?: unknown; text?: unknown }[];
+  const other = parts.find((p) => p.type !== "output_text" && typeof p.text === "string" && p.text);
+  if (other)
+    return fail(
+      `output_text is empty: the message's text is in a content part typed ${excerpt(other.type)}, not "output_text" (the SDK joins only output_text parts)`,
+    );
+  return warn("output_text is empty (model behaviour)");
+}
+
+const failedSentence = (error: unknown) => {
+  const e = (error ?? {}) as { code?: unknown; message?: unknown };
+  const why = [e.code, e.message].filter((v) => typeof v === "string" && v).join(": ") || "no error given";
+  return `the server failed the response (status "failed"): ${why.slice(0, 160)}`;
 };
 
 /** The stream helper: it assembles the Response from the events, so it needs their structure, not just deltas. */
 const responsesStream: ClientCall = async (env) => {
   const stream = client(env).responses.stream({ model: env.model, input: PROMPT, max_output_tokens: 16 });
   let deltas = "";
+  let failed: unknown;
   stream.on("response.output_text.delta", (e) => {
     deltas += e.delta;
   });
+  stream.on("response.failed", (e) => {
+    failed = e.response?.error ?? {};
+  });
   const r = await stream.finalResponse();
+  if (failed !== undefined) return fail(failedSentence(failed));
   if (!Array.isArray(r.output)) return fail("the stream helper's final response has no output array");
   if (typeof r.output_text !== "string") return fail("the stream helper's final response has no output_text");
   if (!r.output_text && !deltas) return warn("streamed empty text (model behaviour)");

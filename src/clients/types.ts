@@ -53,7 +53,15 @@ export async function step<T>(where: string, fn: () => Promise<T>): Promise<T> {
 
 /** `<ErrorClass>: <message>` plus the cause's message when it adds something, on one short line. */
 export function describeError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err).slice(0, 240);
+  if (!(err instanceof Error)) {
+    // openai-node's responses.stream() rejects with the stream's `error` event itself ({type, code, message}).
+    const o = err as { type?: unknown; code?: unknown; message?: unknown } | null;
+    if (o && typeof o === "object" && typeof o.message === "string") {
+      const said = [o.code, o.message].filter((v) => typeof v === "string" && v).join(": ");
+      return (o.type === "error" ? `the stream's error event: ${said}` : said).slice(0, 240);
+    }
+    return String(err).slice(0, 240);
+  }
   const ctor = err.constructor?.name;
   const name = ctor && ctor !== "Error" ? ctor : err.name;
   let message = err.message || "(no message)";

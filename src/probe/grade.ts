@@ -92,7 +92,8 @@ export function grade(row: Endpoint, outcome: Outcome): Graded {
       problems,
     };
   }
-  const first = failing ?? matched[0];
+  // A deviation of this row leads one that can happen on any route (the same rule as for a check's verdict above).
+  const first = failing ?? matched.find((d) => d.rows.some((r) => !CATCH_ALL.has(r))) ?? matched[0];
   if (first) {
     // "+N more" counts every other finding: further deviations and warnings no deviation accounts for.
     return {
