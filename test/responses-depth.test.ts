@@ -340,6 +340,28 @@ const CASES: Case[] = [
     detail: /^function_call_arguments\.done says "\{\\"city\\":\\"Rome\\"\}" but the deltas add up to/,
   },
   {
+    name: "no function_call_arguments.done, the whole call in output_item.done (clients reading it cope)",
+    row: "/v1/responses[tools-stream]",
+    edit: events(withTools, (es) => es.filter((e) => e.type !== "response.function_call_arguments.done")),
+    status: "WARN",
+    detail:
+      /never gets function_call_arguments\.done \(the spec's event; clients that read the call from output_item\.done cope\)/,
+  },
+  {
+    name: "no function_call_arguments.done and no output_item.done for the call",
+    row: "/v1/responses[tools-stream]",
+    edit: events(withTools, (es) =>
+      es.filter(
+        (e) =>
+          e.type !== "response.function_call_arguments.done" &&
+          !(e.type === "response.output_item.done" && (e.item as Json).type === "function_call"),
+      ),
+    ),
+    status: "FAIL",
+    detail:
+      /never gets function_call_arguments\.done nor a whole output_item\.done \(clients waiting for the arguments never run the tool\)/,
+  },
+  {
     name: "text.format dropped",
     row: "/v1/responses[json_schema]",
     edit: json(

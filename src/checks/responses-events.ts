@@ -238,14 +238,25 @@ const withDetail = (f: Finding): Finding =>
 function callFindings(call: StreamedCall): Finding[] {
   const at = `stream/output/${call.key}`;
   if (!call.done) {
+    // The AI SDK and Codex take the call from output_item.done, openai-node from response.completed: with the
+    // whole call in output_item.done they run it; without it, a client waiting for the arguments never does.
+    const whole = call.item && call.item.arguments === call.deltas;
     return [
-      finding(
-        "fail",
-        at,
-        "response.function_call_arguments.done",
-        "none",
-        `function call ${excerpt(call.itemId)} never gets function_call_arguments.done (clients waiting for the arguments never run the tool)`,
-      ),
+      whole
+        ? finding(
+            "warn",
+            at,
+            "response.function_call_arguments.done",
+            "none",
+            `function call ${excerpt(call.itemId)} never gets function_call_arguments.done (the spec's event; clients that read the call from output_item.done cope)`,
+          )
+        : finding(
+            "fail",
+            at,
+            "response.function_call_arguments.done",
+            "none",
+            `function call ${excerpt(call.itemId)} never gets function_call_arguments.done nor a whole output_item.done (clients waiting for the arguments never run the tool)`,
+          ),
     ];
   }
   if (call.done.arguments !== call.deltas) {
