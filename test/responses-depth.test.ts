@@ -195,6 +195,19 @@ const CASES: Case[] = [
     detail: /^the response was deleted, yet GET returns it/,
   },
   {
+    name: "no DELETE route: an optional operation missing, not a broken store",
+    row: "/v1/responses[delete]",
+    edit: async (_p, req, res) => {
+      if (req.method !== "DELETE") return false;
+      send(res, 404, {
+        error: { message: "Not Found", type: "invalid_request_error", param: null, code: null },
+      });
+      return true;
+    },
+    status: "WARN",
+    detail: /^DELETE \/v1\/responses\/\{id\} is not supported \(404\): stored responses cannot be deleted/,
+  },
+  {
     name: "store: false is ignored",
     row: "/v1/responses[no-store]",
     edit: json(

@@ -194,6 +194,20 @@ const del: Check = async (ctx) => {
   const s = await storedId(ctx);
   if ("skip" in s) return s.skip;
   const sent = await sendUsable(ctx, { method: "DELETE", path: byId(s.id) });
+  const status = sent.unusable?.httpStatus;
+  // A server that keeps responses but has no DELETE route: a missing optional operation clients rarely call.
+  if (sent.unusable && (status === 404 || status === 405 || status === 501)) {
+    const out = { ...sent.unusable, phase: "C" as const, verdict: undefined, problems: [] };
+    return settle(out, [
+      finding(
+        "warn",
+        "status",
+        "2xx",
+        String(status),
+        `DELETE /v1/responses/{id} is not supported (${status}): stored responses cannot be deleted`,
+      ),
+    ]);
+  }
   if (sent.unusable) return settle({ ...sent.unusable, phase: "C" }, []);
   const gone = { ...judged(sent, []), phase: "C" as const };
   // OpenAI answers {id, object: "response.deleted", deleted: true}; the spec gives no schema, so only the status counts.
