@@ -1,0 +1,85 @@
+/**
+ * Verdicts against `aioc serve` with exactly one defect (or one correct-but-unusual habit) each, as real servers
+ * have them: every row names the real cause with the status the rules give it (README: FAIL when clients break,
+ * WARN when they cope, never the model's fault for a server's defect).
+ */
+import assert from "node:assert/strict";
+import type { ServerResponse } from "node:http";
+import { test } from "node:test";
+import { runProbe } from "../src/probe/run.js";
+import type { Report } from "../src/report/types.js";
+import { byId } from "./helpers/results.js";
+import { type ProxiedRequest, startServeProxy } from "./helpers/serve-proxy.js";
+
+type Json = Record<string, any>;
+
+/** Forwards the request to `aioc serve` and answers with its JSON changed by `change` (2xx JSON answers only). */
+function altered(
+  upstream: string,
+  path: string,
+  change: (body: Json, req: ProxiedRequest) => Json,
+  when: (req: ProxiedRequest) => boolean = () => true,
+) {
+  return async (req: ProxiedRequest, res: ServerResponse) => {
+    if (req.path !== path || req.json?.stream || !when(req)) return false;
+    const answer = await fetch(new URL(req.path, upstream), {
+      method: req.method,
+      headers: { "content-type": "application/json" },
+      body: req.method === "GET" ? undefined : req.body,
+    });
+    const text = await answer.text();
+    const type = answer.headers.get("content-type") ?? "";
+    if (answer.status >= 300 || !type.includes("json")) return false;
+    res.writeHead(answer.status, { "content-type": "application/json" });
+    res.end(JSON.stringify(change(JSON.parse(text), req)));
+    return true;
+  };
+}
+
+/** Probes `aioc serve` behind a proxy whose intercept `make(upstream)` builds; only the rows `only` matches. */
+async function probeWith(
+  make: (upstream: string) => (req: ProxiedRequest, res: ServerResponse) => Promise<boolean> | boolean,
+  only: RegExp,
+): Promise<Report> {
+  let intercept: ReturnType<typeof make> = () => false;
+  const proxy = await startServeProxy((req, res) => intercept(req, res));
+  intercept = make(proxy.upstream.replace(/\/v1$/, ""));
+  try {
+    return await runProbe({
+      baseUrl: proxy.url,
+      only,
+      timeoutMs: 5000,
+      concurrency: 4,
+      depth: "standard",
+      maxBodyBytes: 1 << 22,
+    });
+  } finally {
+    await proxy.close();
+  }
+}
+
+test('[max_tokens]: a one-token answer that says finish_reason "stop" is WARN (LocalAI #3533), not PASS', async () => {
+  const report = await probeWith(
+    (up) =>
+      altered(
+        up,
+        "/v1/chat/completions",
+        (body) => {
+          body.choices[0].finish_reason = "stop";
+          return body;
+        },
+        (req) => req.json?.max_tokens === 1 || req.json?.max_completion_tokens === 1,
+      ),
+    /^\/v1\/chat\/completions\[max_tokens\]$/,
+  );
+  const row = byId(report, "/v1/chat/completions[max_tokens]");
+  assert.equal(row.status, "WARN");
+  assert.match(
+    row.detail,
+    /^an answer cut by the token limit says finish_reason "stop", not "length" — known: LocalAI/,
+  );
+  assert.deepEqual(
+    row.deviations?.map((d) => d.id),
+    ["finish-reason-stop-when-cut"],
+  );
+});
