@@ -11,6 +11,7 @@ import type { Report } from "../src/report/types.js";
 import { byId } from "./helpers/results.js";
 import { type ProxiedRequest, startServeProxy } from "./helpers/serve-proxy.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests rewrite answers field by field
 type Json = Record<string, any>;
 
 /** Forwards the request to `aioc serve` and answers with its JSON changed by `change` (2xx JSON answers only). */
@@ -82,4 +83,24 @@ test('[max_tokens]: a one-token answer that says finish_reason "stop" is WARN (L
     row.deviations?.map((d) => d.id),
     ["finish-reason-stop-when-cut"],
   );
+});
+
+test("tool arguments sent as an object (not a JSON string) are the server's FAIL, never '(model behaviour)', in the SDK rows too", async () => {
+  const report = await probeWith(
+    (up) =>
+      altered(up, "/v1/chat/completions", (body) => {
+        for (const call of body.choices[0].message.tool_calls ?? [])
+          call.function.arguments = JSON.parse(call.function.arguments);
+        return body;
+      }),
+    /^(\/v1\/chat\/completions\[tools\]|client:openai-node\/tools)$/,
+  );
+  const why =
+    "the tool call's function.arguments is an object, not a JSON string: clients JSON.parse it and fail";
+  const sdk = byId(report, "client:openai-node/tools");
+  assert.equal(sdk.status, "FAIL");
+  assert.equal(sdk.detail, why);
+  const row = byId(report, "/v1/chat/completions[tools]");
+  assert.equal(row.status, "FAIL");
+  assert.equal(row.detail, `${why} (+1 more)`);
 });
