@@ -104,3 +104,32 @@ test("tool arguments sent as an object (not a JSON string) are the server's FAIL
   assert.equal(row.status, "FAIL");
   assert.equal(row.detail, `${why} (+1 more)`);
 });
+
+test("[embeddings batch]: embeddings without index are placed by position (WARN missing-index), not FAIL 'indexes [null,null]'", async () => {
+  const report = await probeWith(
+    (up) =>
+      altered(up, "/v1/embeddings", (body) => {
+        for (const d of body.data) delete d.index;
+        return body;
+      }),
+    /^\/v1\/embeddings(\[batch\])?$/,
+  );
+  const row = byId(report, "/v1/embeddings[batch]");
+  assert.equal(row.status, "WARN");
+  assert.match(row.detail, /omit the spec-required `index` — known: LocalAI$/);
+});
+
+test("[n]: choices [] is 'no answer to judge', not the n-ignored deviation's 'n 2 gives one choice'", async () => {
+  const report = await probeWith(
+    (up) =>
+      altered(up, "/v1/chat/completions", (body) => {
+        body.choices = [];
+        return body;
+      }),
+    /^\/v1\/chat\/completions\[n\]$/,
+  );
+  const row = byId(report, "/v1/chat/completions[n]");
+  assert.equal(row.status, "FAIL");
+  assert.equal(row.detail, "200 with choices []: no answer to judge");
+  assert.deepEqual(row.deviations ?? [], []);
+});
