@@ -3,7 +3,7 @@
  * where they put a reasoning model's thinking. Each names only implementations a cited source (code, docs, or a
  * measurement of the real server in the field lab) confirms.
  */
-import { limitNotHonoured, STOP_WHEN_CUT } from "../checks/token-limit.js";
+import { limitNotHonoured } from "../checks/token-limit.js";
 import { observedJson } from "../http/json.js";
 import type { Observation } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
@@ -76,7 +76,6 @@ function calls(obs: Observation): number {
 }
 
 const statusFinding = (p: Problem) => p.pointer === "status";
-const stopWhenCut = (p: Problem) => p.got === STOP_WHEN_CUT;
 
 function errorMessage(obs: Observation): string {
   const err = (observedJson(obs) as { error?: { message?: unknown } } | undefined)?.error;
@@ -217,28 +216,6 @@ export const PARAM_DEVIATIONS: readonly Deviation[] = [
       "Ollama openai/openai.go ChatCompletionRequest (v0.17.4 and v0.33.0-rc2: MaxTokens, no MaxCompletionTokens)",
       "measured: Ollama v0.17.4 (field lab): max_tokens 1 → 1 token, max_completion_tokens 1 → 64 tokens (num_predict)",
       "measured: llama-cpp-python 0.3.16 server (field lab, docs/field-reports.md)",
-    ],
-  },
-  {
-    id: "finish-reason-stop-when-cut",
-    rows: ["/v1/chat/completions[max_tokens]"],
-    verdict: "WARN",
-    summary: 'an answer cut by the token limit says finish_reason "stop", not "length"',
-    implementations: [
-      { name: "LocalAI", versions: "v2.20.1 (issue #3533)" },
-      { name: "llm-d-inference-sim", versions: "before PR #33 (issue #29: only stop was ever sent)" },
-    ],
-    docs: "docs/deviations.md#finish-reason-stop-when-cut",
-    detect: (_obs, problems) => problems.some(stopWhenCut),
-    explains: stopWhenCut,
-    why: 'Nothing throws (openai-node and the AI SDK return the answer as is), but clients that watch for "length" to continue, retry with a larger limit or warn about truncation (Haystack issue #4069, instructor issue #276) take the cut answer as complete.',
-    detection:
-      'The [max_tokens] row: an answer bounded to one completion token, with non-empty content, says finish_reason "stop".',
-    sources: [
-      "LocalAI issue #3533",
-      "llm-d-inference-sim issue #29 (fixed by PR #33)",
-      "Haystack issue #4069",
-      "instructor issue #276",
     ],
   },
   {
