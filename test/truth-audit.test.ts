@@ -26,7 +26,7 @@ function altered(
     const answer = await fetch(new URL(req.path, upstream), {
       method: req.method,
       headers: { "content-type": "application/json" },
-      body: req.method === "GET" ? undefined : req.body,
+      body: req.method === "GET" ? undefined : new Uint8Array(req.body),
     });
     const text = await answer.text();
     const type = answer.headers.get("content-type") ?? "";
@@ -36,6 +36,34 @@ function altered(
     return true;
   };
 }
+
+/** Forwards a streamed request and answers with every JSON data frame changed by `change`. */
+function alteredStream(upstream: string, path: string, change: (chunk: Json) => Json) {
+  return async (req: ProxiedRequest, res: ServerResponse) => {
+    if (req.path !== path || !req.json?.stream) return false;
+    const answer = await fetch(new URL(req.path, upstream), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: new Uint8Array(req.body),
+    });
+    const frames = (await answer.text()).split("\n\n").filter((f) => f.trim());
+    res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "" });
+    for (const f of frames) {
+      const data = f.replace(/^data: /, "");
+      res.write(`data: ${data.trim() === "[DONE]" ? data : JSON.stringify(change(JSON.parse(data)))}\n\n`);
+    }
+    res.end();
+    return true;
+  };
+}
+
+/** The first intercept that answers. */
+const first =
+  (...intercepts: ((req: ProxiedRequest, res: ServerResponse) => Promise<boolean>)[]) =>
+  async (req: ProxiedRequest, res: ServerResponse) => {
+    for (const i of intercepts) if (await i(req, res)) return true;
+    return false;
+  };
 
 /** Probes `aioc serve` behind a proxy whose intercept `make(upstream)` builds; only the rows `only` matches. */
 async function probeWith(
@@ -132,4 +160,45 @@ test("[n]: choices [] is 'no answer to judge', not the n-ignored deviation's 'n 
   assert.equal(row.status, "FAIL");
   assert.equal(row.detail, "200 with choices []: no answer to judge");
   assert.deepEqual(row.deviations ?? [], []);
+});
+
+test("null for fields an answer does not carry (openai-python's Optional fields dumped as null) is no FAIL: every SDK copes", async () => {
+  const report = await probeWith(
+    (up) =>
+      first(
+        altered(up, "/v1/chat/completions", (body) => {
+          for (const c of body.choices) c.message.tool_calls ??= null;
+          return body;
+        }),
+        alteredStream(up, "/v1/chat/completions", (chunk) => {
+          for (const c of chunk.choices ?? []) {
+            c.delta.role ??= null;
+            c.delta.tool_calls ??= null;
+            for (const t of c.delta.tool_calls ?? []) {
+              t.id ??= null;
+              t.type ??= null;
+              t.function.name ??= null;
+            }
+          }
+          return chunk;
+        }),
+        altered(up, "/v1/images/generations", (body) => {
+          for (const d of body.data) Object.assign(d, { url: null, revised_prompt: null });
+          return body;
+        }),
+      ),
+    /^(\/v1\/chat\/completions(\[(stream|tools-stream|stream-forensics)\])?|\/v1\/images\/generations|client:openai-node\/(chat|chat\.stream))$/,
+  );
+  for (const id of [
+    "/v1/chat/completions",
+    "/v1/chat/completions[stream]",
+    "/v1/chat/completions[tools-stream]",
+    "/v1/chat/completions[stream-forensics]",
+    "/v1/images/generations",
+    "client:openai-node/chat",
+    "client:openai-node/chat.stream",
+  ]) {
+    const row = byId(report, id);
+    assert.equal(row.status, "PASS", `${id}: ${row.detail}`);
+  }
 });
