@@ -202,3 +202,19 @@ test("null for fields an answer does not carry (openai-python's Optional fields 
     assert.equal(row.status, "PASS", `${id}: ${row.detail}`);
   }
 });
+
+test('[stream-forensics]: finish_reason "" on every chunk but the last is not "finish_reason sent N times"', async () => {
+  const report = await probeWith(
+    (up) =>
+      alteredStream(up, "/v1/chat/completions", (chunk) => {
+        for (const c of chunk.choices ?? []) c.finish_reason ??= "";
+        return chunk;
+      }),
+    /^\/v1\/chat\/completions\[(stream|stream-forensics)\]$/,
+  );
+  const stream = byId(report, "/v1/chat/completions[stream]");
+  assert.equal(stream.status, "FAIL");
+  assert.match(stream.detail, /^finish_reason is not one of the spec values .* — known: Ollama/);
+  const forensics = byId(report, "/v1/chat/completions[stream-forensics]");
+  assert.equal(forensics.status, "PASS", forensics.detail);
+});
