@@ -218,3 +218,38 @@ test('[stream-forensics]: finish_reason "" on every chunk but the last is not "f
   const forensics = byId(report, "/v1/chat/completions[stream-forensics]");
   assert.equal(forensics.status, "PASS", forensics.detail);
 });
+
+test("speech answered with a JSON body names it (not 'N bytes that are not audio')", async () => {
+  const report = await probeWith(
+    () => async (req, res) => {
+      if (req.path !== "/v1/audio/speech") return false;
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ audio: "UklGRg==" }));
+      return true;
+    },
+    /^(\/v1\/audio\/speech|client:openai-node\/audio\.speech)$/,
+  );
+  const row = byId(report, "/v1/audio/speech");
+  assert.equal(row.status, "FAIL");
+  assert.equal(row.detail, 'a JSON body instead of wav audio: "{\\"audio\\":\\"UklGRg==\\"}"');
+  const sdk = byId(report, "client:openai-node/audio.speech");
+  assert.equal(sdk.status, "FAIL");
+  assert.match(sdk.detail, /a JSON body instead of wav audio/);
+});
+
+test("an embedding sent as nested arrays says so (not 'non-numeric components')", async () => {
+  const report = await probeWith(
+    (up) =>
+      altered(up, "/v1/embeddings", (body) => {
+        for (const d of body.data) if (Array.isArray(d.embedding)) d.embedding = [d.embedding];
+        return body;
+      }),
+    /^\/v1\/embeddings$/,
+  );
+  const row = byId(report, "/v1/embeddings");
+  assert.equal(row.status, "FAIL");
+  assert.equal(
+    row.detail,
+    "the embedding has nested arrays (an array of vectors, not one vector of numbers)",
+  );
+});
