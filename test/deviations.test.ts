@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { ENDPOINTS, findEndpoint } from "../src/catalog/endpoints.js";
 import { envelopeFindings, type Refusal, serverFault } from "../src/checks/error-response.js";
 import { CHECKS } from "../src/checks/index.js";
+import { STOP_WHEN_CUT } from "../src/checks/token-limit.js";
 import { DEVIATIONS, deviationsOf, FACTS, findDeviation } from "../src/deviations/catalog.js";
 import { deviationsDoc, docsAnchor, headingAnchor } from "../src/deviations/docs.js";
 import { rowMatches } from "../src/deviations/types.js";
@@ -283,6 +284,21 @@ const CASES: Case[] = [
         expected: "≤ 1 (max_completion_tokens: 1)",
         got: "64",
         severity: "fail",
+      };
+      return { phase: "C", httpStatus: 200, latencyMs: 5, problems: [problem], observation: obs };
+    },
+  },
+  {
+    id: "finish-reason-stop-when-cut",
+    row: "/v1/chat/completions[max_tokens]",
+    // LocalAI v2.20.1 (issue #3533): cut by max_tokens, finish_reason stays "stop".
+    outcome: async () => {
+      const obs = observation({ json: completion(), sent: { model: MODEL, messages: [], max_tokens: 1 } });
+      const problem: Problem = {
+        pointer: "/choices/0/finish_reason",
+        expected: '"length" (cut by max_tokens: 1)',
+        got: STOP_WHEN_CUT,
+        severity: "warn",
       };
       return { phase: "C", httpStatus: 200, latencyMs: 5, problems: [problem], observation: obs };
     },

@@ -263,6 +263,19 @@ const EXPECT: Readonly<Record<string, Expectation>> = {
       "/v1/chat/completions[invalid:n]": ["WARN", "n 0 is answered 200 (accepts invalid)"],
     },
   },
+  "finish-reason-stop-when-cut": {
+    rows: chat("max_tokens"),
+    consequences: {
+      [PARAM("max_tokens")]: [
+        "WARN",
+        "restates its own request in [max_tokens]: honoured, finish_reason stop",
+      ],
+      [PARAM("max_completion_tokens")]: [
+        "WARN",
+        "restates its own request in [max_tokens]: honoured, finish_reason stop",
+      ],
+    },
+  },
   "max-completion-tokens-ignored": {
     rows: chat("max_tokens"),
     consequences: { [PARAM("max_completion_tokens")]: ["FAIL", "restates its own request in [max_tokens]"] },

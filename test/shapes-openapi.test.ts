@@ -429,6 +429,51 @@ const KNOWN_GAPS: { key: string; why: string }[] = [
     key: "CreateCompletionResponse system_fingerprint types",
     why: "As CreateChatCompletionResponse system_fingerprint.",
   },
+  {
+    key: "ChatCompletionResponseMessage tool_calls types",
+    why:
+      "Servers that build answers from openai-python's own models send every Optional field, tool_calls: null " +
+      "included (LiteLLM's Message did); the SDKs take null as none (openai-python: Optional[List[...]]; openai-node " +
+      "reads tool_calls?.). No client breaks, so null must not FAIL.",
+  },
+  {
+    key: "ChatCompletionStreamResponseDelta role types",
+    why:
+      "A delta field that is null is absent from that chunk: openai-node's stream helper copies role only when it " +
+      "is truthy, and openai-python types ChoiceDelta.role Optional. null must not FAIL.",
+  },
+  {
+    key: "ChatCompletionStreamResponseDelta tool_calls types",
+    why: "As delta.role: openai-node skips a falsy delta.tool_calls; ChoiceDelta.tool_calls is Optional.",
+  },
+  {
+    key: "ChatCompletionMessageToolCallChunk id types",
+    why:
+      "Continuation deltas of a streamed call may say id: null: openai-node keeps the first id (it copies id only " +
+      "when truthy) and openai-python types ChoiceDeltaToolCall.id Optional. A call that never gets an id is still " +
+      "judged by [tools-stream].",
+  },
+  {
+    key: "ChatCompletionMessageToolCallChunk type types",
+    why: "As id: copied only when truthy; ChoiceDeltaToolCall.type is Optional.",
+  },
+  {
+    key: "ChatCompletionMessageToolCallChunk#/properties/function name types",
+    why: "As id: copied only when truthy; ChoiceDeltaToolCallFunction.name is Optional.",
+  },
+  {
+    key: "ChatCompletionMessageToolCallChunk#/properties/function arguments types",
+    why: "As id: appended only when truthy; ChoiceDeltaToolCallFunction.arguments is Optional.",
+  },
+  {
+    key: "Image b64_json types",
+    why:
+      "openai-python's Image types b64_json, url and revised_prompt Optional, so answers built from it carry nulls " +
+      "for the fields an image lacks; clients read the one they asked for. The images check decides whether the " +
+      "b64_json asked for came (a url instead, or nothing, FAILs there).",
+  },
+  { key: "Image url types", why: "As Image b64_json." },
+  { key: "Image revised_prompt types", why: "As Image b64_json." },
 ];
 
 const isKnown = (m: Mismatch) => KNOWN_GAPS.some((g) => g.key === m.key);

@@ -11,7 +11,7 @@ import {
 } from "./chat-depth.js";
 import { asRecord, type Finding, finding, settle, startC } from "./depth.js";
 import { enforced, ignored, settleBehaviour, unverified } from "./enforcement.js";
-import { limitTag } from "./token-limit.js";
+import { limitTag, STOP_WHEN_CUT } from "./token-limit.js";
 
 const COUNT_PROMPT = "Count from 1 to 20, separated by spaces.";
 /** One token cannot plausibly carry more characters than this, so longer content means the bound was ignored. */
@@ -31,11 +31,31 @@ function failedRequest(outcome: Outcome, label: string): Finding {
   };
 }
 
+/**
+ * One token of "Count from 1 to 20" is never a whole answer: non-empty content cut at the bound must say
+ * finish_reason "length" (an end-of-text token as the one token leaves the content empty). "stop" tells clients
+ * the cut answer is complete; they cope, but truncation goes unnoticed.
+ */
+function finishFindings(body: ChatCompletionJson, param: string): Finding[] {
+  const choice = firstChoice(body);
+  const content = choice?.message?.content;
+  if (choice?.finish_reason !== "stop" || typeof content !== "string" || content === "") return [];
+  return [
+    finding(
+      "warn",
+      "/choices/0/finish_reason",
+      `"length" (cut by ${param}: 1)`,
+      STOP_WHEN_CUT,
+      `${param}: 1 honoured, but the cut answer ${excerpt(content)} says finish_reason "stop", not "length": clients cannot tell it was truncated`,
+    ),
+  ];
+}
+
 /** Does the answer respect a bound of one completion token? */
 function boundFindings(body: ChatCompletionJson, param: string): Finding[] {
   const used = asRecord(body.usage)?.completion_tokens;
   if (typeof used === "number") {
-    if (used <= 1) return [];
+    if (used <= 1) return finishFindings(body, param);
     return [
       finding(
         "fail",
@@ -60,6 +80,7 @@ function boundFindings(body: ChatCompletionJson, param: string): Finding[] {
     ];
   }
   return [
+    ...finishFindings(body, param),
     finding(
       "warn",
       "/usage/completion_tokens",

@@ -31,7 +31,7 @@ import {
   verdict,
   withoutShapeFindings,
 } from "./param-grading.js";
-import { limitNotHonoured, type TokenLimit } from "./token-limit.js";
+import { limitNotHonoured, STOP_WHEN_CUT, type TokenLimit } from "./token-limit.js";
 
 const CONTENT = "/choices/0/message/content";
 const SAY_HI = userMessage("Say hi.");
@@ -321,6 +321,13 @@ function tokenLimit(spelling: TokenLimit) {
     if (mine) {
       const why = dep.details?.get(mine) ?? `${spelling}: 1 not honoured`;
       return verdict(outcome, "FAIL", `ignored (max_tokens): ${why}`, "ignored");
+    }
+    const cut = dep.problems.find(
+      (p) => p.got === STOP_WHEN_CUT && p.expected.includes(`(cut by ${spelling}: 1)`),
+    );
+    if (cut) {
+      const why = dep.details?.get(cut) ?? `${spelling}: 1 honoured, but finish_reason is "stop"`;
+      return verdict(outcome, "WARN", `honoured, with warnings ([max_tokens]): ${why}`, "honoured");
     }
     const other = spelling === "max_tokens" ? "max_completion_tokens" : "max_tokens";
     if (!dep.problems.some(limitNotHonoured(other))) return undefined;

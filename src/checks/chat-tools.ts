@@ -92,6 +92,14 @@ export function forcedCall(
     const at = pointer.replace(/tool_calls$/, "content");
     return { e: ignored(param, at, "null (a forced call only)", excerpt(a.content), why, "warn"), model: [] };
   }
+  if (typeof call.arguments !== "string") {
+    // OpenAI sends the arguments as a JSON-encoded string; clients JSON.parse it, which throws on an object.
+    const at = `${pointer}/0/function/arguments`;
+    const got =
+      call.arguments === null ? "null" : Array.isArray(call.arguments) ? "an array" : typeof call.arguments;
+    const why = `the tool call's function.arguments is ${got === "object" ? "an object" : got}, not a JSON string: clients JSON.parse it and fail`;
+    return { e: enforced(param), model: [finding("fail", at, "a JSON string", got, why)] };
+  }
   const args = tryJson(call.arguments);
   if (!args || !asRecord(args.value)) {
     const at = `${pointer}/0/function/arguments`;

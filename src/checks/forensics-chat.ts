@@ -80,7 +80,9 @@ function finishFindings(chunks: Chunk[], missing: (index: number) => Finding): F
       const index = typeof choice.index === "number" ? choice.index : 0;
       const entry = seen.get(index) ?? { count: 0 };
       seen.set(index, entry);
-      if (choice.finish_reason === null || choice.finish_reason === undefined) return;
+      // "" is no finish either: openai-node's stream helper keeps only a truthy finish_reason (the stream row
+      // reports "" itself, deviation finish-reason-nonstandard).
+      if (!choice.finish_reason) return;
       entry.count++;
       if (entry.count === 2) entry.second = `stream/${c.i}/choices/${pos}/finish_reason`;
     });

@@ -5,6 +5,7 @@
  * carries no audio samples (a header only) is not audio.
  */
 import { type AudioFormat, sniffAudio } from "../fixtures/media.js";
+import { parseJson } from "../http/json.js";
 import { SPEECH_CONTENT_TYPES } from "../shapes/schemas.js";
 
 export type ImageFormat = "png" | "jpeg" | "webp";
@@ -131,6 +132,19 @@ export function judgeSpeech(bytes: Uint8Array, contentType: string, asked: strin
       contentTypeWrong: false,
     };
   const format = sniffAudio(bytes);
+  if (!format && parseJson(bytes).ok) {
+    // A JSON body (an error served with 200, or audio wrapped in JSON) is no audio file, whatever it holds.
+    const text = new TextDecoder().decode(bytes.subarray(0, 60)).replace(/\s+/g, " ");
+    return {
+      broken: {
+        pointer: "body",
+        expected: `${asked} audio bytes`,
+        got: "a JSON body",
+        detail: `a JSON body instead of ${asked} audio: ${JSON.stringify(bytes.length > 60 ? `${text}…` : text)}`,
+      },
+      contentTypeWrong: false,
+    };
+  }
   if (!format) {
     return {
       broken: {

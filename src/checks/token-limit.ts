@@ -12,3 +12,6 @@ export const limitTag = (param: string) => `(${param}: 1)`;
 /** A finding of the [max_tokens] row that `param`: 1 was not honoured. */
 export const limitNotHonoured = (param: TokenLimit) => (p: Problem) =>
   p.severity === "fail" && typeof p.expected === "string" && p.expected.includes(limitTag(param));
+
+/** The `got` of the [max_tokens] finding that a cut one-token answer says finish_reason "stop" (not "length"). */
+export const STOP_WHEN_CUT = 'finish_reason "stop" on a cut answer';

@@ -17,6 +17,7 @@ export function vectorDefect(v: readonly unknown[]): string | undefined {
   if (v.length === 0) return "no components (an empty vector)";
   let zero = true;
   for (const x of v) {
+    if (Array.isArray(x)) return "nested arrays (an array of vectors, not one vector of numbers)";
     if (typeof x !== "number") return "non-numeric components";
     if (!Number.isFinite(x)) return "non-finite components (Infinity or NaN; JSON 1e400 parses to Infinity)";
     if (x !== 0) zero = false;

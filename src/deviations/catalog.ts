@@ -6,6 +6,7 @@
  * page or the implementation's own route table). Where no source confirms an implementation, the list is
  * empty rather than guessed.
  */
+import { STOP_WHEN_CUT } from "../checks/token-limit.js";
 import { observedJson } from "../http/json.js";
 import type { Observation } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
@@ -120,6 +121,8 @@ function sentMalformed(obs: Observation): boolean {
 }
 
 const noUsage = (p: Problem) => p.got === "no usage chunk";
+/** The [max_tokens] finding that a cut answer says finish_reason "stop" (src/checks/chat-bounds.ts). */
+const stopWhenCut = (p: Problem) => p.got === STOP_WHEN_CUT;
 const noFinish = (p: Problem) => p.expected === "a chunk carrying finish_reason" && p.got === "none";
 const streamIndex = (p: Problem) =>
   missing("index")(p) && /\/(choices|tool_calls)\/\d+\/index$/.test(p.pointer);
@@ -441,6 +444,28 @@ export const DEVIATIONS: readonly Deviation[] = [
       "openai-node issue #1292",
       "openai-node issue #499",
       "openai-node src/lib/ChatCompletionStream.ts",
+    ],
+  },
+  {
+    id: "finish-reason-stop-when-cut",
+    rows: ["/v1/chat/completions[max_tokens]"],
+    verdict: "WARN",
+    summary: 'an answer cut by the token limit says finish_reason "stop", not "length"',
+    implementations: [
+      { name: "LocalAI", versions: "v2.20.1 (issue #3533)" },
+      { name: "llm-d-inference-sim", versions: "before PR #33 (issue #29: only stop was ever sent)" },
+    ],
+    docs: "docs/deviations.md#finish-reason-stop-when-cut",
+    detect: (_obs, problems) => problems.some(stopWhenCut),
+    explains: stopWhenCut,
+    why: 'Nothing throws (openai-node and the AI SDK return the answer as is), but clients that watch for "length" to continue, retry with a larger limit or warn about truncation (Haystack issue #4069, instructor issue #276) take the cut answer as complete.',
+    detection:
+      'The [max_tokens] row: an answer bounded to one completion token, with non-empty content, says finish_reason "stop".',
+    sources: [
+      "LocalAI issue #3533",
+      "llm-d-inference-sim issue #29 (fixed by PR #33)",
+      "Haystack issue #4069",
+      "instructor issue #276",
     ],
   },
   {

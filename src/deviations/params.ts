@@ -231,7 +231,9 @@ export const PARAM_DEVIATIONS: readonly Deviation[] = [
     docs: "docs/deviations.md#n-ignored",
     detect: (obs) => {
       const n = sentN(obs);
-      return n !== undefined && n > 1 && ok(obs) && (choiceCount(obs) ?? n) < n;
+      // No choice at all is a broken answer (the row says so), not an unread `n`.
+      const count = choiceCount(obs) ?? n ?? 0;
+      return n !== undefined && n > 1 && ok(obs) && count >= 1 && count < n;
     },
     explains: (p) => p.pointer === "/choices",
     why: "Clients that ask for several candidates (n: 2) read choices[1] and get undefined: best-of-n pickers and evaluation harnesses crash or silently score one answer. The server neither refuses n nor honours it, so nothing tells the caller.",

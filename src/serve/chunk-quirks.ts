@@ -21,6 +21,7 @@ function choice(raw: unknown, quirks: Quirks, dialect: Dialect, streamed: boolea
   const c: Json = { ...raw };
   if (!streamed && dialect === "chat" && quirks.has("missing-index")) delete c.index;
   if (streamed && quirks.has("stream-missing-index")) delete c.index;
+  if (c.finish_reason === "length" && quirks.has("finish-reason-stop-when-cut")) c.finish_reason = "stop";
   if (c.finish_reason === "stop" && quirks.has("finish-reason-nonstandard")) c.finish_reason = "eos_token";
   if (streamed && dialect === "chat" && quirks.has("no-finish-reason")) c.finish_reason = null;
   if (streamed && c.finish_reason === null && quirks.has("missing-chunk-finish-reason"))

@@ -40,6 +40,8 @@ export const QUIRK_BEHAVIOUR: Readonly<Record<string, string>> = {
   "chunk-id-changes": "every chat/completions stream chunk gets a new `id`",
   "stream-null-fields": "chat/completions stream chunks carry `model: null`",
   "finish-reason-nonstandard": 'finish_reason "stop" is sent as "eos_token" (chat and completions)',
+  "finish-reason-stop-when-cut":
+    'an answer cut by the token limit says finish_reason "stop", not "length" (chat and completions)',
   "tool-call-empty-id": 'chat tool calls carry `id: ""` (plain and streamed)',
   "float-created": "chat and completions `created` is a float (seconds + 0.25)",
   "sse-wrong-content-type": "SSE streams are served as application/json",

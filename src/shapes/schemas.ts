@@ -113,7 +113,8 @@ export const shapes = {
                 role: literal("assistant"),
                 content: nullable(str()),
                 refusal: nullable(str()),
-                tool_calls: arr(toolCall),
+                // Optional in the SDKs (openai-python Optional[...]; openai-node checks it before use): null is "none".
+                tool_calls: nullable(arr(toolCall)),
               },
               ["role", "content"],
               ["refusal"],
@@ -147,27 +148,31 @@ export const shapes = {
             delta: obj(
               "ChatCompletionStreamResponseDelta",
               {
-                role: oneOfValues("developer", "system", "user", "assistant", "tool"),
+                // Delta fields are optional, and null means "not in this chunk": openai-node's stream helper
+                // copies role, id, type, name and arguments only when truthy; openai-python types all Optional.
+                role: nullable(oneOfValues("developer", "system", "user", "assistant", "tool")),
                 content: nullable(str()),
                 refusal: nullable(str()),
-                tool_calls: arr(
-                  obj(
-                    "ChatCompletionMessageToolCallChunk",
-                    {
-                      index: int(),
-                      id: str(),
-                      type: literal("function"),
-                      function: obj(
-                        "ChatCompletionMessageToolCallChunk#/properties/function",
-                        {
-                          name: str(),
-                          arguments: str(),
-                        },
-                        [],
-                      ),
-                    },
-                    [],
-                    ["index"],
+                tool_calls: nullable(
+                  arr(
+                    obj(
+                      "ChatCompletionMessageToolCallChunk",
+                      {
+                        index: int(),
+                        id: nullable(str()),
+                        type: nullable(literal("function")),
+                        function: obj(
+                          "ChatCompletionMessageToolCallChunk#/properties/function",
+                          {
+                            name: nullable(str()),
+                            arguments: nullable(str()),
+                          },
+                          [],
+                        ),
+                      },
+                      [],
+                      ["index"],
+                    ),
                   ),
                 ),
               },
@@ -342,7 +347,16 @@ export const shapes = {
     "ImagesResponse",
     {
       created: int(),
-      data: arr(obj("Image", { b64_json: str(), url: str(), revised_prompt: str() }, []), { minItems: 1 }),
+      // null for the fields an image does not carry (openai-python's Image types all three Optional): the image check
+      // itself decides whether the b64_json asked for came.
+      data: arr(
+        obj(
+          "Image",
+          { b64_json: nullable(str()), url: nullable(str()), revised_prompt: nullable(str()) },
+          [],
+        ),
+        { minItems: 1 },
+      ),
     },
     ["data"],
     ["created"],

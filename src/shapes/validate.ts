@@ -88,7 +88,13 @@ export function problemsOf(fn: ValidateFunction, name: ShapeName, data: unknown)
   const problems: Problem[] = [];
   /** Type findings by pointer: a value that matches none of a union's types is one finding, not one per branch. */
   const typed = new Map<string, Problem>();
-  for (const err of fn.errors ?? []) {
+  const errors = fn.errors ?? [];
+  /** A nullable object or array whose value failed inside: the null branch's "expected null" is noise. */
+  const failedInside = (err: ErrorObject) =>
+    errors.some((e) => e.instancePath.startsWith(`${err.instancePath}/`));
+  for (const err of errors) {
+    if (err.keyword === "type" && (err.params as { type: string }).type === "null" && failedInside(err))
+      continue;
     const p = toProblem(err, data, shapes[name]);
     if (!p) continue;
     const key = `${p.pointer}|${p.expected}`;
