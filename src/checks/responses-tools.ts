@@ -114,12 +114,16 @@ const tools: Check = async (ctx) => {
   const answer = answerOf(body);
   const failed = failedFindings(body);
   const { e, model } = failed.length ? unjudged(FORCED.param) : forcedCall(FORCED, answer, "/output");
-  const protocol = [
-    ...failed,
-    ...callShapeFindings(body.output),
-    ...reasoningFindings(body.output, "/output"),
-  ];
-  return settleBehaviour(outcome, e, { model, protocol, passNote: callNote(outcome.httpStatus, answer) });
+  const shape = callShapeFindings(body.output);
+  const protocol = [...failed, ...shape, ...reasoningFindings(body.output, "/output")];
+  // The shape already names arguments that are not a string; the forced-call reading would say it again.
+  const argumentsNamed = shape.some((f) => f.problem.pointer.endsWith("/arguments"));
+  const own = argumentsNamed ? model.filter((f) => !f.problem.pointer.endsWith("/arguments")) : model;
+  return settleBehaviour(outcome, e, {
+    model: own,
+    protocol,
+    passNote: callNote(outcome.httpStatus, answer),
+  });
 };
 
 const CALL_ID = "call_aioc_probe_1";
