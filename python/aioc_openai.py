@@ -126,7 +126,25 @@ def tools(client, cfg):
 
 def responses(client, cfg):
     r = client.responses.create(model=cfg["model"], input=cfg["prompt"], max_output_tokens=16)
-    return {"object": r.object, "outputIsList": isinstance(r.output, list), "output_text": r.output_text}
+    error = getattr(r, "error", None)
+    output = r.output if isinstance(r.output, list) else None
+    return {
+        "object": r.object,
+        "status": getattr(r, "status", None),
+        "error": {"code": getattr(error, "code", None), "message": getattr(error, "message", None)} if error else None,
+        # only what the judgement reads: each message's parts, their type and whether they carry text
+        "output": None if output is None else [
+            {
+                "type": getattr(item, "type", None),
+                "content": [
+                    {"type": getattr(p, "type", None), "text": (getattr(p, "text", None) or "")[:200]}
+                    for p in (getattr(item, "content", None) or [])
+                ] if getattr(item, "type", None) == "message" else None,
+            }
+            for item in output[:16]
+        ],
+        "output_text": r.output_text,
+    }
 
 
 def embeddings(client, cfg):

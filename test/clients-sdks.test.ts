@@ -15,6 +15,7 @@ import { startServer } from "../src/serve/server.js";
 import { type FakeOptions, startFake } from "./helpers/fake-openai.js";
 import { NO_PYTHON, TEST_PYTHON } from "./helpers/python.js";
 import { json, type ScriptedServer, sse, startScripted } from "./helpers/scripted-server.js";
+import { startServeProxy } from "./helpers/serve-proxy.js";
 
 const KEY = "sk-clients-sdks-test-key-4242";
 
@@ -170,6 +171,57 @@ describe("client:openai-python rows", { skip: NO_PYTHON }, () => {
     );
     assert.equal(row(floats, "client:openai-python/embeddings").status, "FAIL");
     assert.match(row(floats, "client:openai-python/embeddings").detail, /^encoding_format base64 ignored/);
+  });
+
+  test("a Response the server failed, or whose text is not typed output_text, is the server's doing, not the model's", async () => {
+    const response = (extra: Record<string, unknown>) => ({
+      id: "resp_1",
+      object: "response",
+      created_at: 1,
+      model: "aioc-chat",
+      status: "completed",
+      error: null,
+      output: [],
+      ...extra,
+    });
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [
+        { status: "failed", error: { code: "server_error", message: "model crashed" } },
+        /^the server failed the response \(status "failed"\): server_error: model crashed/,
+      ],
+      [
+        {
+          output: [
+            {
+              type: "message",
+              id: "m1",
+              role: "assistant",
+              status: "completed",
+              content: [{ type: "text", text: "hi" }],
+            },
+          ],
+        },
+        /^output_text is empty: the message's text is in a content part typed "text", not "output_text"/,
+      ],
+    ];
+    for (const [extra, detail] of cases) {
+      const proxy = await startServeProxy((req, res) => {
+        if (req.method !== "POST" || req.path !== "/v1/responses") return false;
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(response(extra)));
+        return true;
+      });
+      try {
+        const report = await probeUrl(proxy.url, /^client:openai-(python|node)\/responses$/, TEST_PYTHON);
+        for (const sdk of ["python", "node"]) {
+          const r = row(report, `client:openai-${sdk}/responses`);
+          assert.equal(r.status, "FAIL", `${sdk}: ${r.detail}`);
+          assert.match(r.detail, detail, sdk);
+        }
+      } finally {
+        await proxy.close();
+      }
+    }
   });
 
   test("FAIL where the SDK raises or the answer is not what was asked: a broken stream, a Responses that is not one", async () => {

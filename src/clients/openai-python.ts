@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { PROMPT } from "../checks/chat.js";
 import { excerpt, FORCE_TOOL, TOOL_PROMPT, userMessage, WEATHER_TOOL } from "../checks/chat-depth.js";
 import { Scrubber } from "../secrets/scrubber.js";
-import { firstChoiceOf, judgeContent, judgeEmbedding, judgeForcedCall, judgeText } from "./judge.js";
+import { firstChoiceOf, judgeContent, judgeEmbedding, judgeForcedCall, judgeResponse } from "./judge.js";
 import type { PythonTarget } from "./python-target.js";
 import { type ClientResult, fail, pass, warn } from "./types.js";
 
@@ -261,12 +261,8 @@ const JUDGES: Record<string, Judge> = {
       "/choices/0/message/tool_calls",
     );
   },
-  responses: (v) => {
-    const r = (v ?? {}) as { object?: unknown; outputIsList?: boolean; output_text?: unknown };
-    if (r.object !== "response") return fail(`object is ${excerpt(r.object)}, not "response"`);
-    if (!r.outputIsList) return fail("output is not an array");
-    return judgeText(r.output_text, "output_text", "output_text");
-  },
+  // python sends the status, the error and the message parts' types (aioc_openai.py responses()).
+  responses: (v) => judgeResponse((v ?? {}) as Parameters<typeof judgeResponse>[0]),
   embeddings: (v, base) => {
     const { vector, sent } = (v ?? {}) as { vector?: unknown; sent?: unknown };
     return judgeEmbedding(
