@@ -10,7 +10,7 @@
  * does not deserialise is dropped). These rows send nothing: they read the [stream] and [tools-stream] rows'
  * bytes. Severity: FAIL when Codex fails the turn or loses the answer or the call, WARN when it copes.
  */
-import type { Check, Outcome } from "../probe/types.js";
+import type { Check, Outcome, ProbeContext } from "../probe/types.js";
 import { excerpt } from "./chat-depth.js";
 import { asRecord, type Finding, finding, INCONCLUSIVE, settle } from "./depth.js";
 import { type Forensics, startForensics } from "./forensics.js";
@@ -183,13 +183,20 @@ const readOutcome = (f: Forensics): Outcome => ({
   observation: { ...f.obs, facts: { ...f.obs.facts, analysedFrom: "base stream row" } },
 });
 
-const codexStream: Check = async (ctx) => {
+/** The base stream's events and what Codex's parser makes of them, or the skip when there is no stream. */
+async function codexReading(ctx: ProbeContext) {
   const start = await startForensics(ctx);
-  if (start.skip) return start.skip;
+  if (start.skip) return start;
   const { f } = start;
   const events = eventsOf(f.view.frames);
   const t = terminalOf(events);
-  const findings = [...completionFindings(t), ...itemFindings(events, t)];
+  return { f, events, findings: [...completionFindings(t), ...itemFindings(events, t)] };
+}
+
+const codexStream: Check = async (ctx) => {
+  const read = await codexReading(ctx);
+  if ("skip" in read) return read.skip;
+  const { f, events, findings } = read;
   const items = events.filter((e) => e.type === "response.output_item.done").length;
   return settle(readOutcome(f), findings, `${f.base.httpStatus} · ${items} item(s) as Codex reads them`);
 };
@@ -199,12 +206,9 @@ const codexStream: Check = async (ctx) => {
  * ignored the forcing proves nothing either way about Codex's calls: inconclusive, not a failure.
  */
 const codexTools: Check = async (ctx) => {
-  const start = await startForensics(ctx);
-  if (start.skip) return start.skip;
-  const { f } = start;
-  const events = eventsOf(f.view.frames);
-  const t = terminalOf(events);
-  const findings = [...completionFindings(t), ...itemFindings(events, t)];
+  const read = await codexReading(ctx);
+  if ("skip" in read) return read.skip;
+  const { f, events, findings } = read;
   const calls = events
     .filter((e) => e.type === "response.output_item.done")
     .map((e) => asRecord(e.data.item))
