@@ -10,7 +10,8 @@ import { byId } from "./helpers/results.js";
 import { type ProxiedRequest, type ServeProxy, startServeProxy } from "./helpers/serve-proxy.js";
 
 type Json = Record<string, unknown>;
-type EditEvents = (events: Json[], req: ProxiedRequest) => Json[];
+/** The stream's events, altered, or an error answer instead of the stream. */
+type EditEvents = (events: Json[], req: ProxiedRequest) => Json[] | { status: number; body: Json };
 
 const ROWS = /^(\/v1\/models|\/v1\/responses(\[(stream|tools-stream|codex-stream|codex-tools)\])?)$/;
 const isStream = (req: ProxiedRequest) =>
@@ -31,12 +32,14 @@ async function editedServer(edit: EditEvents, quirks?: string[]): Promise<ServeP
       .split("\n")
       .filter((l) => l.startsWith("data: "))
       .map((l) => JSON.parse(l.slice(6)) as Json);
+    const edited = edit(events, req);
+    if (!Array.isArray(edited)) {
+      res.writeHead(edited.status, { "content-type": "application/json" });
+      res.end(JSON.stringify(edited.body));
+      return true;
+    }
     res.writeHead(200, { "content-type": "text/event-stream" });
-    res.end(
-      edit(events, req)
-        .map((e) => `event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`)
-        .join(""),
-    );
+    res.end(edited.map((e) => `event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`).join(""));
     return true;
   }, quirks);
   upstream = proxy.upstream;
@@ -161,6 +164,13 @@ const CASES: Case[] = [
     row: "/v1/responses[codex-stream]",
     status: "PASS",
     detail: /^200 · 1 item\(s\) as Codex reads them$/,
+  },
+  {
+    name: "the streamed request fails with a 500 (Portkey 1.15.2 in the field lab): Codex fails with it",
+    edit: () => ({ status: 500, body: { status: "failure", message: "Something went wrong" } }),
+    row: "/v1/responses[codex-stream]",
+    status: "FAIL",
+    detail: /^the streamed request failed \(500 — .*\): Codex streams every turn$/,
   },
   {
     name: "arguments as an object",

@@ -183,10 +183,31 @@ const readOutcome = (f: Forensics): Outcome => ({
   observation: { ...f.obs, facts: { ...f.obs.facts, analysedFrom: "base stream row" } },
 });
 
+/** Statuses the base-row gate already reports as absent or unauthorised (depth.ts). */
+const NOT_THERE = new Set([401, 403, 404, 405, 501]);
+
 /** The base stream's events and what Codex's parser makes of them, or the skip when there is no stream. */
 async function codexReading(ctx: ProbeContext) {
   const start = await startForensics(ctx);
-  if (start.skip) return start;
+  if (start.skip) {
+    // The streamed request itself failed (a 500, a gateway error): Codex streams every turn, so it fails too.
+    const base = await ctx.dependency();
+    const status = base?.httpStatus;
+    if (base?.verdict?.status === "FAIL" && typeof status === "number" && status >= 400 && !NOT_THERE.has(status))
+      return {
+        skip: {
+          phase: "C" as const,
+          httpStatus: status,
+          latencyMs: base.latencyMs,
+          problems: [],
+          verdict: {
+            status: "FAIL" as const,
+            detail: `the streamed request failed (${base.verdict.detail}): Codex streams every turn`,
+          },
+        },
+      };
+    return start;
+  }
   const { f } = start;
   const events = eventsOf(f.view.frames);
   const t = terminalOf(events);
