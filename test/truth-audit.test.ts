@@ -253,3 +253,30 @@ test("an embedding sent as nested arrays says so (not 'non-numeric components')"
     "the embedding has nested arrays (an array of vectors, not one vector of numbers)",
   );
 });
+
+test("[logprobs]: an empty answer has no tokens to describe (the model's), an answer without them is the server's", async () => {
+  const probeLogprobs = (content: string) =>
+    probeWith(
+      (up) =>
+        altered(
+          up,
+          "/v1/chat/completions",
+          (body) => {
+            body.choices[0].message.content = content;
+            body.choices[0].logprobs = { content: [], refusal: null };
+            return body;
+          },
+          (req) => req.json?.logprobs === true,
+        ),
+      /^\/v1\/chat\/completions(\[logprobs\])?$/,
+    );
+  const empty = byId(await probeLogprobs(""), "/v1/chat/completions[logprobs]");
+  assert.equal(empty.status, "WARN", empty.detail);
+  assert.match(
+    empty.detail,
+    /^the answer is empty, so logprobs\.content has no tokens to describe \(model behaviour\)/,
+  );
+  const said = byId(await probeLogprobs("Hi"), "/v1/chat/completions[logprobs]");
+  assert.equal(said.status, "FAIL", said.detail);
+  assert.equal(said.detail, "choices[0].logprobs.content has no tokens");
+});

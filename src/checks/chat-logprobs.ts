@@ -1,11 +1,12 @@
 /** Phase C logprobs: logprobs/top_logprobs populate choices[].logprobs.content. */
 import type { Check } from "../probe/types.js";
 import { excerpt, firstChoice, postChat, userMessage } from "./chat-depth.js";
-import { asRecord, type Finding, finding, refusedOptional, settle, startC } from "./depth.js";
+import { asRecord, type Finding, finding, modelBehaviour, refusedOptional, settle, startC } from "./depth.js";
 
 const TOP = 2;
 
-function logprobFindings(logprobs: unknown): Finding[] {
+/** `answered`: whether the answer has any text; with none, an empty logprobs.content is all there can be. */
+function logprobFindings(logprobs: unknown, answered: boolean): Finding[] {
   const at = "/choices/0/logprobs";
   const content = asRecord(logprobs)?.content;
   if (!asRecord(logprobs)) {
@@ -19,6 +20,15 @@ function logprobFindings(logprobs: unknown): Finding[] {
       ),
     ];
   }
+  if (Array.isArray(content) && content.length === 0 && !answered)
+    return [
+      modelBehaviour(
+        `${at}/content`,
+        "an array of token logprobs",
+        "array(0)",
+        "the answer is empty, so logprobs.content has no tokens to describe",
+      ),
+    ];
   if (!Array.isArray(content) || content.length === 0) {
     return [
       finding(
@@ -98,9 +108,14 @@ const logprobs: Check = async (ctx) => {
   const tokens = asRecord(got)?.content;
   return settle(
     outcome,
-    logprobFindings(got),
+    logprobFindings(got, answered(firstChoice(body)?.message)),
     `${outcome.httpStatus} · logprobs for ${Array.isArray(tokens) ? tokens.length : 0} tokens`,
   );
+};
+
+const answered = (message: unknown) => {
+  const m = asRecord(message);
+  return (typeof m?.content === "string" && m.content !== "") || Array.isArray(m?.tool_calls);
 };
 
 export const logprobChecks: Record<string, Check> = {
