@@ -429,6 +429,35 @@ const GRADES: GradeCase[] = [
       /^inconclusive whether stop \(string\) is enforced: the answer is not the one \[stop\] got cut before "the" \("Once upon a time", finish_reason length\)/,
   },
   {
+    // OpenAI refuses audio output for a model without it the same way: conformant, not a missing feature.
+    name: "audio output refused with 400 and the envelope (a text model): PASS",
+    row: param("modalities"),
+    when: (j) => "modalities" in j,
+    answer: (res) => send(res, 400, envelope("This model does not support audio output.", "modalities")),
+    status: "PASS",
+    grade: "rejected",
+    detail:
+      /^rejected: 400 \(param: modalities\) — a model without audio output, refused as OpenAI refuses one: This model does not support audio output\.$/,
+  },
+  {
+    name: "an image part refused with 400 and the envelope, param null (a text model): PASS",
+    row: param("image_url"),
+    when: (j) => JSON.stringify(j.messages).includes("image_url"),
+    answer: (res) => send(res, 400, envelope("image input is not supported by this model", null)),
+    status: "PASS",
+    grade: "rejected",
+    detail: /^rejected: 400 \(the envelope does not name the parameter\) — a model without image input/,
+  },
+  {
+    name: "an image part refused without an envelope (FastAPI 422) stays WARN",
+    row: param("image_url"),
+    when: (j) => JSON.stringify(j.messages).includes("image_url"),
+    answer: (res) => send(res, 422, { detail: [{ loc: ["body", "messages"], msg: "bad content part" }] }),
+    status: "WARN",
+    grade: "rejected",
+    detail: /^rejected: 422 \(no error envelope\) — the SDK raises an API error; callers must drop it/,
+  },
+  {
     name: "invalid value accepted: WARN accepts invalid",
     row: `${CHAT}[invalid:temperature]`,
     when: (j) => j.temperature === 5,
