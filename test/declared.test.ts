@@ -8,6 +8,7 @@ import { OPENAI_PATHS } from "../src/declared/openai-surface.js";
 import { propertyNames, RESOLVE_BUDGET, type Walk } from "../src/declared/resolve.js";
 import { OPENAPI_PLACES } from "../src/probe/openapi-doc.js";
 import { runProbe } from "../src/probe/run.js";
+import { pathsFromOpenapi } from "../src/probe/scope.js";
 import { renderHtml } from "../src/render/html.js";
 import { renderMarkdown } from "../src/render/markdown.js";
 import { renderTable } from "../src/render/table.js";
@@ -175,6 +176,37 @@ describe("hostile and odd documents", () => {
     "GET /v1/models": (_q: unknown, res: import("node:http").ServerResponse) =>
       json(res, 200, { object: "list", data: [{ id: "m", object: "model", created: 1, owned_by: "x" }] }),
   };
+
+  test("a Swagger 2 document: paths under its basePath, body parameters read as the request schema", async () => {
+    const swagger = {
+      swagger: "2.0",
+      info: { title: "t", version: "1" },
+      basePath: "/v1",
+      paths: {
+        "/models": { get: {} },
+        "/chat/completions": {
+          post: { parameters: [{ in: "body", name: "body", schema: { $ref: "#/definitions/Chat" } }] },
+        },
+      },
+      definitions: { Chat: { type: "object", properties: { model: {}, messages: {}, temperature: {} } } },
+    };
+    const server = await startScripted({
+      ...models,
+      "GET /openapi.json": (_q, res) => json(res, 200, swagger),
+    });
+    try {
+      const report = await runProbe({ baseUrl: server.url, ...onlyDeclared });
+      const r = row(report, "openapi:declared");
+      assert.equal(r.status, "PASS", r.detail);
+      assert.match(r.detail, /^\/openapi\.json declares 2 of OpenAI's \d+ paths; 2 of \d+ catalog paths$/);
+      assert.deepEqual(report.declared?.presentButUndeclared, []);
+      const chat = report.declared?.params.find((p) => p.path === "/v1/chat/completions");
+      assert.equal(chat?.shared, 3);
+      assert.deepEqual(pathsFromOpenapi(swagger)?.has("/v1/chat/completions"), true);
+    } finally {
+      await server.close();
+    }
+  });
 
   test("found at the second place; a route it serves but does not declare is listed", async () => {
     const server = await startScripted({

@@ -266,6 +266,15 @@ interface GradeCase {
 
 const GRADES: GradeCase[] = [
   {
+    name: "stream true answered with a JSON Response: stream ignored (FAIL), not the option honoured",
+    row: param("stream_options"),
+    when: post((j) => j.stream === true),
+    answer: rewrite(() => {}, ["stream", "stream_options"]),
+    status: "FAIL",
+    grade: "ignored",
+    detail: /^ignored: stream true gave no event stream \(200, application\/json; see \[stream\]\)$/,
+  },
+  {
     name: 'tool_choice "required" answered with text: ignored, FAIL',
     row: param("tool_choice-required"),
     when: post((j) => j.tool_choice === "required"),

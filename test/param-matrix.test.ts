@@ -165,7 +165,8 @@ describe("against aioc serve", () => {
   });
 });
 
-type Answer = (res: ServerResponse) => void;
+/** Answers a matched request (its JSON body given, for answers that echo what was sent). */
+type Answer = (res: ServerResponse, sent: Json) => void;
 
 const send = (res: ServerResponse, status: number, body: unknown, type = "application/json") => {
   res.writeHead(status, { "content-type": type });
@@ -185,7 +186,7 @@ async function probeWith(
   const proxy = await startServeProxy(async (req: ProxiedRequest, res) => {
     if (req.path !== CHAT || !req.json || !when(req.json)) return false;
     if (typeof answer === "function") {
-      answer(res);
+      answer(res, req.json);
       return true;
     }
     const { modalities, audio, parallel_tool_calls, ...rest } = req.json;
@@ -223,6 +224,30 @@ interface GradeCase {
 }
 
 const param = (name: string) => `${CHAT}[param:${name}]`;
+
+/** The token id a logit_bias request bans (the row sends one key, -100). */
+const bannedId = (sent: Json) => Number(Object.keys(sent.logit_bias as Json)[0]);
+
+/** A chat answer to the biased request; its logprobs name the first token's id as vLLM does (undefined: none). */
+function biasedAnswer(content: string, firstId: number | undefined) {
+  const logprobs =
+    firstId === undefined
+      ? null
+      : {
+          content: [{ token: `token_id:${firstId}`, logprob: -0.1, bytes: null, top_logprobs: [] }],
+          refusal: null,
+        };
+  return {
+    id: "chatcmpl-x",
+    object: "chat.completion",
+    created: 1,
+    model: "gpt-4o-mini",
+    choices: [
+      { index: 0, message: { role: "assistant", content, refusal: null }, logprobs, finish_reason: "length" },
+    ],
+    usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 },
+  };
+}
 
 const GRADES: GradeCase[] = [
   {
@@ -343,28 +368,94 @@ const GRADES: GradeCase[] = [
     deviation: "tool-choice-ignored",
   },
   {
-    name: "logit_bias ignored (the banned first token comes back): WARN",
+    name: "logit_bias ignored (the banned token id comes back first): WARN",
     row: param("logit_bias"),
     when: (j) => "logit_bias" in j,
-    answer: (res) =>
-      send(res, 200, {
-        id: "chatcmpl-x",
-        object: "chat.completion",
-        created: 1,
-        model: "gpt-4o-mini",
-        choices: [
-          {
-            index: 0,
-            message: { role: "assistant", content: "Hello from", refusal: null },
-            logprobs: null,
-            finish_reason: "length",
-          },
-        ],
-        usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 },
-      }),
+    answer: (res, sent) => send(res, 200, biasedAnswer("Hello from", bannedId(sent))),
     status: "WARN",
     grade: "ignored",
     detail: /^logit_bias \{\d+: -100\} not enforced: the answer still starts with the banned token "Hello"/,
+  },
+  {
+    // A model banned from "Hello" may spell it "Hel" + "lo": the same text, other tokens, the bias at work.
+    name: "logit_bias honoured though the text starts alike (another first token id): PASS",
+    row: param("logit_bias"),
+    when: (j) => "logit_bias" in j,
+    answer: (res, sent) => send(res, 200, biasedAnswer("Hello from", bannedId(sent) + 1)),
+    status: "PASS",
+    grade: "honoured",
+    detail: /^honoured · 200 · token "Hello" \(id \d+\) gone$/,
+  },
+  {
+    name: "logit_bias: the banned token's text first, but no token id to compare: inconclusive, not ignored",
+    row: param("logit_bias"),
+    when: (j) => "logit_bias" in j,
+    answer: (res) => send(res, 200, biasedAnswer("Hello from", undefined)),
+    status: "WARN",
+    grade: "unverified",
+    detail:
+      /^inconclusive whether logit_bias \{\d+: -100\} is enforced: the answer starts with the text of the banned token "Hello", and its logprobs carry no token id/,
+  },
+  {
+    name: "seed: two different temperature-0 outputs do not prove the seed ignored: unverified, not honoured",
+    row: param("seed"),
+    when: (j) => j.seed === 42,
+    answer: (() => {
+      let turn = 0;
+      return (res: ServerResponse) => send(res, 200, biasedAnswer(`The sea is wide ${turn++}.`, undefined));
+    })(),
+    status: "WARN",
+    grade: "unverified",
+    detail: /^unverified \(\[seed\]\): same seed and temperature 0 gave different outputs/,
+  },
+  {
+    name: "stream true answered with a JSON body: stream itself ignored (FAIL), not a missing usage chunk",
+    row: param("stream_options"),
+    when: (j) => j.stream === true,
+    answer: (res) => send(res, 200, biasedAnswer("hi", undefined)),
+    status: "FAIL",
+    grade: "ignored",
+    detail:
+      /^ignored \(\[stream\]\): stream true gave no event stream \(200, application\/json; see \[stream\]\)$/,
+  },
+  {
+    name: "stop string: an answer cut by max_tokens before the word proves nothing: unverified, not honoured",
+    row: param("stop"),
+    when: (j) => typeof j.stop === "string",
+    answer: (res) => send(res, 200, biasedAnswer("Once upon a time", undefined)),
+    status: "WARN",
+    grade: "unverified",
+    detail:
+      /^inconclusive whether stop \(string\) is enforced: the answer is not the one \[stop\] got cut before "the" \("Once upon a time", finish_reason length\)/,
+  },
+  {
+    // OpenAI refuses audio output for a model without it the same way: conformant, not a missing feature.
+    name: "audio output refused with 400 and the envelope (a text model): PASS",
+    row: param("modalities"),
+    when: (j) => "modalities" in j,
+    answer: (res) => send(res, 400, envelope("This model does not support audio output.", "modalities")),
+    status: "PASS",
+    grade: "rejected",
+    detail:
+      /^rejected: 400 \(param: modalities\) — a model without audio output, refused as OpenAI refuses one: This model does not support audio output\.$/,
+  },
+  {
+    name: "an image part refused with 400 and the envelope, param null (a text model): PASS",
+    row: param("image_url"),
+    when: (j) => JSON.stringify(j.messages).includes("image_url"),
+    answer: (res) => send(res, 400, envelope("image input is not supported by this model", null)),
+    status: "PASS",
+    grade: "rejected",
+    detail: /^rejected: 400 \(the envelope does not name the parameter\) — a model without image input/,
+  },
+  {
+    name: "an image part refused without an envelope (FastAPI 422) stays WARN",
+    row: param("image_url"),
+    when: (j) => JSON.stringify(j.messages).includes("image_url"),
+    answer: (res) => send(res, 422, { detail: [{ loc: ["body", "messages"], msg: "bad content part" }] }),
+    status: "WARN",
+    grade: "rejected",
+    detail: /^rejected: 422 \(no error envelope\) — the SDK raises an API error; callers must drop it/,
   },
   {
     name: "invalid value accepted: WARN accepts invalid",

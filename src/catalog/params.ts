@@ -35,6 +35,12 @@ export interface ParamSpec {
   reuses?: string;
   /** A row whose evidence this one builds on while sending its own request (it `needs` that row). */
   after?: string;
+  /**
+   * What the model must be able to do for the parameter to work ("image input"): OpenAI itself refuses the
+   * parameter with 400 and the envelope for a model without it, so that refusal is conformant (PASS), not a
+   * missing feature of the server.
+   */
+  capability?: string;
 }
 
 const CHAT = "/v1/chat/completions";
@@ -232,6 +238,7 @@ export const CHAT_PARAMS: readonly ParamSpec[] = [
     name: "modalities",
     properties: ["modalities", "audio"],
     tier: "optional",
+    capability: "audio output",
     notes: 'modalities ["text","audio"] with audio {voice, format}: message.audio, or a refusal',
   },
   {
@@ -264,12 +271,14 @@ export const CHAT_PARAMS: readonly ParamSpec[] = [
     name: "image_url",
     properties: ["messages"],
     tier: "optional",
+    capability: "image input",
     notes: "an image_url part with a data: URL is accepted (or refused with an envelope by a text model)",
   },
   {
     name: "input_audio",
     properties: ["messages"],
     tier: "optional",
+    capability: "audio input",
     notes: "an input_audio part is accepted (or refused with an envelope by a text model)",
   },
   {

@@ -241,6 +241,7 @@ export const RESPONSES_PARAMS: readonly ParamSpec[] = [
     name: "input_image",
     properties: ["input"],
     tier: "optional",
+    capability: "image input",
     notes: "an input_image part with a data: URL is accepted (or refused with an envelope by a text model)",
   },
 ];

@@ -5,6 +5,7 @@
  */
 import { CHAT_PARAMS, findParam, INVALID_PARAMS, type ParamSpec } from "../catalog/params.js";
 import { silentWav, TINY_PNG_DATA_URL } from "../fixtures/media.js";
+import { observedJson } from "../http/json.js";
 import type { Check, Outcome, ProbeContext } from "../probe/types.js";
 import { STOP_PROMPT } from "./chat-bounds.js";
 import {
@@ -18,7 +19,7 @@ import {
   WEATHER_TOOL,
 } from "./chat-depth.js";
 import { asRecord, settle, startC } from "./depth.js";
-import { enforced, ignored, settleBehaviour } from "./enforcement.js";
+import { enforced, ignored, settleBehaviour, unverified } from "./enforcement.js";
 import {
   type Body,
   graded,
@@ -200,7 +201,23 @@ function stopWord(dep: Outcome | undefined): string | undefined {
   return Array.isArray(sent) && typeof sent[0] === "string" ? sent[0] : undefined;
 }
 
-/** `stop` as a plain string: the word [stop] proved the model says, sent as a string this time. */
+/**
+ * What [stop]'s answer says the same temperature-0 request gives when `word` stops it: its content up to the
+ * word (all of it when [stop] cut it there). Undefined when [stop] kept no content.
+ */
+function stoppedText(dep: Outcome | undefined, word: string): string | undefined {
+  const json = dep?.observation ? observedJson(dep.observation) : undefined;
+  const content = firstChoice(json as ChatCompletionJson | undefined)?.message?.content;
+  if (typeof content !== "string") return undefined;
+  const at = content.indexOf(word);
+  return at >= 0 ? content.slice(0, at) : content;
+}
+
+/**
+ * `stop` as a plain string: the word [stop] proved the model says, sent as a string this time. The stop string
+ * in the output proves it ignored; the answer [stop] got when cut there proves it honoured; any other answer
+ * (another text, or cut by max_tokens before the word) proves neither.
+ */
 const stopString: Check = async (ctx) => {
   const start = await startC(ctx);
   if (start.skip) return start.skip;
@@ -211,16 +228,26 @@ const stopString: Check = async (ctx) => {
   if (!body) return refused(outcome, spec);
   if (!word) return settle(outcome, [], `accepted · ${outcome.httpStatus} ([stop] found no word to stop at)`);
   const content = firstChoice(body)?.message?.content;
+  const expected = stoppedText(start.base, word);
+  const param = "stop (string)";
   const e =
     typeof content === "string" && content.includes(word)
       ? ignored(
-          "stop (string)",
+          param,
           CONTENT,
           `no "${word}"`,
           excerpt(content),
           `the output contains the stop string "${word}"`,
         )
-      : enforced("stop (string)");
+      : typeof content === "string" && expected !== undefined && content.trim() === expected.trim()
+        ? enforced(param)
+        : unverified(
+            param,
+            CONTENT,
+            excerpt(expected),
+            excerpt(content),
+            `the answer is not the one [stop] got cut before "${word}" (${excerpt(content)}, finish_reason ${String(firstChoice(body)?.finish_reason)}), so it does not show the stop string at work`,
+          );
   return settleBehaviour(outcome, e, { passNote: `honoured · ${outcome.httpStatus} · cut before "${word}"` });
 };
 
@@ -231,18 +258,26 @@ function tokenId(entry: Record<string, unknown> | undefined): number | undefined
   return m ? Number(m[1]) : undefined;
 }
 
-/** The first token of a temperature-0 answer, its text and id (when the server tells ids). */
+/** The first logprobs entry of a chat answer. */
+function firstEntry(body: ChatCompletionJson | undefined): Record<string, unknown> | undefined {
+  const content = asRecord(firstChoice(body)?.logprobs)?.content;
+  return Array.isArray(content) ? asRecord(content[0]) : undefined;
+}
+
+/**
+ * The first token of a temperature-0 answer, its text and id (when the server tells ids), and the logprobs
+ * fields that made it tell the id (sent again with the bias, so the biased answer's first token id is known too).
+ */
 async function firstToken(ctx: ProbeContext, request: Body) {
   const attempts: Body[] = [{ logprobs: true }, { logprobs: true, return_tokens_as_token_ids: true }];
   let token: string | undefined;
   for (const extra of attempts) {
     const { body } = await postChat(ctx, { ...request, ...extra });
-    const content = asRecord(firstChoice(body)?.logprobs)?.content;
-    const entry = Array.isArray(content) ? asRecord(content[0]) : undefined;
+    const entry = firstEntry(body);
     const text = firstChoice(body)?.message?.content;
     if (typeof entry?.token === "string" && !entry.token.startsWith("token_id:")) token = entry.token;
     const id = tokenId(entry);
-    if (id !== undefined && typeof text === "string") return { id, token: token ?? text.slice(0, 1) };
+    if (id !== undefined && typeof text === "string") return { id, token: token ?? text.slice(0, 1), extra };
     if (!body) break;
   }
   return undefined;
@@ -251,9 +286,12 @@ async function firstToken(ctx: ProbeContext, request: Body) {
 /**
  * logit_bias keys are token ids, which only the server's tokenizer knows: the unbiased answer's logprobs give
  * the first token's id where the server reports ids (llama.cpp always, vLLM on request). Then the same request
- * with -100 on that id must not start with that token. Without an id the row checks acceptance only (with a
- * neutral bias), and says so. Ignoring the bias is WARN: the answer is still usable text, but token bans and
- * biased classifiers silently stop working.
+ * with -100 on that id must not start with that token. The biased request asks for logprobs too, so the verdict
+ * compares token ids: a model may spell the same text with other tokens ("Hel" + "lo" once "Hello" is banned),
+ * which is the bias at work, not ignored. Only where the biased answer reports no id does its text decide, and
+ * then the same text is inconclusive. Without an id the row checks acceptance only (with a neutral bias), and
+ * says so. Ignoring the bias is WARN: the answer is still usable text, but token bans and biased classifiers
+ * silently stop working.
  */
 const logitBias: Check = async (ctx) => {
   const start = await startC(ctx);
@@ -262,32 +300,52 @@ const logitBias: Check = async (ctx) => {
   const request = { model: start.model, messages: SAY_HI, max_tokens: 4, temperature: 0 };
   const first = await firstToken(ctx, request);
   const bias = first ? { [String(first.id)]: -100 } : { "0": 0 };
-  const { outcome, body } = await postParam(ctx, { ...request, logit_bias: bias });
+  const { outcome, body } = await postParam(ctx, { ...request, ...first?.extra, logit_bias: bias });
   if (!body) return refused(outcome, spec);
   if (!first || first.token.trim() === "") {
     return settle(outcome, [], `accepted · ${outcome.httpStatus} (no token id to bias: logprobs carry none)`);
   }
   const content = firstChoice(body)?.message?.content;
   const param = `logit_bias {${first.id}: -100}`;
+  const biasedId = tokenId(firstEntry(body));
+  const banned = excerpt(first.token);
+  const sameText = typeof content === "string" && content.startsWith(first.token);
   const e =
-    typeof content === "string" && content.startsWith(first.token)
+    biasedId === first.id
       ? ignored(
           param,
-          CONTENT,
-          `not starting with ${excerpt(first.token)}`,
-          excerpt(content),
-          `the answer still starts with the banned token ${excerpt(first.token)} (id ${first.id})`,
+          "/choices/0/logprobs/content/0",
+          `a first token other than id ${first.id}`,
+          `id ${biasedId} (${excerpt(content)})`,
+          `the answer still starts with the banned token ${banned} (id ${first.id})`,
           "warn",
         )
-      : enforced(param);
+      : biasedId === undefined && sameText
+        ? unverified(
+            param,
+            CONTENT,
+            `not starting with ${banned}`,
+            excerpt(content),
+            `the answer starts with the text of the banned token ${banned}, and its logprobs carry no token id to tell whether it is that token (id ${first.id}) or the same text in other tokens`,
+          )
+        : enforced(param);
   return settleBehaviour(outcome, e, {
-    passNote: `honoured · ${outcome.httpStatus} · token ${excerpt(first.token)} (id ${first.id}) gone`,
+    passNote: `honoured · ${outcome.httpStatus} · token ${banned} (id ${first.id}) gone`,
   });
 };
 
-/** The [stream] row sends stream_options.include_usage; a frame carrying usage shows it was honoured. */
+/**
+ * The [stream] row sends stream_options.include_usage; a frame carrying usage shows it was honoured. No frame at
+ * all means `stream` itself was not honoured (a JSON body, or no event parsed): that is the finding, as [stream]
+ * says, not a missing usage chunk.
+ */
 function streamUsage(outcome: Outcome, dep: Outcome): Outcome {
   const frames = dep.observation?.frames ?? [];
+  if (frames.length === 0) {
+    const type = dep.observation?.contentType || "no content type";
+    const why = `stream true gave no event stream (${dep.httpStatus}, ${type}; see [stream])`;
+    return verdict(outcome, "FAIL", `ignored ([stream]): ${why}`, "ignored");
+  }
   const usage = frames.some((f) => asRecord(asRecord(f)?.usage));
   // The AI SDK and LangChain read usage from that chunk; without it they report no token counts but work: WARN.
   if (!usage)
@@ -299,6 +357,22 @@ function streamUsage(outcome: Outcome, dep: Outcome): Outcome {
     );
   outcome.note = `honoured · ${dep.httpStatus} ([stream]: a usage chunk arrived)`;
   outcome.paramGrade = "honoured";
+  return outcome;
+}
+
+/**
+ * [seed] sends the same seeded temperature-0 request twice. At temperature 0 decoding is greedy whatever the
+ * seed, so the same output twice shows the server deterministic, not the seed honoured: accepted. Two different
+ * outputs do not prove the seed ignored either (OpenAI: best effort, determinism not guaranteed): unverified.
+ */
+function seedEvidence(outcome: Outcome, dep: Outcome): Outcome | undefined {
+  if (!ok(dep) || dep.verdict?.status === "FAIL") return undefined;
+  const differs = dep.problems.some((p) => p.pointer === "/choices/0/message/content");
+  if (differs) return verdict(outcome, "WARN", `unverified ([seed]): ${dep.verdict?.detail}`, "unverified");
+  if (dep.verdict) return undefined;
+  outcome.httpStatus = dep.httpStatus;
+  outcome.note = `accepted · ${dep.httpStatus} ([seed]: ${dep.note ?? "same output twice"}; at temperature 0 that shows determinism, not the seed at work)`;
+  outcome.paramGrade = "accepted";
   return outcome;
 }
 
@@ -342,7 +416,11 @@ function checkFor(spec: ParamSpec): Check {
     return reuseCheck(spec, CHAT, tokenLimit(spec.name));
   if (spec.reuses)
     return reuseCheck(spec, CHAT, (o, dep) =>
-      spec.name === "stream_options" && ok(dep) ? streamUsage(o, dep) : undefined,
+      spec.name === "stream_options" && ok(dep)
+        ? streamUsage(o, dep)
+        : spec.name === "seed"
+          ? seedEvidence(o, dep)
+          : undefined,
     );
   if (spec.name === "stop") return stopString;
   if (spec.name === "logit_bias") return logitBias;

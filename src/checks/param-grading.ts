@@ -8,7 +8,9 @@
  *             (GUIDE.md), never "(model behaviour)": FAIL where clients relying on it break, WARN where they cope;
  *   rejected  4xx: FAIL for a `core` parameter (mainstream clients send it unasked, so they break), WARN for an
  *             `optional` one (the user opted in and the SDK raises an API error saying why); the detail says
- *             whether the envelope's `param` names the parameter (the best refusal: clients can drop it);
+ *             whether the envelope's `param` names the parameter (the best refusal: clients can drop it). A
+ *             parameter that needs a model `capability` (image input, audio output) refused with 400/422 and the
+ *             envelope is PASS: OpenAI refuses it the same way for a model without it;
  *   crashed   5xx: FAIL (openai-node retries 5xx, resending the request that crashed it).
  *
  * Parameters an existing row already judges (`reuses`) send nothing: the row restates that row's evidence.
@@ -80,6 +82,15 @@ export function refused(outcome: Outcome, spec: ParamSpec): Outcome {
       : named === "message"
         ? "the message names it, param does not"
         : "the envelope does not name the parameter";
+  if (spec.capability && isErrorEnvelope(json) && (status === 400 || status === 422)) {
+    // OpenAI answers the same for a model without the capability: the SDK raises an error saying why.
+    outcome.problems = outcome.problems.filter((p) => p.pointer !== "status");
+    outcome.verdict = {
+      status: "PASS",
+      detail: `rejected: ${status} (${how}) — a model without ${spec.capability}, refused as OpenAI refuses one: ${summary}`,
+    };
+    return outcome;
+  }
   const cost =
     spec.tier === "core"
       ? "clients that send it by default break"

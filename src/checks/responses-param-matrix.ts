@@ -259,6 +259,17 @@ const streamOptions: Check = async (ctx) => {
   );
   if (outcome.verdict || !outcome.observation) return refused(outcome, spec);
   const frames = streamView(outcome.observation).frames;
+  // No event at all (a JSON body to stream: true): stream itself was not honoured, and there is no event to
+  // judge the option on; clients that asked for a stream break.
+  if (frames.length === 0) {
+    const type = outcome.observation.contentType || "no content type";
+    return verdict(
+      outcome,
+      "FAIL",
+      `ignored: stream true gave no event stream (${outcome.httpStatus}, ${type}; see [stream])`,
+      "ignored",
+    );
+  }
   const padded = frames.filter((f) => asRecord(f.data)?.obfuscation !== undefined).length;
   // Obfuscation is padding clients skip; sending it anyway costs bandwidth only: WARN.
   const e =

@@ -7,7 +7,7 @@ import { ENDPOINTS, GROUPS, type Group } from "../catalog/endpoints.js";
 import { templateKey } from "../probe/scope.js";
 import type { DeclaredParams, DeclaredSection, Result } from "../report/types.js";
 import { OPENAI_PATHS, OPENAI_REQUEST_PARAMS } from "./openai-surface.js";
-import { deref, propertyNames, requestSchema, type Walk } from "./resolve.js";
+import { deref, documentPrefix, prefixed, propertyNames, requestSchema, type Walk } from "./resolve.js";
 
 export const DECLARED_ROW = "openapi:declared";
 
@@ -22,14 +22,6 @@ const MAX_LISTED = 50;
 const CATALOG_PATHS = [...new Set(ENDPOINTS.map((e) => e.path))].filter((p) => p.startsWith("/v1/"));
 const OPENAI_KEYS = new Set(OPENAI_PATHS.map(templateKey));
 
-/** The `/v1` a document's `servers[0].url` adds in front of its paths (`{"url": "/v1"}`, paths `/chat/completions`). */
-function serverPrefix(doc: Json): string {
-  const first = Array.isArray(doc.servers) ? doc.servers[0] : undefined;
-  const url = isObject(first) && typeof first.url === "string" ? first.url : "";
-  const path = url.replace(/^[a-z]+:\/\/[^/]*/i, "").replace(/\/+$/, "");
-  return /^\/[\w./-]{0,64}$/.test(path) ? path : "";
-}
-
 /** What the document alone says: everything but the comparison with this run. */
 export interface DocumentView {
   section: Omit<DeclaredSection, "declaredButAbsent" | "presentButUndeclared">;
@@ -40,14 +32,13 @@ export interface DocumentView {
 export function readDocument(doc: Json, at: string, bytes: number): DocumentView {
   const walk: Walk = { nodes: 0 };
   const paths = isObject(doc.paths) ? doc.paths : {};
-  const prefix = serverPrefix(doc);
+  const prefix = documentPrefix(doc);
   const entries = Object.entries(paths).slice(0, MAX_PATHS);
   if (Object.keys(paths).length > MAX_PATHS)
     walk.stopped = `more than ${MAX_PATHS} paths; the first were read`;
   const items = new Map<string, unknown>();
   for (const [raw, item] of entries) {
-    const full = prefix && !raw.startsWith(`${prefix}/`) ? `${prefix}${raw}` : raw;
-    items.set(templateKey(full), item);
+    items.set(templateKey(prefixed(prefix, raw)), item);
   }
   const keys = new Set(items.keys());
   const catalogDeclared = CATALOG_PATHS.filter((p) => keys.has(templateKey(p)));

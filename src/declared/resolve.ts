@@ -14,6 +14,27 @@ export const RESOLVE_BUDGET = { nodes: 20_000, depth: 32, refHops: 64 } as const
 
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/**
+ * The `/v1` a document's `servers[0].url` adds in front of its paths (`{"url": "/v1"}`, paths `/chat/completions`),
+ * or a Swagger 2 document's `basePath`; "" when none (or not a plain path).
+ */
+export function documentPrefix(doc: unknown): string {
+  if (!isObject(doc)) return "";
+  const first = Array.isArray(doc.servers) ? doc.servers[0] : undefined;
+  const url =
+    isObject(first) && typeof first.url === "string"
+      ? first.url
+      : typeof doc.swagger === "string" && typeof doc.basePath === "string"
+        ? doc.basePath
+        : "";
+  const path = url.replace(/^[a-z]+:\/\/[^/]*/i, "").replace(/\/+$/, "");
+  return /^\/[\w./-]{0,64}$/.test(path) ? path : "";
+}
+
+/** The full path of a document's path key under its prefix. */
+export const prefixed = (prefix: string, raw: string) =>
+  prefix && !raw.startsWith(`${prefix}/`) ? `${prefix}${raw}` : raw;
+
 /** The value at a local JSON pointer (`#/components/schemas/X`); undefined for remote refs or a miss. */
 export function lookupRef(doc: unknown, ref: string): unknown {
   if (!ref.startsWith("#/")) return undefined;
@@ -80,10 +101,28 @@ export function propertyNames(doc: unknown, schema: unknown, walk: Walk = { node
   return names;
 }
 
-/** The request body schema of one operation (JSON first, then multipart, then form). */
+/**
+ * Swagger 2 has no requestBody: the body is the `in: "body"` parameter's schema, a form its `in: "formData"`
+ * parameters (one property each).
+ */
+function swagger2Body(doc: unknown, op: Json, walk: Walk): unknown {
+  const params = Array.isArray(op.parameters) ? op.parameters.slice(0, 200) : [];
+  const form: Json = {};
+  for (const p of params) {
+    const param = deref(doc, p, walk);
+    if (!isObject(param)) continue;
+    if (param.in === "body") return param.schema;
+    if (param.in === "formData" && typeof param.name === "string") form[param.name] = {};
+  }
+  return Object.keys(form).length > 0 ? { type: "object", properties: form } : undefined;
+}
+
+/** The request body schema of one operation (JSON first, then multipart, then form; Swagger 2's body parameter). */
 export function requestSchema(doc: unknown, operation: unknown, walk: Walk): unknown {
   const op = deref(doc, operation, walk);
   if (!isObject(op)) return undefined;
+  if (op.requestBody === undefined && isObject(doc) && typeof doc.swagger === "string")
+    return swagger2Body(doc, op, walk);
   const body = deref(doc, op.requestBody, walk);
   if (!isObject(body) || !isObject(body.content)) return undefined;
   const content = body.content;

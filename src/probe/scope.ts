@@ -4,8 +4,10 @@
  * itself (capability fields in `/v1/models`, or its own `/openapi.json`), else the row's kind (core absent = FAIL,
  * ext/ours absent = WARN). A pure pass over graded results: it never changes a row whose route exists.
  */
+
 import { ENDPOINTS } from "../catalog/endpoints.js";
 import { UsageError } from "../cli/errors.js";
+import { documentPrefix, prefixed } from "../declared/resolve.js";
 import type { Result } from "../report/types.js";
 
 export const CAPABILITIES = [
@@ -188,7 +190,13 @@ export const templateKey = (path: string) => path.replace(/\{[^}]*\}/g, "{}").re
 export function pathsFromOpenapi(json: unknown): Set<string> | undefined {
   const paths = (json as { paths?: unknown } | undefined)?.paths;
   if (!paths || typeof paths !== "object" || Array.isArray(paths)) return undefined;
-  const keys = new Set(Object.keys(paths).slice(0, 5000).map(templateKey));
+  // Under the document's own prefix (servers[0].url, Swagger 2's basePath), as openapi:declared reads it.
+  const prefix = documentPrefix(json);
+  const keys = new Set(
+    Object.keys(paths)
+      .slice(0, 5000)
+      .map((raw) => templateKey(prefixed(prefix, raw))),
+  );
   const openai = ["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/models"];
   return openai.some((p) => keys.has(p)) ? keys : undefined;
 }
