@@ -17,6 +17,9 @@ import type { Outcome } from "./types.js";
 /** Set on the observation of a row that answered like the calibration path (read by Phase C's base gate). */
 export const LIKE_NO_ROUTE = "answersLikeNoRoute";
 
+/** The detail of that absent verdict, after its status code (scope.ts recognises the absence by it). */
+export const LIKE_NO_ROUTE_DETAIL = "answers exactly like a path that cannot exist, so the route is absent";
+
 interface Fingerprint {
   status: number;
   body: string;
@@ -146,7 +149,7 @@ export class Calibration {
     observation.facts[LIKE_NO_ROUTE] = true;
     const status = observation.status;
     const message = out.ok ? rejectionMessage(out.res.body) : "";
-    const detail = `${status} — answers exactly like a path that cannot exist, so the route is absent (${message})`;
+    const detail = `${status} — ${LIKE_NO_ROUTE_DETAIL} (${message})`;
     const base = {
       phase,
       httpStatus: status,

@@ -1,0 +1,56 @@
+/**
+ * Truth audit of existence, scope and run-level verdicts (session 2026-12-02b): servers shaped like real
+ * deployments and plausible-but-wrong ones, each row's status and reason asserted.
+ */
+import assert from "node:assert/strict";
+import type { ServerResponse } from "node:http";
+import { describe, test } from "node:test";
+import { exitCodeFor } from "../src/commands/probe.js";
+import { runProbe } from "../src/probe/run.js";
+import { byId } from "./helpers/results.js";
+import { json, startScripted } from "./helpers/scripted-server.js";
+import { startServeProxy } from "./helpers/serve-proxy.js";
+
+const probe = (url: string, extra: Partial<Parameters<typeof runProbe>[0]> = {}) =>
+  runProbe({ baseUrl: url, timeoutMs: 5000, concurrency: 4, depth: "quick", maxBodyBytes: 1 << 20, ...extra });
+
+const html = (res: ServerResponse, status: number, text: string) => {
+  res.writeHead(status, { "content-type": "text/html" });
+  res.end(text);
+};
+
+/** aioc serve with only the llm routes; everything else answered by `other`. */
+const llmOnly = (other: (res: ServerResponse, path: string, method: string) => void) =>
+  startServeProxy((req, res) => {
+    if (/^\/v1\/(models|chat\/completions|completions|embeddings)(\/|$)/.test(req.path)) return false;
+    other(res, req.path, req.method);
+    return true;
+  });
+
+describe("scope", () => {
+  test("--expect grades a route absent behind a uniform 405 (FastAPI's detail) like a 404 one", async () => {
+    const server = await llmOnly((res) => {
+      res.writeHead(405, { "content-type": "application/json", allow: "GET" });
+      res.end(JSON.stringify({ detail: "Method Not Allowed" }));
+    });
+    try {
+      const report = await probe(server.url, { expect: ["models", "chat", "completions", "embeddings"] });
+      for (const id of ["/v1/moderations", "/v1/audio/speech", "/v1/files"]) {
+        const r = byId(report, id);
+        assert.equal(r.status, "SKIP", `${id}: ${r.detail}`);
+        assert.equal(r.detail, "not offered (405); outside --expect", id);
+      }
+      assert.equal(report.summary.FAIL, 0);
+      assert.equal(exitCodeFor(report.summary, "fail", report.notices), 0);
+      const inside = await probe(server.url, { expect: ["models", "chat", "moderations"] });
+      const moderations = byId(inside, "/v1/moderations");
+      assert.equal(moderations.status, "FAIL");
+      assert.equal(
+        moderations.detail,
+        "405 — answers like a path that cannot exist (absent), but --expect includes moderations",
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
