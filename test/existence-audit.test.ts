@@ -12,7 +12,14 @@ import { json, startScripted } from "./helpers/scripted-server.js";
 import { startServeProxy } from "./helpers/serve-proxy.js";
 
 const probe = (url: string, extra: Partial<Parameters<typeof runProbe>[0]> = {}) =>
-  runProbe({ baseUrl: url, timeoutMs: 5000, concurrency: 4, depth: "quick", maxBodyBytes: 1 << 20, ...extra });
+  runProbe({
+    baseUrl: url,
+    timeoutMs: 5000,
+    concurrency: 4,
+    depth: "quick",
+    maxBodyBytes: 1 << 20,
+    ...extra,
+  });
 
 const html = (res: ServerResponse, status: number, text: string) => {
   res.writeHead(status, { "content-type": "text/html" });
@@ -49,6 +56,64 @@ describe("scope", () => {
         moderations.detail,
         "405 — answers like a path that cannot exist (absent), but --expect includes moderations",
       );
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("catch-alls answering 2xx on every path", () => {
+  const models = { object: "list", data: [{ id: "m", object: "model", created: 1, owned_by: "me" }] };
+
+  test("an SPA's index.html served with 200 on every path passes for no route", async () => {
+    const page =
+      "<!doctype html><html><head><title>Chat UI</title></head><body><div id=root></div></body></html>";
+    const server = await startScripted({ "GET /v1/models": (_q, res) => json(res, 200, models) }, (_q, res) =>
+      html(res, 200, page),
+    );
+    try {
+      const report = await probe(server.url);
+      const files = byId(report, "/v1/files");
+      assert.equal(files.status, "WARN");
+      assert.equal(
+        files.detail,
+        "200 — answers exactly like a path that cannot exist, so the route is absent (an HTML page: Chat UI) (optional)",
+      );
+      const chat = byId(report, "/v1/chat/completions");
+      assert.equal(chat.status, "FAIL");
+      assert.equal(
+        chat.detail,
+        "200 — answers exactly like a path that cannot exist, so the route is absent (an HTML page: Chat UI)",
+      );
+      assert.equal(byId(report, "/v1/models").status, "PASS");
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("a server answering 200 {} to everything: every route absent, said once, not 'data missing'", async () => {
+    const server = await startScripted({}, (_q, res) => json(res, 200, {}));
+    try {
+      const report = await probe(server.url);
+      const models = byId(report, "/v1/models");
+      assert.equal(models.status, "FAIL");
+      assert.equal(
+        models.detail,
+        "200 — answers exactly like a path that cannot exist, so the route is absent ({})",
+      );
+      const batches = byId(report, "/v1/batches");
+      assert.equal(batches.status, "WARN");
+      assert.match(
+        batches.detail,
+        /^200 — answers exactly like a path that cannot exist, so the route is absent/,
+      );
+      // Rows without a model keep their skip, without claiming the route exists.
+      const speech = byId(report, "/v1/audio/speech");
+      assert.equal(speech.status, "SKIP");
+      assert.equal(speech.detail, "no tts model advertised; pass --tts-model");
+      assert.equal(report.notices?.length, 1);
+      assert.equal(report.notices?.[0]?.kind, "not-an-api");
+      assert.match(report.notices![0]!.message, /every route answered exactly like a path that cannot exist/);
     } finally {
       await server.close();
     }
