@@ -119,3 +119,28 @@ describe("catch-alls answering 2xx on every path", () => {
     }
   });
 });
+
+test("a gateway answering every path 404 'model not found' (routing by model) has no files route", async () => {
+  const models = { object: "list", data: [{ id: "m", object: "model", created: 1, owned_by: "me" }] };
+  const notFound = {
+    message: "The model `m` does not exist",
+    type: "invalid_request_error",
+    code: "model_not_found",
+  };
+  const server = await startScripted({ "GET /v1/models": (_q, res) => json(res, 200, models) }, (_q, res) =>
+    json(res, 404, { error: notFound }),
+  );
+  try {
+    const report = await probe(server.url, { only: /^\/v1\/(models|files|batches)$/ });
+    for (const id of ["/v1/files", "/v1/batches"]) {
+      const r = byId(report, id);
+      assert.equal(r.status, "WARN", `${id}: ${r.detail}`);
+      assert.equal(
+        r.detail,
+        "404 — answers exactly like a path that cannot exist, so the route is absent (The model `m` does not exist) (optional)",
+      );
+    }
+  } finally {
+    await server.close();
+  }
+});
