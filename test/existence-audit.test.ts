@@ -144,3 +144,62 @@ test("a gateway answering every path 404 'model not found' (routing by model) ha
     await server.close();
   }
 });
+
+describe("auth refusals are SKIP with how to fix them, never FAIL", () => {
+  const invalidKey = {
+    error: {
+      message: "Incorrect API key provided",
+      type: "invalid_request_error",
+      param: null,
+      code: "invalid_api_key",
+    },
+  };
+
+  test("a wrong key on every route: SKIP 'key rejected', one notice naming the key, not 19 FAILs", async () => {
+    const server = await startScripted({}, (_q, res) => json(res, 401, invalidKey));
+    try {
+      const report = await probe(server.url, { apiKey: "sk-wrong" });
+      assert.equal(report.summary.FAIL, 0);
+      const chat = byId(report, "/v1/chat/completions");
+      assert.equal(chat.status, "SKIP");
+      assert.equal(
+        chat.detail,
+        "401 — key rejected: Incorrect API key provided; check --api-key and how it is sent (--auth bearer|api-key, -H)",
+      );
+      assert.deepEqual(report.notices, [
+        {
+          kind: "nothing-checked",
+          message:
+            "nothing was checked: every request was refused with 401: the key was rejected; check --api-key and how it is sent (--auth bearer|api-key, -H)",
+        },
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("a Cloudflare block page (403 HTML) is not 'auth required; pass --api-key' nor 'key rejected'", async () => {
+    const page =
+      "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body>Sorry, you have been blocked</body></html>";
+    const server = await startScripted({}, (_q, res) => html(res, 403, page));
+    try {
+      for (const apiKey of [undefined, "sk-real"]) {
+        const report = await probe(server.url, { apiKey });
+        assert.equal(report.summary.FAIL, 0);
+        const models = byId(report, "/v1/models");
+        assert.equal(models.status, "SKIP");
+        assert.equal(
+          models.detail,
+          "403 — refused before the API (an HTML page: Attention Required! | Cloudflare); a firewall or proxy in front? -H sends what it needs",
+        );
+        assert.equal(report.notices?.length, 1);
+        assert.equal(
+          report.notices?.[0]?.message,
+          "nothing was checked: every request was refused with 403 before it reached the API (an HTML page: Attention Required! | Cloudflare): a firewall or proxy in front? -H sends what it needs",
+        );
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -2,6 +2,7 @@
 import type { Endpoint } from "../catalog/endpoints.js";
 import { emptyObservation, errorSummary, fail, notImplemented, observe } from "../checks/expect.js";
 import type { HttpOutcome } from "../http/types.js";
+import { htmlTitle } from "./calibrate.js";
 import type { Outcome, RowHttp } from "./types.js";
 
 /**
@@ -38,15 +39,7 @@ export function existenceVerdict(
       ? { ...base, problems: [absent], verdict: { status: "FAIL", detail: "404 — endpoint absent" } }
       : { ...base, problems: [], verdict: { status: "WARN", detail: "404 — not implemented (optional)" } };
   }
-  if (res.status === 401 || res.status === 403) {
-    return authenticated
-      ? {
-          ...base,
-          problems: [fail("status", "2xx with the given key", String(res.status))],
-          verdict: { status: "FAIL", detail: `${res.status} — key rejected: ${errorSummary(res.body)}` },
-        }
-      : { ...base, problems: [], skip: `${res.status} — auth required; pass --api-key` };
-  }
+  if (res.status === 401 || res.status === 403) return { ...base, problems: [], skip: authSkip(res, authenticated) };
   if (res.status === 501) {
     const unimplemented = notImplemented(res.body, res.status);
     if (unimplemented) return { ...base, problems: [], verdict: unimplemented };
@@ -67,6 +60,20 @@ export function existenceVerdict(
     };
   }
   return undefined;
+}
+
+/**
+ * A refusal for credentials is not a defect of the server: SKIP, saying how to fix it. An HTML page (Cloudflare's
+ * "Attention Required!", a proxy's login page) comes from something in front of the API, not from the API.
+ */
+function authSkip(res: { status: number; body: Uint8Array }, authenticated: boolean): string {
+  const title = htmlTitle(res.body);
+  if (title) {
+    return `${res.status} — refused before the API (an HTML page: ${title.slice(0, 80)}); a firewall or proxy in front? -H sends what it needs`;
+  }
+  return authenticated
+    ? `${res.status} — key rejected: ${errorSummary(res.body)}; check --api-key and how it is sent (--auth bearer|api-key, -H)`
+    : `${res.status} — auth required; pass --api-key`;
 }
 
 /**

@@ -74,7 +74,7 @@ function rootOf(id: string, byId: Map<string, Result>): string {
   return at;
 }
 
-const AUTH = /^(401|403) — auth required/;
+const AUTH = /^(401|403) — (auth required|key rejected|refused before the API)/;
 
 /**
  * Why nothing was checked, when nothing was: every row SKIP (most often every request refused for want of a key).
@@ -90,6 +90,13 @@ export function nothingChecked(all: readonly Result[]): string | undefined {
     results.every((r) => r.httpStatus === null || AUTH.test(r.detail) || r.phase === "C")
   ) {
     const codes = [...new Set(refused.map((r) => r.httpStatus))].join("/");
+    const blocked = refused.find((r) => / — refused before the API/.test(r.detail));
+    if (blocked) {
+      const page = /\((an HTML page: [^)]*)\)/.exec(blocked.detail)?.[1] ?? "an HTML page";
+      return `nothing was checked: every request was refused with ${codes} before it reached the API (${page}): a firewall or proxy in front? -H sends what it needs`;
+    }
+    if (refused.some((r) => / — key rejected/.test(r.detail)))
+      return `nothing was checked: every request was refused with ${codes}: the key was rejected; check --api-key and how it is sent (--auth bearer|api-key, -H)`;
     return `nothing was checked: every request was refused with ${codes}: pass --api-key (or set $AIOC_API_KEY)`;
   }
   const reasons = new Map<string, number>();
