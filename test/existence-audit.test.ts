@@ -203,3 +203,36 @@ describe("auth refusals are SKIP with how to fix them, never FAIL", () => {
     }
   });
 });
+
+test("nginx answering 502 for a route whose upstream is down: SKIP inconclusive, not a server defect", async () => {
+  const page = (what: string) =>
+    `<html><head><title>${what}</title></head><body><center><h1>${what}</h1></center><hr><center>nginx</center></body></html>`;
+  const server = await llmOnly((res, path) => {
+    if (path.startsWith("/v1/aioc-calibration-"))
+      html(res, 404, "<html><head><title>404 Not Found</title></head></html>");
+    else if (path.startsWith("/v1/audio/")) html(res, 502, page("502 Bad Gateway"));
+    else html(res, 504, page("504 Gateway Time-out"));
+  });
+  try {
+    const report = await probe(server.url, {
+      only: /^\/v1\/(models|chat\/completions|audio\/speech|files)$/,
+    });
+    assert.equal(byId(report, "/v1/chat/completions").status, "PASS");
+    const speech = byId(report, "/v1/audio/speech");
+    assert.equal(speech.status, "SKIP");
+    assert.equal(
+      speech.detail,
+      "inconclusive: 502 (an HTML page: 502 Bad Gateway): a proxy or gateway in front got no valid answer from the server behind it",
+    );
+    const files = byId(report, "/v1/files");
+    assert.equal(files.status, "SKIP");
+    assert.equal(
+      files.detail,
+      "inconclusive: 504 (an HTML page: 504 Gateway Time-out): a proxy or gateway in front got no answer in time from the server behind it",
+    );
+    assert.equal(report.summary.FAIL, 0);
+    assert.equal(report.notices, undefined);
+  } finally {
+    await server.close();
+  }
+});

@@ -40,6 +40,7 @@ export function existenceVerdict(
       : { ...base, problems: [], verdict: { status: "WARN", detail: "404 — not implemented (optional)" } };
   }
   if (res.status === 401 || res.status === 403) return { ...base, problems: [], skip: authSkip(res, authenticated) };
+  if (res.status === 502 || res.status === 504) return { ...base, problems: [], skip: gatewaySkip(res) };
   if (res.status === 501) {
     const unimplemented = notImplemented(res.body, res.status);
     if (unimplemented) return { ...base, problems: [], verdict: unimplemented };
@@ -60,6 +61,17 @@ export function existenceVerdict(
     };
   }
   return undefined;
+}
+
+/**
+ * 502/504 come from a proxy or gateway that got no (timely) answer from the server behind it for this route (an
+ * nginx location whose upstream is down or unset): nothing is known about the route itself.
+ */
+function gatewaySkip(res: { status: number; body: Uint8Array }): string {
+  const title = htmlTitle(res.body);
+  const said = title ? `an HTML page: ${title.slice(0, 80)}` : errorSummary(res.body);
+  const what = res.status === 502 ? "no valid answer" : "no answer in time";
+  return `inconclusive: ${res.status} (${said}): a proxy or gateway in front got ${what} from the server behind it`;
 }
 
 /**

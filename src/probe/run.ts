@@ -411,7 +411,7 @@ function firstSettling(http: CountingHttp): HttpOutcome | undefined {
   if (!first) return undefined;
   if (!first.ok) return first;
   if (first.res.status === 404 && mentionsModel(first.res.body)) return undefined;
-  return [401, 403, 404, 501].includes(first.res.status) ? first : undefined;
+  return [401, 403, 404, 501, 502, 504].includes(first.res.status) ? first : undefined;
 }
 
 /** A skip says when Phase A showed that the route exists (the row could not be checked for another reason). */
