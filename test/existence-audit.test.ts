@@ -236,3 +236,22 @@ test("nginx answering 502 for a route whose upstream is down: SKIP inconclusive,
     await server.close();
   }
 });
+
+test("GET /v1/files answered 405 (Allow: POST, FastAPI's detail): the list operation is absent, not a FAIL of another kind", async () => {
+  const models = { object: "list", data: [{ id: "m", object: "model", created: 1, owned_by: "me" }] };
+  const server = await startScripted({
+    "GET /v1/models": (_q, res) => json(res, 200, models),
+    "/v1/files": (_q, res) => json(res, 405, { detail: "Method Not Allowed" }, { allow: "POST" }),
+  });
+  try {
+    const report = await probe(server.url, { only: /^\/v1\/(models|files)$/ });
+    const files = byId(report, "/v1/files");
+    assert.equal(files.status, "WARN");
+    assert.equal(files.detail, "405 — GET not allowed (Allow: POST): the operation is absent (optional)");
+    const scoped = await probe(server.url, { only: /^\/v1\/(models|files)$/, expect: ["models", "chat"] });
+    assert.equal(byId(scoped, "/v1/files").status, "SKIP");
+    assert.equal(byId(scoped, "/v1/files").detail, "not offered (405); outside --expect");
+  } finally {
+    await server.close();
+  }
+});

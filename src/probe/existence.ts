@@ -39,7 +39,21 @@ export function existenceVerdict(
       ? { ...base, problems: [absent], verdict: { status: "FAIL", detail: "404 — endpoint absent" } }
       : { ...base, problems: [], verdict: { status: "WARN", detail: "404 — not implemented (optional)" } };
   }
-  if (res.status === 401 || res.status === 403) return { ...base, problems: [], skip: authSkip(res, authenticated) };
+  if (res.status === 405 && row.method === "GET") {
+    // The path serves another method (POST /v1/files uploads), not this operation: it is absent, graded as such.
+    const allow =
+      typeof res.headers.allow === "string" && res.headers.allow ? ` (Allow: ${res.headers.allow})` : "";
+    const detail = `405 — GET not allowed${allow}: the operation is absent`;
+    return row.kind === "core"
+      ? {
+          ...base,
+          problems: [fail("status", "the route to exist", "405")],
+          verdict: { status: "FAIL", detail },
+        }
+      : { ...base, problems: [], verdict: { status: "WARN", detail: `${detail} (optional)` } };
+  }
+  if (res.status === 401 || res.status === 403)
+    return { ...base, problems: [], skip: authSkip(res, authenticated) };
   if (res.status === 502 || res.status === 504) return { ...base, problems: [], skip: gatewaySkip(res) };
   if (res.status === 501) {
     const unimplemented = notImplemented(res.body, res.status);

@@ -108,7 +108,8 @@ export function nothingChecked(all: readonly Result[]): string | undefined {
 /** An HTML page that is not a proxy's 5xx (a 502 page says the server behind it is down, not that it is no API). */
 const isHtml = (r: Result) =>
   (r.exchanges ?? []).some(
-    (e) => /^text\/html\b/i.test(e.response?.headers["content-type"] ?? "") && (e.response?.status ?? 0) < 500,
+    (e) =>
+      /^text\/html\b/i.test(e.response?.headers["content-type"] ?? "") && (e.response?.status ?? 0) < 500,
   );
 
 /** An answer equal to the calibration path's (a catch-all's `200 {}`, an SPA's index on every path). */

@@ -411,6 +411,7 @@ function firstSettling(http: CountingHttp): HttpOutcome | undefined {
   if (!first) return undefined;
   if (!first.ok) return first;
   if (first.res.status === 404 && mentionsModel(first.res.body)) return undefined;
+  if (first.res.status === 405) return first.exchange.request.method === "GET" ? first : undefined;
   return [401, 403, 404, 501, 502, 504].includes(first.res.status) ? first : undefined;
 }
 

@@ -101,12 +101,16 @@ export interface ScopeNote {
 
 /**
  * A row whose route the existence rules found absent: 404 without a model complaint, 501, or any answer equal to
- * the one a path that cannot exist gets (a framework's uniform 405, a catch-all's 400: calibrate.ts).
+ * the one a path that cannot exist gets (a framework's uniform 405, a catch-all's 400: calibrate.ts), or a 405 to
+ * a GET (the path serves only another method).
  */
 export function isAbsence(r: Result): boolean {
   return (
     r.phase === "A" &&
-    (r.httpStatus === 404 || r.httpStatus === 501 || likeNoRoute(r)) &&
+    (r.httpStatus === 404 ||
+      r.httpStatus === 501 ||
+      (r.httpStatus === 405 && r.method === "GET") ||
+      likeNoRoute(r)) &&
     (r.status === "FAIL" || r.status === "WARN")
   );
 }
