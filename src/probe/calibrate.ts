@@ -17,6 +17,9 @@ import type { Outcome } from "./types.js";
 /** Set on the observation of a row that answered like the calibration path (read by Phase C's base gate). */
 export const LIKE_NO_ROUTE = "answersLikeNoRoute";
 
+/** The detail of that absent verdict, after its status code (scope.ts recognises the absence by it). */
+export const LIKE_NO_ROUTE_DETAIL = "answers exactly like a path that cannot exist, so the route is absent";
+
 interface Fingerprint {
   status: number;
   body: string;
@@ -52,8 +55,18 @@ export function normalise(body: Uint8Array, url: string): string {
     .slice(0, COMPARED);
 }
 
+/** An HTML page's title (a proxy's or a framework's error page, an SPA's index). */
+export function htmlTitle(body: Uint8Array): string | undefined {
+  const head = new TextDecoder().decode(body.subarray(0, 4096));
+  if (!/^\s*(<!doctype html|<html|<head|<title)/i.test(head)) return undefined;
+  const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(head)?.[1]?.replace(/\s+/g, " ").trim();
+  return title || undefined;
+}
+
 /** The server's own words: an error envelope's message, a gateway's top-level `message`, else an excerpt. */
 function rejectionMessage(body: Uint8Array): string {
+  const title = htmlTitle(body);
+  if (title) return `an HTML page: ${title.slice(0, 120)}`;
   const parsed = parseJson(body);
   const message = parsed.ok ? (parsed.value as { message?: unknown } | null)?.message : undefined;
   if (parsed.ok && !isErrorEnvelope(parsed.value) && typeof message === "string")
@@ -61,13 +74,20 @@ function rejectionMessage(body: Uint8Array): string {
   return errorSummary(body);
 }
 
-/** A body that is nothing but `{"error": …}` (LM Studio answers unknown routes so, with 200). */
-function errorOnly(body: Uint8Array): boolean {
+/**
+ * Does a 2xx body carry something a route serves? Not an empty object (a server answering `{}` to every path), a
+ * body that is nothing but `{"error": …}` (LM Studio answers unknown routes so, with 200), an empty body, or one
+ * that is not JSON at all (an SPA's index.html served on every path): those are compared with the calibration
+ * answer like errors. (Audio or an event stream that equals the calibration path's answer is a catch-all too.)
+ */
+function servesSomething(body: Uint8Array): boolean {
   const parsed = parseJson(body);
-  const value = parsed.ok ? parsed.value : undefined;
-  return (
-    !!value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).join() === "error"
-  );
+  if (!parsed.ok) return false;
+  const value = parsed.value;
+  if (Array.isArray(value)) return value.length > 0;
+  if (!value || typeof value !== "object") return false;
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.join() !== "error";
 }
 
 function fingerprint(out: HttpOutcome): Fingerprint | undefined {
@@ -103,10 +123,10 @@ export class Calibration {
   /**
    * Is this answer indistinguishable from the calibration path's (so it proves nothing about the route)? A 2xx
    * with a real body proves the route serves something whatever else answers alike (a server that answers every
-   * path with its model list still lists models); only errors, and 2xx error-only bodies, are compared.
+   * path with its model list still lists models); only errors, and 2xx bodies that serve nothing, are compared.
    */
   async matches(out: HttpOutcome): Promise<boolean> {
-    if (out.ok && out.res.status < 300 && !errorOnly(out.res.body)) return false;
+    if (out.ok && out.res.status < 300 && servesSomething(out.res.body)) return false;
     const mine = fingerprint(out);
     const like = await this.start();
     return !!mine && !!like && mine.status === like.status && mine.body === like.body;
@@ -146,7 +166,7 @@ export class Calibration {
     observation.facts[LIKE_NO_ROUTE] = true;
     const status = observation.status;
     const message = out.ok ? rejectionMessage(out.res.body) : "";
-    const detail = `${status} — answers exactly like a path that cannot exist, so the route is absent (${message})`;
+    const detail = `${status} — ${LIKE_NO_ROUTE_DETAIL} (${message})`;
     const base = {
       phase,
       httpStatus: status,

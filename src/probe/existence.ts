@@ -2,6 +2,7 @@
 import type { Endpoint } from "../catalog/endpoints.js";
 import { emptyObservation, errorSummary, fail, notImplemented, observe } from "../checks/expect.js";
 import type { HttpOutcome } from "../http/types.js";
+import { htmlTitle } from "./calibrate.js";
 import type { Outcome, RowHttp } from "./types.js";
 
 /**
@@ -38,15 +39,22 @@ export function existenceVerdict(
       ? { ...base, problems: [absent], verdict: { status: "FAIL", detail: "404 — endpoint absent" } }
       : { ...base, problems: [], verdict: { status: "WARN", detail: "404 — not implemented (optional)" } };
   }
-  if (res.status === 401 || res.status === 403) {
-    return authenticated
+  if (res.status === 405 && row.method === "GET") {
+    // The path serves another method (POST /v1/files uploads), not this operation: it is absent, graded as such.
+    const allow =
+      typeof res.headers.allow === "string" && res.headers.allow ? ` (Allow: ${res.headers.allow})` : "";
+    const detail = `405 — GET not allowed${allow}: the operation is absent`;
+    return row.kind === "core"
       ? {
           ...base,
-          problems: [fail("status", "2xx with the given key", String(res.status))],
-          verdict: { status: "FAIL", detail: `${res.status} — key rejected: ${errorSummary(res.body)}` },
+          problems: [fail("status", "the route to exist", "405")],
+          verdict: { status: "FAIL", detail },
         }
-      : { ...base, problems: [], skip: `${res.status} — auth required; pass --api-key` };
+      : { ...base, problems: [], verdict: { status: "WARN", detail: `${detail} (optional)` } };
   }
+  if (res.status === 401 || res.status === 403)
+    return { ...base, problems: [], skip: authSkip(res, authenticated) };
+  if (res.status === 502 || res.status === 504) return { ...base, problems: [], skip: gatewaySkip(res) };
   if (res.status === 501) {
     const unimplemented = notImplemented(res.body, res.status);
     if (unimplemented) return { ...base, problems: [], verdict: unimplemented };
@@ -67,6 +75,31 @@ export function existenceVerdict(
     };
   }
   return undefined;
+}
+
+/**
+ * 502/504 come from a proxy or gateway that got no (timely) answer from the server behind it for this route (an
+ * nginx location whose upstream is down or unset): nothing is known about the route itself.
+ */
+function gatewaySkip(res: { status: number; body: Uint8Array }): string {
+  const title = htmlTitle(res.body);
+  const said = title ? `an HTML page: ${title.slice(0, 80)}` : errorSummary(res.body);
+  const what = res.status === 502 ? "no valid answer" : "no answer in time";
+  return `inconclusive: ${res.status} (${said}): a proxy or gateway in front got ${what} from the server behind it`;
+}
+
+/**
+ * A refusal for credentials is not a defect of the server: SKIP, saying how to fix it. An HTML page (Cloudflare's
+ * "Attention Required!", a proxy's login page) comes from something in front of the API, not from the API.
+ */
+function authSkip(res: { status: number; body: Uint8Array }, authenticated: boolean): string {
+  const title = htmlTitle(res.body);
+  if (title) {
+    return `${res.status} — refused before the API (an HTML page: ${title.slice(0, 80)}); a firewall or proxy in front? -H sends what it needs`;
+  }
+  return authenticated
+    ? `${res.status} — key rejected: ${errorSummary(res.body)}; check --api-key and how it is sent (--auth bearer|api-key, -H)`
+    : `${res.status} — auth required; pass --api-key`;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { ENDPOINTS, type ModelKind } from "../catalog/endpoints.js";
 import type { Notice, Result } from "../report/types.js";
+import { LIKE_NO_ROUTE_DETAIL } from "./calibrate.js";
 import { modelFlag } from "./models.js";
 
 const MODEL_OF = new Map(ENDPOINTS.map((e) => [e.id, e.model]));
@@ -73,7 +74,7 @@ function rootOf(id: string, byId: Map<string, Result>): string {
   return at;
 }
 
-const AUTH = /^(401|403) — auth required/;
+const AUTH = /^(401|403) — (auth required|key rejected|refused before the API)/;
 
 /**
  * Why nothing was checked, when nothing was: every row SKIP (most often every request refused for want of a key).
@@ -89,6 +90,13 @@ export function nothingChecked(all: readonly Result[]): string | undefined {
     results.every((r) => r.httpStatus === null || AUTH.test(r.detail) || r.phase === "C")
   ) {
     const codes = [...new Set(refused.map((r) => r.httpStatus))].join("/");
+    const blocked = refused.find((r) => / — refused before the API/.test(r.detail));
+    if (blocked) {
+      const page = /\((an HTML page: [^)]*)\)/.exec(blocked.detail)?.[1] ?? "an HTML page";
+      return `nothing was checked: every request was refused with ${codes} before it reached the API (${page}): a firewall or proxy in front? -H sends what it needs`;
+    }
+    if (refused.some((r) => / — key rejected/.test(r.detail)))
+      return `nothing was checked: every request was refused with ${codes}: the key was rejected; check --api-key and how it is sent (--auth bearer|api-key, -H)`;
     return `nothing was checked: every request was refused with ${codes}: pass --api-key (or set $AIOC_API_KEY)`;
   }
   const reasons = new Map<string, number>();
@@ -97,17 +105,35 @@ export function nothingChecked(all: readonly Result[]): string | undefined {
   return `nothing was checked: every row was skipped (most often: ${top![0]})`;
 }
 
+/** An HTML page that is not a proxy's 5xx (a 502 page says the server behind it is down, not that it is no API). */
 const isHtml = (r: Result) =>
-  (r.exchanges ?? []).some((e) => /^text\/html\b/i.test(e.response?.headers["content-type"] ?? ""));
+  (r.exchanges ?? []).some(
+    (e) =>
+      /^text\/html\b/i.test(e.response?.headers["content-type"] ?? "") && (e.response?.status ?? 0) < 500,
+  );
 
-/** When every answer was a 404 or an HTML page, the URL is most likely not the API's base URL. */
+/** An answer equal to the calibration path's (a catch-all's `200 {}`, an SPA's index on every path). */
+const likeNoRoute = (r: Result) => r.detail.startsWith(`${r.httpStatus} — ${LIKE_NO_ROUTE_DETAIL}`);
+
+/**
+ * When every answer was a 404, an HTML page, or what a path that cannot exist gets, the URL is most likely not the
+ * API's base URL.
+ */
 export function notAnApiNotice(results: readonly Result[], baseUrl: string): string | undefined {
   const answered = results.filter((r) => r.httpStatus !== null);
-  if (answered.length === 0 || !answered.every((r) => r.httpStatus === 404 || isHtml(r))) return undefined;
+  const unlike = (r: Result) => r.httpStatus === 404 || isHtml(r) || likeNoRoute(r);
+  if (answered.length === 0 || !answered.every(unlike)) return undefined;
   const url = new URL(baseUrl);
   const prefixed = url.pathname.replace(/\/+$/, "") !== "/v1";
   const guess = prefixed ? `${url.origin}/v1` : `a base path such as ${url.origin}/api/v1`;
-  const what = answered.some(isHtml) ? "404 or an HTML page" : "404";
+  const kinds = [
+    answered.some((r) => r.httpStatus === 404) ? "404" : "",
+    answered.some(isHtml) ? "an HTML page" : "",
+    answered.some((r) => likeNoRoute(r) && r.httpStatus !== 404 && !isHtml(r))
+      ? "exactly like a path that cannot exist"
+      : "",
+  ].filter(Boolean);
+  const what = kinds.length > 1 ? `${kinds.slice(0, -1).join(", ")} or ${kinds.at(-1)}` : kinds[0];
   return `this does not look like an OpenAI API at ${baseUrl} (every route answered ${what}); did you mean ${guess}?`;
 }
 

@@ -29,7 +29,7 @@ import {
 import { SPEC_SOURCE } from "../shapes/schemas.js";
 import { VERSION } from "../version.js";
 import { applyUniformRejection, CALIBRATION_ROW, Calibration } from "./calibrate.js";
-import { ExistenceProbe, existenceOpen, existenceVerdict } from "./existence.js";
+import { ExistenceProbe, existenceOpen, existenceVerdict, mentionsModel } from "./existence.js";
 import { combineRuns, type Graded, grade } from "./grade.js";
 import { refusedReason } from "./inconclusive.js";
 import { Liveness } from "./liveness.js";
@@ -401,12 +401,18 @@ async function runRow(
   return { result, outcome, unreachable, firstFailure: first && !first.ok ? first : undefined };
 }
 
-/** The first response, when its status (or failure) settles existence on its own. */
+/**
+ * The first response, when its status (or failure) settles existence on its own. A 404 that complains about the
+ * model does not: the route exists only if a path that cannot exist is not answered the same (a gateway that
+ * routes by model answers every path "model not found").
+ */
 function firstSettling(http: CountingHttp): HttpOutcome | undefined {
   const first = http.first;
   if (!first) return undefined;
   if (!first.ok) return first;
-  return [401, 403, 404, 501].includes(first.res.status) ? first : undefined;
+  if (first.res.status === 404 && mentionsModel(first.res.body)) return undefined;
+  if (first.res.status === 405) return first.exchange.request.method === "GET" ? first : undefined;
+  return [401, 403, 404, 501, 502, 504].includes(first.res.status) ? first : undefined;
 }
 
 /** A skip says when Phase A showed that the route exists (the row could not be checked for another reason). */

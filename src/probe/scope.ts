@@ -9,6 +9,7 @@ import { ENDPOINTS } from "../catalog/endpoints.js";
 import { UsageError } from "../cli/errors.js";
 import { documentPrefix, prefixed } from "../declared/resolve.js";
 import type { Result } from "../report/types.js";
+import { LIKE_NO_ROUTE_DETAIL } from "./calibrate.js";
 
 export const CAPABILITIES = [
   "models",
@@ -100,14 +101,23 @@ export interface ScopeNote {
   absent: number;
 }
 
-/** A row whose route the existence rules found absent (404 without a model complaint, or 501). */
+/**
+ * A row whose route the existence rules found absent: 404 without a model complaint, 501, or any answer equal to
+ * the one a path that cannot exist gets (a framework's uniform 405, a catch-all's 400: calibrate.ts), or a 405 to
+ * a GET (the path serves only another method).
+ */
 export function isAbsence(r: Result): boolean {
   return (
     r.phase === "A" &&
-    (r.httpStatus === 404 || r.httpStatus === 501) &&
+    (r.httpStatus === 404 ||
+      r.httpStatus === 501 ||
+      (r.httpStatus === 405 && r.method === "GET") ||
+      likeNoRoute(r)) &&
     (r.status === "FAIL" || r.status === "WARN")
   );
 }
+
+const likeNoRoute = (r: Result) => r.detail.startsWith(`${r.httpStatus} — ${LIKE_NO_ROUTE_DETAIL}`);
 
 /** Words servers use in capability/type/mode fields, mapped to the capabilities they imply. */
 const CAPABILITY_WORDS: [RegExp, Capability[]][] = [
@@ -214,14 +224,16 @@ function code(r: Result): string {
 
 const NEEDS = new Map(ENDPOINTS.map((e) => [e.id, e.needs]));
 
+/** How a row built on an absent base row says why it was skipped (checks/depth.ts). */
+const BASE_ABSENT = / (absent|answers like a path that cannot exist) \(\d+\)$/;
+
 /** Re-grades absent rows by the rule; rows skipped only because such a row is absent say it is not offered. */
 export function applyScope(results: readonly Result[], scope: ScopeRule): Result[] {
   const graded = regradeAbsences(results, scope);
   const notOfferedIds = new Set(graded.filter((r) => r.detail.startsWith("not offered")).map((r) => r.id));
   return graded.map((r) => {
     const needs = NEEDS.get(r.id);
-    if (r.status !== "SKIP" || !needs || !notOfferedIds.has(needs) || !/ absent \(\d+\)$/.test(r.detail))
-      return r;
+    if (r.status !== "SKIP" || !needs || !notOfferedIds.has(needs) || !BASE_ABSENT.test(r.detail)) return r;
     return { ...r, detail: `base row ${needs} not offered` };
   });
 }
@@ -235,7 +247,12 @@ function regradeAbsences(results: readonly Result[], scope: ScopeRule): Result[]
     if (cap === "models") return r;
     if (scope.rule === "expect") {
       if (scope.expected.includes(cap)) {
-        const what = r.httpStatus === 501 ? "not implemented" : "endpoint absent";
+        const what =
+          r.httpStatus === 501
+            ? "not implemented"
+            : likeNoRoute(r)
+              ? "answers like a path that cannot exist (absent)"
+              : "endpoint absent";
         return {
           ...r,
           status: "FAIL",
