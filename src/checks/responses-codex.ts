@@ -193,7 +193,12 @@ async function codexReading(ctx: ProbeContext) {
     // The streamed request itself failed (a 500, a gateway error): Codex streams every turn, so it fails too.
     const base = await ctx.dependency();
     const status = base?.httpStatus;
-    if (base?.verdict?.status === "FAIL" && typeof status === "number" && status >= 400 && !NOT_THERE.has(status))
+    if (
+      base?.verdict?.status === "FAIL" &&
+      typeof status === "number" &&
+      status >= 400 &&
+      !NOT_THERE.has(status)
+    )
       return {
         skip: {
           phase: "C" as const,
