@@ -182,6 +182,19 @@ describe("grading", () => {
     assert.equal(absent.verdict, "NOT READY");
     assert.match(absent.gaps[0]!.detail, /^endpoint absent: .*absent \(404\)$/);
 
+    // A base row that answers like a path that cannot exist is absent too (probe/calibrate.ts).
+    const likeNoRoute = gradeClient(
+      codex,
+      byId([
+        result(
+          "/v1/responses[codex-stream]",
+          "SKIP",
+          "base row /v1/responses[stream] skipped: base row /v1/responses answers like a path that cannot exist (405)",
+        ),
+      ]),
+    );
+    assert.equal(likeNoRoute.verdict, "NOT READY");
+
     const notOffered = gradeClient(
       DEMO,
       byId([

@@ -225,7 +225,7 @@ function code(r: Result): string {
 const NEEDS = new Map(ENDPOINTS.map((e) => [e.id, e.needs]));
 
 /** How a row built on an absent base row says why it was skipped (checks/depth.ts). */
-const BASE_ABSENT = / (absent|answers like a path that cannot exist) \(\d+\)$/;
+export const BASE_ABSENT = / (absent|answers like a path that cannot exist) \(\d+\)$/;
 
 /** Re-grades absent rows by the rule; rows skipped only because such a row is absent say it is not offered. */
 export function applyScope(results: readonly Result[], scope: ScopeRule): Result[] {

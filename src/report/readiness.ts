@@ -5,7 +5,7 @@
  * never makes a client NOT READY. WARN means clients cope, so it meets the requirement.
  */
 import { CLIENTS, type ClientProfile, type Requirement } from "../clients/readiness.js";
-import { isAbsence } from "../probe/scope.js";
+import { BASE_ABSENT, isAbsence } from "../probe/scope.js";
 import type { ClientReadiness, ReadinessGap, Result } from "./types.js";
 
 const MAX_DETAIL = 160;
@@ -14,7 +14,7 @@ const clip = (s: string) => (s.length > MAX_DETAIL ? `${s.slice(0, MAX_DETAIL - 
 /** A SKIP that says the route is not there (rather than that aioc could not try it). */
 const skippedAsAbsent = (r: Result) =>
   r.status === "SKIP" &&
-  (/^not offered\b/.test(r.detail) || /\bnot offered$/.test(r.detail) || / absent \(\d+\)$/.test(r.detail));
+  (/^not offered\b/.test(r.detail) || /\bnot offered$/.test(r.detail) || BASE_ABSENT.test(r.detail));
 
 type RowState =
   | { state: "met" }
