@@ -107,7 +107,7 @@ describe("a server whose every string is hostile", { concurrency: 1 }, () => {
       const answer = await fetch(new URL(raw.url ?? "/", proxy.upstream), {
         method: req.method,
         headers,
-        body: req.method === "GET" ? undefined : req.body,
+        body: req.method === "GET" ? undefined : new Uint8Array(req.body),
       });
       const type = answer.headers.get("content-type") ?? "";
       const bytes = Buffer.from(await answer.arrayBuffer());
