@@ -1,4 +1,5 @@
 /** Phase B for model discovery. `/v1/models` runs first; its answer drives model sniffing. */
+import { pathSegment } from "../http/path-segment.js";
 import type { Check } from "../probe/types.js";
 import { expectJson, skipped, warn } from "./expect.js";
 
@@ -10,11 +11,7 @@ const retrieve: Check = async (ctx) => {
   const listed = ctx.listedModels;
   const id = ctx.models.chat && listed.includes(ctx.models.chat) ? ctx.models.chat : listed[0];
   if (!id) return skipped("/v1/models listed no model to retrieve");
-  const outcome = await expectJson(
-    ctx,
-    { method: "GET", path: `/v1/models/${encodeURIComponent(id)}` },
-    "Model",
-  );
+  const outcome = await expectJson(ctx, { method: "GET", path: `/v1/models/${pathSegment(id)}` }, "Model");
   if (outcome.observation) outcome.observation.facts.requestedModel = id;
   const got = (outcome.observation?.json as { id?: unknown } | undefined)?.id;
   if (typeof got === "string" && got !== id)

@@ -7,6 +7,7 @@
  * event FAILs (clients wait for it forever); a missing field WARNs (openai-node's realtime client reads events as
  * they come, unvalidated).
  */
+import { pathSegment } from "../http/path-segment.js";
 import type { Outcome, ProbeContext } from "../probe/types.js";
 import type { Conversation } from "../realtime/session.js";
 import type { Problem } from "../report/types.js";
@@ -162,7 +163,7 @@ export async function realtime(ctx: ProbeContext): Promise<Outcome> {
   const script = realtimeScript(problems, step);
   const { runSession } = await import("../realtime/session.js");
   const result = await ctx.http.upgrade(ctx.row.path, (target) =>
-    runSession(target, `model=${encodeURIComponent(model)}`, async (c) => {
+    runSession(target, `model=${pathSegment(model)}`, async (c) => {
       try {
         await script(c);
       } catch (err) {

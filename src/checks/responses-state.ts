@@ -3,6 +3,7 @@
  * input_items, delete, previous_response_id) and its extension routes (compact, conversations, uploads).
  * Everything here is protocol: what the server kept, returned and accounted, never what the model said.
  */
+import { pathSegment } from "../http/path-segment.js";
 import type { HttpRequest } from "../http/types.js";
 import type { Check, Outcome, ProbeContext } from "../probe/types.js";
 import type { ShapeName } from "../shapes/schemas.js";
@@ -24,7 +25,7 @@ const RESPONSES = "/v1/responses";
 /** What a stateful row found, for the responses-no-state deviation (src/deviations/responses.ts). */
 export const STATE_FACT = "responsesState";
 
-const byId = (id: string) => `${RESPONSES}/${encodeURIComponent(id)}`;
+const byId = (id: string) => `${RESPONSES}/${pathSegment(id)}`;
 
 /** POSTs a Responses request and validates the Response; `body` only when usable. */
 export async function postResponse(

@@ -2,7 +2,9 @@
  * Phase B for async video jobs (aioc's extension, mirroring OpenAI's Sora VideoResource).
  * The job is created once; status polling is bounded; content is fetched only for a completed job.
  */
+
 import { isMp4 } from "../fixtures/media.js";
+import { pathSegment } from "../http/path-segment.js";
 import type { Check, Outcome, VideoJob } from "../probe/types.js";
 import { expectJson, fail, judged, requireModel, sendUsable, skipped } from "./expect.js";
 
@@ -31,11 +33,7 @@ const status: Check = async (ctx) => {
   let outcome: Outcome | undefined;
   for (let poll = 1; poll <= MAX_POLLS; poll++) {
     if (poll > 1) await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
-    outcome = await expectJson(
-      ctx,
-      { method: "GET", path: `/v1/videos/${encodeURIComponent(job.id)}` },
-      "Video",
-    );
+    outcome = await expectJson(ctx, { method: "GET", path: `/v1/videos/${pathSegment(job.id)}` }, "Video");
     const state = videoJobOf(outcome)?.status;
     if (outcome.verdict || (state && DONE.has(state))) break;
   }
@@ -54,7 +52,7 @@ const content: Check = async (ctx) => {
     return skipped(`job is ${job.status} after ${MAX_POLLS} polls; content not fetched`);
   const sent = await sendUsable(ctx, {
     method: "GET",
-    path: `/v1/videos/${encodeURIComponent(job.id)}/content`,
+    path: `/v1/videos/${pathSegment(job.id)}/content`,
   });
   if (sent.unusable) return sent.unusable;
   const { res } = sent;

@@ -12,7 +12,9 @@ import { parseShard } from "../probe/split.js";
 import { normalizeTarget } from "../probe/target.js";
 import { probeTarget } from "../probe/target-run.js";
 import { colorEnabled, terminalColumns } from "../render/color.js";
+import { clipText, terminalSafeJson } from "../render/escape.js";
 import { renderLazily } from "../render/lazy.js";
+import { escapeControl } from "../render/text-table.js";
 import type { Exchange, Report } from "../report/types.js";
 import { VERSION } from "../version.js";
 import { exitCodeFor, type ProbeFlags } from "./probe.js";
@@ -100,7 +102,7 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
 
   const redacted = redactor.report(report!);
   if (recorder && flags.record) {
-    io.writeFile(flags.record, `${JSON.stringify(recorder.recording(), null, 1)}\n`);
+    io.writeFile(flags.record, `${terminalSafeJson(recorder.recording(), 1)}\n`);
   }
   const format =
     flags.format ?? (flags.output ? formatOfFile(flags.output) : process.stdout.isTTY ? "table" : "json");
@@ -110,7 +112,7 @@ async function probe(url: string | undefined, flags: Flags, source?: FlagSource)
   });
   // The table shows the notices at its top; any other view on stdout leaves them to stderr.
   if (format !== "table" || flags.output)
-    for (const n of redacted.notices ?? []) io.err(`aioc: ${n.message}\n`);
+    for (const n of redacted.notices ?? []) io.err(`aioc: ${escapeControl(n.message)}\n`);
   if (flags.output) files.unshift([flags.output, format]);
   else io.out(view);
   // Results are on the screen before any file is written: a failed write loses nothing the run found.
@@ -214,5 +216,5 @@ function reportFiles(flags: ProbeFlags): [string, string][] {
 
 function exchangeLine(e: Exchange): string {
   const res = e.response ? `${e.response.status} ${e.response.headers["content-type"] ?? ""}` : "no response";
-  return `${e.request.method} ${e.request.url} → ${res}\n`;
+  return `${escapeControl(clipText(`${e.request.method} ${e.request.url}`, 400))} → ${escapeControl(clipText(res))}\n`;
 }

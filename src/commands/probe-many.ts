@@ -14,8 +14,10 @@ import type { Flags, ProbePlan } from "../config/resolve.js";
 import type { Shard } from "../probe/split.js";
 import { probeTarget } from "../probe/target-run.js";
 import { colorEnabled } from "../render/color.js";
+import { terminalSafeJson } from "../render/escape.js";
 import { renderReport } from "../render/index.js";
 import { renderMatrix } from "../render/matrix.js";
+import { escapeControl } from "../render/text-table.js";
 import { summaryLine } from "../render/view.js";
 import type { Report } from "../report/types.js";
 import { exitCodeFor } from "./probe.js";
@@ -48,13 +50,16 @@ export async function probeMany(
           const reports = (await probeTarget({ spec, index, shard })).map((r) => redactor.report(r));
           for (const r of reports) {
             code = Math.max(code, exitCodeFor(r.summary, spec.failOn, r.notices));
-            if (!flags.quiet) io.err(`aioc: ${r.target.name}: ${summaryLine(r.summary, r.durationMs)}\n`);
+            if (!flags.quiet)
+              io.err(`aioc: ${escapeControl(r.target.name)}: ${summaryLine(r.summary, r.durationMs)}\n`);
           }
           return reports;
         } catch (err) {
           if (!(err instanceof UsageError)) throw err;
           code = EXIT.usage;
-          io.err(`aioc: ${redactor.text(spec.name ?? spec.url)}: ${redactor.text(err.message)}\n`);
+          io.err(
+            `aioc: ${escapeControl(redactor.text(spec.name ?? spec.url))}: ${escapeControl(redactor.text(err.message))}\n`,
+          );
           return [];
         }
       }),
@@ -65,7 +70,7 @@ export async function probeMany(
   if (process.env.GITHUB_STEP_SUMMARY && reports.length > 0) {
     io.writeFile(process.env.GITHUB_STEP_SUMMARY, renderMatrix(reports, "markdown"), true);
   }
-  if (format === "json") io.out(`${JSON.stringify(reports, null, 2)}\n`);
+  if (format === "json") io.out(`${terminalSafeJson(reports)}\n`);
   else if (format === "html") io.out(renderMatrix(reports, "html"));
   else {
     const color = format === "table" && colorEnabled(process.stdout);
@@ -99,7 +104,8 @@ export function slugify(name: string): string {
     name
       .toLowerCase()
       .replace(/[^a-z0-9._-]+/g, "-")
-      .replace(/^-+|-+$/g, "")
+      // No leading dot: a name (from a report file, for `merge --out-dir`) of `..` must not leave the folder.
+      .replace(/^[-.]+|-+$/g, "")
       .slice(0, 80) || "target"
   );
 }

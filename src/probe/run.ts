@@ -272,7 +272,10 @@ async function watchedRow(
     { state: run.liveness, rowId: row.id },
   );
   try {
-    const settled = await Promise.race([runRow(row, base, dependency, run, http), watchdog.expired]);
+    const settled = await Promise.race([
+      runRow(row, base, dependency, run, http).catch((err: unknown) => internalError(row, err, http)),
+      watchdog.expired,
+    ]);
     if (settled) return settled;
   } finally {
     watchdog.stop();
@@ -282,6 +285,23 @@ async function watchedRow(
   const phase = row.phase === "C" ? "C" : "B";
   const outcome: Outcome = { phase, httpStatus: null, latencyMs: null, problems: [] };
   const graded: Graded = { status: "FAIL", detail, problems: [], deviations: [] };
+  return { result: rowResult(row, graded, outcome, http), outcome };
+}
+
+/**
+ * A check that threw is aioc's bug, not the server's: the row says so (SKIP, inconclusive) and the probe still
+ * ends with a report, whatever the server sent.
+ */
+function internalError(row: Endpoint, err: unknown, http: CountingHttp): RowRun {
+  const message = (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 200);
+  const detail = `inconclusive: aioc internal error in this row's check (${message}); please report it`;
+  const outcome: Outcome = {
+    phase: row.phase === "C" ? "C" : "B",
+    httpStatus: null,
+    latencyMs: null,
+    problems: [],
+  };
+  const graded: Graded = { status: "SKIP", detail, problems: [], deviations: [] };
   return { result: rowResult(row, graded, outcome, http), outcome };
 }
 

@@ -3,8 +3,10 @@
  * the rows that use the chat model, and its report takes the shared rows from the first run (they were probed
  * once). The result is one complete report per model, each keeping the report contract.
  */
+
 import { ENDPOINTS } from "../catalog/endpoints.js";
 import type { TargetSpec } from "../config/resolve.js";
+import { clipText } from "../render/escape.js";
 import { type Report, summarize } from "../report/types.js";
 import { connect } from "./connect.js";
 import { classifyModel } from "./models.js";
@@ -88,7 +90,7 @@ function allChat(listed: readonly string[], chosen: string | undefined): string[
 }
 
 function named(report: Report, model: string): Report {
-  return { ...report, target: { ...report.target, name: `${report.target.name} · ${model}` } };
+  return { ...report, target: { ...report.target, name: `${report.target.name} · ${clipText(model)}` } };
 }
 
 /** A further model's report: its own model rows plus the first run's shared rows, in catalog order. */

@@ -41,7 +41,7 @@ export function clientsMarkdown(report: Report): string[] {
     "| --- | --- | --- | --- |",
     ...clients.map(
       (c) =>
-        `| ${escapeMarkdown(c.name)} | **${c.verdict}** | ${cell(c)} | ${escapeMarkdown(basisLabel(c))} |`,
+        `| ${escapeMarkdown(c.name)} | **${escapeMarkdown(c.verdict)}** | ${cell(c)} | ${escapeMarkdown(basisLabel(c))} |`,
     ),
     "",
     ...(untouched.length > 0
@@ -77,7 +77,7 @@ export function clientsText(report: Report, paint: TextPaint): string[] {
     "",
     paint.bold("Clients"),
     ...clients.flatMap((c) => [
-      `  ${escapeControl(c.name.padEnd(width))}  ${color(c)(c.verdict)} ${paint.dim(`(${basisLabel(c)})`)}`,
+      `  ${escapeControl(c.name.padEnd(width))}  ${color(c)(escapeControl(c.verdict))} ${paint.dim(escapeControl(`(${basisLabel(c)})`))}`,
       ...why(c).map((g) => `    ${paint.dim(escapeControl(gapText(g)))}`),
     ]),
     ...(untouched.length > 0 ? [`  ${paint.dim(`not probed: ${escapeControl(untouched.join(", "))}`)}`] : []),

@@ -35,7 +35,7 @@ export function declaredMarkdown(s: DeclaredSection | undefined): string[] {
     "| --- | --- | --- |",
     ...s.coverage.map(
       (c) =>
-        `| ${escapeMarkdown(GROUP_TITLES[c.group])} | ${c.declared}/${c.total} | ${pct(c.declared, c.total)} |`,
+        `| ${escapeMarkdown(GROUP_TITLES[c.group] ?? c.group)} | ${c.declared}/${c.total} | ${pct(c.declared, c.total)} |`,
     ),
     "",
     ...lines(s).flatMap(({ label, items }) =>
@@ -65,7 +65,7 @@ export function declaredHtml(s: DeclaredSection | undefined): string {
   const coverage = s.coverage
     .map(
       (c) =>
-        `<tr><td>${esc(GROUP_TITLES[c.group])}</td><td>${c.declared}/${c.total}</td><td>${pct(c.declared, c.total)}</td></tr>`,
+        `<tr><td>${esc(GROUP_TITLES[c.group] ?? c.group)}</td><td>${c.declared}/${c.total}</td><td>${pct(c.declared, c.total)}</td></tr>`,
     )
     .join("");
   const lists = lines(s)

@@ -4,13 +4,16 @@
  */
 import { BIDI_CONTROLS, escapeControl } from "./text-table.js";
 
-/** C0/C1 control characters other than tab, newline and carriage return; bidi controls. */
+/** C0/C1 control characters other than tab, newline and carriage return; line separators; bidi controls. */
 const CONTROL_EXCEPT_WHITESPACE = new RegExp(
-  `[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f${BIDI_CONTROLS}]`,
+  `[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]`,
   "g",
 );
 
-/** Control characters (ESC, BEL, NUL…) and bidi overrides become visible `\xNN`/`\uNNNN`; tab and newlines stay. */
+/**
+ * Control characters (ESC, BEL, NUL…), U+2028/U+2029 and bidi overrides become visible `\xNN`/`\uNNNN`; tab
+ * and newlines stay.
+ */
 export function visibleControls(s: string): string {
   return s.replace(CONTROL_EXCEPT_WHITESPACE, escapeControl);
 }
@@ -21,8 +24,8 @@ const JSON_INVISIBLE = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS
  * Pretty JSON for a terminal or a file: also DEL, C1 controls, line separators and bidi controls as `\uNNNN`
  * (JSON.stringify escapes only C0), so the same value parses back and nothing drives the display.
  */
-export function terminalSafeJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
+export function terminalSafeJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent).replace(
     JSON_INVISIBLE,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
@@ -55,14 +58,15 @@ export function jsonForScript(value: unknown): string {
 }
 
 /**
- * Characters XML 1.0 forbids (most controls, lone surrogates, U+FFFE/U+FFFF). Controls become visible `\xNN`,
- * the rest U+FFFD, so a hostile detail still shows what the server sent.
+ * Characters XML 1.0 forbids (most controls, lone surrogates, U+FFFE/U+FFFF). Controls (and, as in every
+ * other output, DEL, C1, line separators and bidi controls) become visible `\xNN`/`\uNNNN`, the rest U+FFFD,
+ * so a hostile detail still shows what the server sent.
  */
 const XML_ILLEGAL =
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function xmlLegal(s: string): string {
-  return s.replace(XML_ILLEGAL, (c) => (c.charCodeAt(0) < 0x20 ? escapeControl(c) : "\ufffd"));
+  return visibleControls(s).replace(XML_ILLEGAL, "\ufffd");
 }
 
 const XML_ENTITIES: Record<string, string> = {
@@ -111,4 +115,18 @@ export function markdownCode(s: string, inCell = true): string {
   const fence = "`".repeat(longestRun + 1);
   const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
   return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+/** The longest server-chosen name (a model id) a view shows; the report's JSON keeps it whole. */
+export const MAX_SHOWN_NAME = 200;
+
+/**
+ * `s` cut to `max` characters with an ellipsis, for one-line display of untrusted text (a 1 MB model id stays
+ * a short line). Apply after redaction, so a cut can never split a secret past the redactor; a surrogate pair
+ * is never split.
+ */
+export function clipText(s: string, max = MAX_SHOWN_NAME): string {
+  if (s.length <= max) return s;
+  const end = /[\ud800-\udbff]/.test(s[max - 1] ?? "") ? max - 1 : max;
+  return `${s.slice(0, end)}… (${s.length} characters)`;
 }

@@ -34,7 +34,7 @@ function resultTable(results: readonly Result[]): string[] {
     results.map((r) => [
       statusLabel(r.status),
       markdownCode(r.id),
-      `${r.kind} · ${r.label}`,
+      escapeMarkdown(`${r.kind} · ${r.label}`),
       escapeMarkdown(r.detail),
       latencyCell(r),
     ]),

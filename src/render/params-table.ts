@@ -33,7 +33,7 @@ export function paramTableMarkdown(report: Report): string[] {
     "| --- | --- | --- | --- |",
     ...rows.map(
       (r) =>
-        `| ${markdownCode(label(r))} | ${paramGrade(r)} | ${statusLabel(r.status)} | ${escapeMarkdown(r.detail)} |`,
+        `| ${markdownCode(label(r))} | ${escapeMarkdown(paramGrade(r))} | ${statusLabel(r.status)} | ${escapeMarkdown(r.detail)} |`,
     ),
     "",
   ];

@@ -105,6 +105,6 @@ function absentHint(report: Report): string[] {
   const them = groups.length > 1 ? "them" : "it";
   const tip = "; --expect CAPS (e.g. --expect llm) says what it offers";
   return [
-    `absent: every core row of ${groups.join(", ")} answered 404. If the server does not offer ${them}, these FAILs are expected${tip}.`,
+    `absent: every core row of ${escapeControl(groups.join(", "))} answered 404. If the server does not offer ${them}, these FAILs are expected${tip}.`,
   ];
 }

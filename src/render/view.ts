@@ -1,4 +1,5 @@
 /** Derived views of a report that several renderers share. */
+
 import { GROUP_TITLES, GROUPS, type Group } from "../catalog/endpoints.js";
 import {
   type DeviationRef,
@@ -8,6 +9,7 @@ import {
   STATUSES,
   type Summary,
 } from "../report/types.js";
+import { clipText } from "./escape.js";
 
 export interface ResultGroup {
   group: Group;
@@ -75,5 +77,7 @@ export function collectDeviations(results: readonly Result[]): DeviationUse[] {
 
 /** `chat=gpt-4o-mini`, … for the models the prober chose. */
 export function modelPairs(report: Report): [string, string][] {
-  return Object.entries(report.models).filter((e): e is [string, string] => typeof e[1] === "string");
+  return Object.entries(report.models)
+    .filter((e): e is [string, string] => typeof e[1] === "string")
+    .map(([kind, id]) => [clipText(kind), clipText(id)]);
 }

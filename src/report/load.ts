@@ -2,6 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import { UsageError } from "../cli/errors.js";
 import { formatBytes, jsonTooComplex } from "../http/json.js";
+import { optionalSections, paramGradeOf } from "./load-sections.js";
 import { definition, REPORT_SCHEMA } from "./schema.js";
 import {
   type NoticeKind,
@@ -79,6 +80,9 @@ function normalizeResult(r: Json): Result {
   };
   if (metrics) result.metrics = metrics;
   else delete result.metrics;
+  const paramGrade = paramGradeOf(r.paramGrade);
+  if (paramGrade) result.paramGrade = paramGrade;
+  else delete result.paramGrade;
   if (r.exchanges !== undefined) {
     result.exchanges = list(r.exchanges)
       .filter((x): x is Json => isObject(x) && isObject(x.request))
@@ -186,8 +190,10 @@ export function loadReport(path: string): Report {
   const target = isObject(raw.target) ? raw.target : {};
   const options = isObject(raw.options) ? raw.options : {};
   const results = (raw.results as Json[]).map(normalizeResult);
+  const { clients: _c, declared: _d, connection: _n, scope: _s, ...rest } = raw;
   return {
-    ...(raw as unknown as Report),
+    ...(rest as unknown as Report),
+    ...optionalSections(raw),
     version: str(raw.version, "?"),
     specSource: str(raw.specSource),
     target: { url: str(target.url), name: str(target.name, str(target.url, path)) },
