@@ -249,3 +249,17 @@ function closeServer(server: Server): Promise<void> {
   server.closeAllConnections?.();
   return new Promise((r) => server.close(() => r()));
 }
+
+/**
+ * A provider whose OpenAI surface lives under a path that is not `/v1` (Gemini's `/v1beta/openai`, Cloudflare AI
+ * Gateway's `/v1/ACCOUNT/GATEWAY/openai`, Foundry's `/models`): `PREFIX/X` is the reference server's `/v1/X`,
+ * anything else a 404.
+ */
+export function prefixGuard(prefix: string): Guard {
+  return (req) => {
+    const url = new URL(req.url ?? "/", "http://front.invalid");
+    if (url.pathname.startsWith(`${prefix}/`))
+      return `/v1/${url.pathname.slice(prefix.length + 1)}${url.search}`;
+    return { status: 404, body: { error: { message: `Not Found: ${url.pathname}` } } };
+  };
+}
