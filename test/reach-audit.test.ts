@@ -10,7 +10,7 @@ import { normalizeTarget } from "../src/probe/target.js";
 import type { Report } from "../src/report/types.js";
 import { type RunningServer, startServer } from "../src/serve/server.js";
 import { runAiocChild } from "./helpers/hostile-server.js";
-import { type Front, prefixGuard, startFront } from "./helpers/reach.js";
+import { azureGuard, type Front, prefixGuard, startFront } from "./helpers/reach.js";
 
 const KEY = "sk-reach-audit-0123456789abcdef";
 let backend: RunningServer;
@@ -105,4 +105,30 @@ describe("a base URL whose path does not end in /v1 is the SDKs' base_url: endpo
       });
     });
   }
+});
+
+describe("Azure OpenAI: a deployment the resource does not have", () => {
+  let azure: Front;
+  before(async () => {
+    azure = await startFront(backend.url, azureGuard("aioc-chat", KEY));
+  });
+  after(() => azure.close());
+
+  test("Azure's 404 DeploymentNotFound is the model (the deployment) not found, not an absent endpoint", async () => {
+    const r = await probe([
+      `${azure.url}/openai/deployments/nope?api-version=2024-10-21`,
+      "--api-key",
+      KEY,
+      "--only",
+      "^/v1/chat/completions(\\[stream\\])?$",
+    ]);
+    assert.ok(r.report, r.stderr);
+    for (const row of r.report.results) {
+      assert.equal(row.status, "FAIL");
+      assert.match(
+        row.detail,
+        /^model nope not found: 404 — The API deployment for this resource does not exist/,
+      );
+    }
+  });
 });

@@ -83,6 +83,15 @@ export const portkeyGuard: Guard = (req) =>
     ? undefined
     : { status: 400, body: PORTKEY_400 };
 
+/** Azure OpenAI's answer for a deployment the resource does not have (its real body). */
+export const AZURE_DEPLOYMENT_NOT_FOUND = {
+  error: {
+    code: "DeploymentNotFound",
+    message:
+      "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.",
+  },
+};
+
 /** Azure OpenAI's routes onto the reference server: api-key and api-version required, the deployment is the model. */
 export function azureGuard(deployment: string, key: string): Guard {
   return (req) => {
@@ -107,7 +116,7 @@ export function azureGuard(deployment: string, key: string): Guard {
     const prefix = `/openai/deployments/${deployment}/`;
     if (url.pathname.startsWith(prefix)) return `/v1/${url.pathname.slice(prefix.length)}`;
     if (url.pathname.startsWith("/openai/deployments/")) {
-      return { status: 404, body: { error: { code: "DeploymentNotFound", message: "no such deployment" } } };
+      return { status: 404, body: AZURE_DEPLOYMENT_NOT_FOUND };
     }
     if (url.pathname.startsWith("/openai/")) return `/v1/${url.pathname.slice("/openai/".length)}`;
     return { status: 404, body: { error: { code: "404", message: "Resource not found" } } };
