@@ -10,7 +10,7 @@ import { normalizeTarget } from "../src/probe/target.js";
 import type { Report } from "../src/report/types.js";
 import { type RunningServer, startServer } from "../src/serve/server.js";
 import { runAiocChild } from "./helpers/hostile-server.js";
-import { azureGuard, type Front, prefixGuard, startFront } from "./helpers/reach.js";
+import { azureGuard, type Front, makeCa, prefixGuard, startFront } from "./helpers/reach.js";
 
 const KEY = "sk-reach-audit-0123456789abcdef";
 let backend: RunningServer;
@@ -129,6 +129,42 @@ describe("Azure OpenAI: a deployment the resource does not have", () => {
         row.detail,
         /^model nope not found: 404 — The API deployment for this resource does not exist/,
       );
+    }
+  });
+});
+
+describe("TLS: a certificate that is trusted but wrong says what is wrong and names --insecure", () => {
+  test("expired: not 'trust its CA with --ca-file' (the CA is trusted); one line, exit 2", async (t) => {
+    const ca = makeCa({ expired: true });
+    if (!ca) return t.skip("no openssl");
+    const front = await startFront(backend.url, () => undefined, ca);
+    try {
+      const r = await probe([`${front.url}/v1`, "--api-key", KEY, "--ca-file", ca.caFile]);
+      assert.equal(r.code, 2);
+      assert.match(
+        r.stderr,
+        /^aioc: cannot reach https:\/\/127\.0\.0\.1:\d+\/v1: TLS failure: the server's certificate has expired \(CERT_HAS_EXPIRED\); renew it on the server \(or check this machine's clock\), or --insecure\n$/,
+      );
+      assert.doesNotMatch(r.stderr, /--ca-file/);
+    } finally {
+      await front.close();
+    }
+  });
+
+  test("wrong host: the names the certificate was issued for, and --insecure", async (t) => {
+    const ca = makeCa();
+    if (!ca) return t.skip("no openssl");
+    const front = await startFront(backend.url, () => undefined, ca);
+    try {
+      const url = `https://localhost:${front.port}/v1`;
+      const r = await probe([url, "--api-key", KEY, "--ca-file", ca.caFile]);
+      assert.equal(r.code, 2);
+      assert.match(
+        r.stderr,
+        /^aioc: cannot reach https:\/\/localhost:\d+\/v1: TLS failure: the certificate does not name this host \(ERR_TLS_CERT_ALTNAME_INVALID; it names IP Address:127\.0\.0\.1, DNS:gateway\.aioc\.test\); use the host name it was issued for, or --insecure\n$/,
+      );
+    } finally {
+      await front.close();
     }
   });
 });

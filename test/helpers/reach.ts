@@ -207,8 +207,11 @@ export interface TestCa {
   cert: string;
 }
 
-/** A CA and a server certificate for 127.0.0.1 signed by it (openssl); null without openssl. */
-export function makeCa(): TestCa | null {
+/**
+ * A CA and a server certificate for 127.0.0.1 signed by it (openssl); null without openssl. `expired`: the server
+ * certificate's validity ended a day ago.
+ */
+export function makeCa(opts: { expired?: boolean } = {}): TestCa | null {
   const dir = mkdtempSync(join(tmpdir(), "aioc-ca-"));
   const f = (name: string) => join(dir, name);
   writeFileSync(
@@ -244,7 +247,7 @@ export function makeCa(): TestCa | null {
       "-CAkey",
       f("ca.key"),
       "-CAcreateserial",
-    ].concat(["-out", f("server.pem"), "-days", "2", "-extfile", f("ext.cnf")]),
+    ].concat(["-out", f("server.pem"), "-days", opts.expired ? "-1" : "2", "-extfile", f("ext.cnf")]),
   ];
   for (const args of steps) if (spawnSync("openssl", args).status !== 0) return null;
   return {
