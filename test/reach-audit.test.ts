@@ -55,6 +55,23 @@ describe("a base URL whose path does not end in /v1 is the SDKs' base_url: endpo
     assert.equal(normalizeTarget("http://h/api/v1").baseUrl, "http://h/api/v1");
   });
 
+  test("an Azure resource root is its v1 API (/openai/v1), not /v1", () => {
+    for (const root of ["https://r.openai.azure.com", "https://r.openai.azure.com/openai/"]) {
+      assert.deepEqual(normalizeTarget(root), {
+        baseUrl: "https://r.openai.azure.com/openai/v1",
+        note: "Azure resource: using its v1 API (/openai/v1); pass the deployment name as --model",
+      });
+    }
+    assert.equal(
+      normalizeTarget("https://r.openai.azure.com/openai/v1/").baseUrl,
+      "https://r.openai.azure.com/openai/v1",
+    );
+    assert.equal(
+      normalizeTarget("https://r.services.ai.azure.com/models?api-version=2024-05-01-preview").baseUrl,
+      "https://r.services.ai.azure.com/models?api-version=2024-05-01-preview",
+    );
+  });
+
   test("pasted endpoints after a provider's OpenAI surface are cut back; Foundry's /models is a base", () => {
     assert.equal(
       fixUrl("https://generativelanguage.googleapis.com/v1beta/openai/chat/completions").url,

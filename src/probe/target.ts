@@ -1,5 +1,5 @@
 import { UsageError } from "../cli/errors.js";
-import { type AzureDeployment, azureDeployment } from "./azure.js";
+import { type AzureDeployment, azureDeployment, isAzureHost } from "./azure.js";
 
 export interface Target {
   /** Normalised base URL (a bare origin gets `/v1`; an Azure deployment), with the query string the user gave. */
@@ -39,6 +39,14 @@ export function normalizeTarget(input: string): Target {
     };
   }
   const path = url.pathname.replace(/\/+$/, "");
+  // An Azure resource's root: Azure serves nothing at /v1; its OpenAI-style surface is /openai/v1 (deployment
+  // names are the model ids there, and no api-version is needed).
+  if (isAzureHost(url.hostname) && (path === "" || path === "/openai")) {
+    return {
+      baseUrl: `${url.origin}/openai/v1${search}`,
+      note: "Azure resource: using its v1 API (/openai/v1); pass the deployment name as --model",
+    };
+  }
   // A path is the base URL as the OpenAI SDKs take it (`/api/v1`, Gemini's `/v1beta/openai`, Cloudflare AI
   // Gateway's `/v1/ACCOUNT/GATEWAY/openai`): endpoints go right under it. Only a bare origin gets `/v1`.
   if (path) return { baseUrl: `${url.origin}${path}${search}` };
