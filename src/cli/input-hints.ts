@@ -16,6 +16,17 @@ export interface FixedUrl {
   notes: string[];
 }
 
+const FOUNDRY_HOST = /\.services\.ai\.azure\.com$/i;
+
+/**
+ * Only where what is left is a base URL: ending in /v1, a bare origin (`http://h/chat/completions`), a provider's
+ * OpenAI surface (Gemini's `/v1beta/openai`, Cloudflare AI Gateway's `/…/openai` and `/…/compat`), Foundry's `/models`.
+ */
+function isBasePath(hostname: string, base: string): boolean {
+  if (base === "" || /\/(v1|openai|compat)$/.test(base)) return true;
+  return base === "/models" && FOUNDRY_HOST.test(hostname);
+}
+
 /** `localhost:8080` → `http://localhost:8080`; `…/v1/chat/completions` → `…/v1`. Anything else is left as is. */
 export function fixUrl(input: string): FixedUrl {
   const notes: string[] = [];
@@ -38,8 +49,9 @@ export function fixUrl(input: string): FixedUrl {
     const at = path.endsWith(suffix) ? path.length - suffix.length : -1;
     if (at < 0) continue;
     const base = path.slice(0, at);
-    // Only where what is left is a base URL: ending in /v1, or a bare origin (`http://h/chat/completions`).
-    if (!/\/v1$/.test(base) && base !== "") continue;
+    if (!isBasePath(parsed.hostname, base)) continue;
+    // Azure AI Foundry's model inference base is `/models` itself.
+    if (base === "" && suffix === "/models" && FOUNDRY_HOST.test(parsed.hostname)) continue;
     parsed.pathname = base || "/";
     url = parsed.toString().replace(/\/$/, "");
     notes.push(`${suffix} is an endpoint, not the base URL: probing ${url}`);

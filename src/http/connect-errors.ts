@@ -21,16 +21,26 @@ export function connectionFailure(code: string, detail: string, err: unknown): T
   if (/WRONG_VERSION_NUMBER|wrong version number|PACKET_LENGTH_TOO_LONG|http request/i.test(why)) {
     return { kind: "connect", message: `TLS failure (${why}): the server speaks plain HTTP; use http://` };
   }
-  if (/SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY|CERT_UNTRUSTED|CERT_HAS_EXPIRED/.test(why)) {
+  // An expired (or not yet valid) certificate is not a trust problem: --ca-file cannot help.
+  if (/CERT_HAS_EXPIRED|CERT_NOT_YET_VALID/.test(why)) {
+    const when = /EXPIRED/.test(why) ? "has expired" : "is not yet valid";
+    return {
+      kind: "connect",
+      message: `TLS failure: the server's certificate ${when} (${why}); renew it on the server (or check this machine's clock), or --insecure`,
+    };
+  }
+  if (/SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY|CERT_UNTRUSTED/.test(why)) {
     return {
       kind: "connect",
       message: `TLS failure: certificate not trusted (${why}); trust its CA with --ca-file PEM (or NODE_EXTRA_CA_CERTS), or --insecure`,
     };
   }
   if (/ERR_TLS_CERT_ALTNAME_INVALID|ALTNAME/.test(why)) {
+    // Node's detail ends "is not in the cert's altnames: IP Address:127.0.0.1, DNS:gw.example": the names to use.
+    const names = /.*altnames: (.+)$/.exec(firstLine(detail))?.[1]?.slice(0, 120);
     return {
       kind: "connect",
-      message: `TLS failure: the certificate does not name this host (${why}); use the host name it was issued for`,
+      message: `TLS failure: the certificate does not name this host (${why}${names ? `; it names ${names}` : ""}); use the host name it was issued for, or --insecure`,
     };
   }
   return { kind: "connect", message: `TLS failure (${why})` };

@@ -42,3 +42,24 @@ export function withQuery(url: string, query: string): string {
   const q = query.replace(/^\?/, "");
   return url.includes("?") ? `${url}&${q}` : `${url}?${q}`;
 }
+
+/**
+ * Where a catalog path goes under a base URL's path, as the OpenAI SDKs join them: `/v1/X` is `BASE/X` whatever the
+ * base is (`/v1`, `/api/v1`, Gemini's `/v1beta/openai`, Cloudflare's `/v1/ACCOUNT/GATEWAY/openai`); a path outside
+ * `/v1` (`/openapi.json`) goes under the base with any trailing `/v1` removed. A bare origin's base is `/v1`.
+ */
+export function apiPath(basePath: string, path: string): string {
+  const api = basePath.replace(/\/+$/, "") || "/v1";
+  const m = /^\/v1(?=$|[/?])(.*)$/.exec(path);
+  if (m) return `${api}${m[1]}`;
+  return `${api.replace(/\/v1$/, "")}${path}`;
+}
+
+/** The inverse of apiPath for a path aioc sent under `basePath`: the catalog path (`/v1/...`), else undefined. */
+export function catalogPath(basePath: string, sent: string): string | undefined {
+  const api = basePath.replace(/\/+$/, "") || "/v1";
+  if (sent === api || sent.startsWith(`${api}/`) || sent.startsWith(`${api}?`))
+    return `/v1${sent.slice(api.length)}`;
+  const root = api.replace(/\/v1$/, "");
+  return root && sent.startsWith(`${root}/`) ? sent.slice(root.length) : undefined;
+}

@@ -20,7 +20,7 @@ import type { Exchange } from "../report/types.js";
 import { Scrubber } from "../secrets/scrubber.js";
 import { scrubStream } from "../secrets/stream.js";
 import { BodyBuffer } from "./body-buffer.js";
-import { applyAuth, withQuery } from "./connection.js";
+import { apiPath, applyAuth, withQuery } from "./connection.js";
 import { decode, decodeError, isDecodeError } from "./decode.js";
 import { classify, firstLine, type Progress, timeoutMessage } from "./errors.js";
 import { describeRequestBody, preview, redactAuth } from "./exchange.js";
@@ -70,7 +70,8 @@ export class Transport {
   readonly scrubber: Scrubber;
   /** One keep-alive pool per transport: only ever the target's origin. Idle sockets never hold the process. */
   private readonly agent: Agent;
-  private prefix: string | undefined;
+  /** The base URL's path (`/v1`, `/api/v1`, `/v1beta/openai` …). */
+  private readonly basePath: string;
   /** The base URL's query string (e.g. Azure's `?api-version=`), kept on every request. */
   private readonly query: string;
 
@@ -81,18 +82,18 @@ export class Transport {
     const base = new URL(options.baseUrl);
     this.origin = base.origin;
     this.query = base.search;
+    this.basePath = base.pathname;
     this.scrubber = new Scrubber([options.apiKey, ...(options.secrets ?? [])]);
     this.agent =
       options.agent ??
       (base.protocol === "https:" ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true }));
   }
 
-  /** Resolves a catalog path (`/v1/...`) against the base URL, keeping any path prefix before `/v1`. */
+  /** Resolves a catalog path (`/v1/...`) against the base URL (src/http/connection.ts apiPath). */
   url(path: string): string {
     const route = this.options.connection?.routePath;
     if (route) return withQuery(`${this.origin}${route(path)}`, this.query);
-    this.prefix ??= new URL(this.options.baseUrl).pathname.replace(/\/v1\/?$/, "").replace(/\/$/, "");
-    return withQuery(`${this.origin}${this.prefix}${path}`, this.query);
+    return withQuery(`${this.origin}${apiPath(this.basePath, path)}`, this.query);
   }
 
   /**

@@ -103,11 +103,12 @@ function authSkip(res: { status: number; body: Uint8Array }, authenticated: bool
 }
 
 /**
- * A complaint about the model ("model \"\" not found, try pulling it first", code model_not_found). A URL echoed
- * back (`/v1/models/x`) or a bare "Not Found" is not one.
+ * A complaint about the model ("model \"\" not found, try pulling it first", code model_not_found; on Azure, whose
+ * deployment is the model, code DeploymentNotFound "The API deployment for this resource does not exist"). A URL
+ * echoed back (`/v1/models/x`) or a bare "Not Found" is not one.
  */
 const MODEL_COMPLAINT =
-  /model_not_found|\bmodel\b[^/\n]{0,60}?\b(not found|does not exist|unknown|invalid|required|missing|try pulling)|\b(unknown|invalid|missing|no such) model\b/i;
+  /model_not_found|DeploymentNotFound|\bdeployment\b[^/\n]{0,60}?\b(not found|does not exist)|\bmodel\b[^/\n]{0,60}?\b(not found|does not exist|unknown|invalid|required|missing|try pulling)|\b(unknown|invalid|missing|no such) model\b/i;
 
 /** A 404 that complains about the model means the route exists and rejected our (empty) request. */
 export function mentionsModel(body: Uint8Array): boolean {

@@ -124,8 +124,14 @@ export function notAnApiNotice(results: readonly Result[], baseUrl: string): str
   const unlike = (r: Result) => r.httpStatus === 404 || isHtml(r) || likeNoRoute(r);
   if (answered.length === 0 || !answered.every(unlike)) return undefined;
   const url = new URL(baseUrl);
-  const prefixed = url.pathname.replace(/\/+$/, "") !== "/v1";
-  const guess = prefixed ? `${url.origin}/v1` : `a base path such as ${url.origin}/api/v1`;
+  const path = url.pathname.replace(/\/+$/, "");
+  // A path given without /v1 is probed as given (the SDKs' base_url); the likeliest slip is the missing /v1.
+  const guess =
+    path === "/v1"
+      ? `a base path such as ${url.origin}/api/v1`
+      : /\/v1$/.test(path)
+        ? `${url.origin}/v1`
+        : `${url.origin}${path}/v1`;
   const kinds = [
     answered.some((r) => r.httpStatus === 404) ? "404" : "",
     answered.some(isHtml) ? "an HTML page" : "",

@@ -1,8 +1,8 @@
 import { UsageError } from "../cli/errors.js";
-import { type AzureDeployment, azureDeployment } from "./azure.js";
+import { type AzureDeployment, azureDeployment, isAzureHost } from "./azure.js";
 
 export interface Target {
-  /** Normalised base URL ending in `/v1` (or an Azure deployment), with the query string the user gave. */
+  /** Normalised base URL (a bare origin gets `/v1`; an Azure deployment), with the query string the user gave. */
   baseUrl: string;
   /** What normalisation did, for the user. */
   note?: string;
@@ -11,7 +11,7 @@ export interface Target {
 }
 
 /**
- * Accepts a base URL with or without `/v1`; refuses anything that is not plain http(s). The query string is
+ * Accepts a base URL with or without `/v1` (a bare origin gets it, a path is kept as given); refuses anything that is not plain http(s). The query string is
  * kept (gateways and Azure need it on every call); the fragment is dropped.
  */
 export function normalizeTarget(input: string): Target {
@@ -39,8 +39,18 @@ export function normalizeTarget(input: string): Target {
     };
   }
   const path = url.pathname.replace(/\/+$/, "");
-  if (/\/v1$/.test(path)) return { baseUrl: `${url.origin}${path}${search}` };
-  return { baseUrl: `${url.origin}${path}/v1${search}`, note: "added /v1 to the base URL" };
+  // An Azure resource's root: Azure serves nothing at /v1; its OpenAI-style surface is /openai/v1 (deployment
+  // names are the model ids there, and no api-version is needed).
+  if (isAzureHost(url.hostname) && (path === "" || path === "/openai")) {
+    return {
+      baseUrl: `${url.origin}/openai/v1${search}`,
+      note: "Azure resource: using its v1 API (/openai/v1); pass the deployment name as --model",
+    };
+  }
+  // A path is the base URL as the OpenAI SDKs take it (`/api/v1`, Gemini's `/v1beta/openai`, Cloudflare AI
+  // Gateway's `/v1/ACCOUNT/GATEWAY/openai`): endpoints go right under it. Only a bare origin gets `/v1`.
+  if (path) return { baseUrl: `${url.origin}${path}${search}` };
+  return { baseUrl: `${url.origin}/v1${search}`, note: "added /v1 to the base URL" };
 }
 
 export const OPENAI_API_HOST = "api.openai.com";

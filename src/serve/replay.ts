@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { setImmediate as tick } from "node:timers/promises";
+import { catalogPath } from "../http/connection.js";
 import {
   bodyBytes,
   RECORDING_FORMAT,
@@ -62,21 +63,21 @@ export function loadRecording(path: string): Recording {
   return value as Recording;
 }
 
-/** The recorded target's path before `/v1`: stripped, so the replay serves at `/v1` whatever it was. */
-function prefixOf(recording: Recording): string {
+/** The recorded target's base path: requests under it map back to catalog paths, so the replay serves at `/v1`. */
+function basePathOf(recording: Recording): string {
   try {
-    return new URL(recording.target.url).pathname.replace(/\/v1\/?$/, "").replace(/\/$/, "");
+    return new URL(recording.target.url).pathname;
   } catch {
-    return "";
+    return "/v1";
   }
 }
 
 function index(recording: Recording): Map<string, Entry[]> {
-  const prefix = prefixOf(recording);
+  const basePath = basePathOf(recording);
   const byRoute = new Map<string, Entry[]>();
   recording.exchanges.forEach((exchange, order) => {
     const { request } = exchange;
-    const path = prefix && request.path.startsWith(prefix) ? request.path.slice(prefix.length) : request.path;
+    const path = catalogPath(basePath, request.path) ?? request.path;
     const body = bodyBytes(request.body);
     const entry: Entry = {
       method: request.method,

@@ -83,6 +83,15 @@ export const portkeyGuard: Guard = (req) =>
     ? undefined
     : { status: 400, body: PORTKEY_400 };
 
+/** Azure OpenAI's answer for a deployment the resource does not have (its real body). */
+export const AZURE_DEPLOYMENT_NOT_FOUND = {
+  error: {
+    code: "DeploymentNotFound",
+    message:
+      "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.",
+  },
+};
+
 /** Azure OpenAI's routes onto the reference server: api-key and api-version required, the deployment is the model. */
 export function azureGuard(deployment: string, key: string): Guard {
   return (req) => {
@@ -107,7 +116,7 @@ export function azureGuard(deployment: string, key: string): Guard {
     const prefix = `/openai/deployments/${deployment}/`;
     if (url.pathname.startsWith(prefix)) return `/v1/${url.pathname.slice(prefix.length)}`;
     if (url.pathname.startsWith("/openai/deployments/")) {
-      return { status: 404, body: { error: { code: "DeploymentNotFound", message: "no such deployment" } } };
+      return { status: 404, body: AZURE_DEPLOYMENT_NOT_FOUND };
     }
     if (url.pathname.startsWith("/openai/")) return `/v1/${url.pathname.slice("/openai/".length)}`;
     return { status: 404, body: { error: { code: "404", message: "Resource not found" } } };
@@ -198,8 +207,11 @@ export interface TestCa {
   cert: string;
 }
 
-/** A CA and a server certificate for 127.0.0.1 signed by it (openssl); null without openssl. */
-export function makeCa(): TestCa | null {
+/**
+ * A CA and a server certificate for 127.0.0.1 signed by it (openssl); null without openssl. `expired`: the server
+ * certificate's validity ended a day ago.
+ */
+export function makeCa(opts: { expired?: boolean } = {}): TestCa | null {
   const dir = mkdtempSync(join(tmpdir(), "aioc-ca-"));
   const f = (name: string) => join(dir, name);
   writeFileSync(
@@ -235,7 +247,7 @@ export function makeCa(): TestCa | null {
       "-CAkey",
       f("ca.key"),
       "-CAcreateserial",
-    ].concat(["-out", f("server.pem"), "-days", "2", "-extfile", f("ext.cnf")]),
+    ].concat(["-out", f("server.pem"), "-days", opts.expired ? "-1" : "2", "-extfile", f("ext.cnf")]),
   ];
   for (const args of steps) if (spawnSync("openssl", args).status !== 0) return null;
   return {
@@ -248,4 +260,18 @@ export function makeCa(): TestCa | null {
 function closeServer(server: Server): Promise<void> {
   server.closeAllConnections?.();
   return new Promise((r) => server.close(() => r()));
+}
+
+/**
+ * A provider whose OpenAI surface lives under a path that is not `/v1` (Gemini's `/v1beta/openai`, Cloudflare AI
+ * Gateway's `/v1/ACCOUNT/GATEWAY/openai`, Foundry's `/models`): `PREFIX/X` is the reference server's `/v1/X`,
+ * anything else a 404.
+ */
+export function prefixGuard(prefix: string): Guard {
+  return (req) => {
+    const url = new URL(req.url ?? "/", "http://front.invalid");
+    if (url.pathname.startsWith(`${prefix}/`))
+      return `/v1/${url.pathname.slice(prefix.length + 1)}${url.search}`;
+    return { status: 404, body: { error: { message: `Not Found: ${url.pathname}` } } };
+  };
 }
