@@ -2,10 +2,12 @@
  * The reach audit (session 2026-12-02b): deployments that still could not be reached, each over real loopback
  * HTTP through the built CLI, plus the pure helpers behind them.
  */
+
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { fixUrl } from "../src/cli/input-hints.js";
 import { apiPath, catalogPath } from "../src/http/connection.js";
+import { withNotices } from "../src/probe/notices.js";
 import { normalizeTarget } from "../src/probe/target.js";
 import type { Report } from "../src/report/types.js";
 import { type RunningServer, startServer } from "../src/serve/server.js";
@@ -184,4 +186,18 @@ describe("TLS: a certificate that is trusted but wrong says what is wrong and na
       await front.close();
     }
   });
+});
+
+test("an Azure deployment missing from /models (which lists base models) gets no 'not among the models' notice", () => {
+  const listed = ["gpt-4o-2024-08-06", "text-embedding-3-small"];
+  const azure = withNotices(
+    [],
+    { chat: "my-deployment" },
+    listed,
+    "https://r.openai.azure.com/openai",
+    "my-deployment",
+  );
+  assert.deepEqual(azure.notices, []);
+  const plain = withNotices([], { chat: "my-deployment" }, listed, "http://127.0.0.1:1/v1");
+  assert.equal(plain.notices[0]?.kind, "model-not-listed");
 });

@@ -149,13 +149,17 @@ export function withNotices(
   overrides: Partial<Record<ModelKind, string>>,
   listed: readonly string[],
   baseUrl: string,
+  azureDeployment?: string,
 ): { results: Result[]; notices: Notice[] } {
   const unlisted = unlistedModels(overrides, listed);
   const attributed = attributeUnlistedModels(results, unlisted);
-  const notices: Notice[] = unlisted.map(([kind, id]) => ({
-    kind: "model-not-listed",
-    message: unlistedModelNotice(kind, id, listed),
-  }));
+  // Azure's /models lists base models, never deployments: a deployment missing from it says nothing.
+  const notices: Notice[] = unlisted
+    .filter(([, id]) => id !== azureDeployment)
+    .map(([kind, id]) => ({
+      kind: "model-not-listed",
+      message: unlistedModelNotice(kind, id, listed),
+    }));
   const notApi = notAnApiNotice(attributed, baseUrl);
   if (notApi) notices.unshift({ kind: "not-an-api", message: notApi });
   const why = nothingChecked(attributed);

@@ -185,6 +185,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       opts.models ?? {},
       listed,
       opts.baseUrl,
+      opts.reportConnection?.azureDeployment,
     );
     // An inconclusive run already says why nothing could be judged.
     notices.push(...(notices.length > 0 ? hints.filter((n) => n.kind !== "nothing-checked") : hints));
