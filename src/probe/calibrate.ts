@@ -20,6 +20,10 @@ export const LIKE_NO_ROUTE = "answersLikeNoRoute";
 /** The detail of that absent verdict, after its status code (scope.ts recognises the absence by it). */
 export const LIKE_NO_ROUTE_DETAIL = "answers exactly like a path that cannot exist, so the route is absent";
 
+/** Did this row get that verdict (an answer equal to the calibration path's)? Read by scope and the notices. */
+export const answeredLikeNoRoute = (r: Result): boolean =>
+  r.detail.startsWith(`${r.httpStatus} — ${LIKE_NO_ROUTE_DETAIL}`);
+
 interface Fingerprint {
   status: number;
   body: string;

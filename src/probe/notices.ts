@@ -4,7 +4,7 @@
  */
 import { ENDPOINTS, type ModelKind } from "../catalog/endpoints.js";
 import type { Notice, Result } from "../report/types.js";
-import { LIKE_NO_ROUTE_DETAIL } from "./calibrate.js";
+import { answeredLikeNoRoute } from "./calibrate.js";
 import { modelFlag } from "./models.js";
 
 const MODEL_OF = new Map(ENDPOINTS.map((e) => [e.id, e.model]));
@@ -112,16 +112,13 @@ const isHtml = (r: Result) =>
       /^text\/html\b/i.test(e.response?.headers["content-type"] ?? "") && (e.response?.status ?? 0) < 500,
   );
 
-/** An answer equal to the calibration path's (a catch-all's `200 {}`, an SPA's index on every path). */
-const likeNoRoute = (r: Result) => r.detail.startsWith(`${r.httpStatus} — ${LIKE_NO_ROUTE_DETAIL}`);
-
 /**
  * When every answer was a 404, an HTML page, or what a path that cannot exist gets, the URL is most likely not the
  * API's base URL.
  */
 export function notAnApiNotice(results: readonly Result[], baseUrl: string): string | undefined {
   const answered = results.filter((r) => r.httpStatus !== null);
-  const unlike = (r: Result) => r.httpStatus === 404 || isHtml(r) || likeNoRoute(r);
+  const unlike = (r: Result) => r.httpStatus === 404 || isHtml(r) || answeredLikeNoRoute(r);
   if (answered.length === 0 || !answered.every(unlike)) return undefined;
   const url = new URL(baseUrl);
   const path = url.pathname.replace(/\/+$/, "");
@@ -135,7 +132,7 @@ export function notAnApiNotice(results: readonly Result[], baseUrl: string): str
   const kinds = [
     answered.some((r) => r.httpStatus === 404) ? "404" : "",
     answered.some(isHtml) ? "an HTML page" : "",
-    answered.some((r) => likeNoRoute(r) && r.httpStatus !== 404 && !isHtml(r))
+    answered.some((r) => answeredLikeNoRoute(r) && r.httpStatus !== 404 && !isHtml(r))
       ? "exactly like a path that cannot exist"
       : "",
   ].filter(Boolean);

@@ -9,7 +9,7 @@ import { ENDPOINTS } from "../catalog/endpoints.js";
 import { UsageError } from "../cli/errors.js";
 import { documentPrefix, prefixed } from "../declared/resolve.js";
 import type { Result } from "../report/types.js";
-import { LIKE_NO_ROUTE_DETAIL } from "./calibrate.js";
+import { answeredLikeNoRoute } from "./calibrate.js";
 
 export const CAPABILITIES = [
   "models",
@@ -112,12 +112,10 @@ export function isAbsence(r: Result): boolean {
     (r.httpStatus === 404 ||
       r.httpStatus === 501 ||
       (r.httpStatus === 405 && r.method === "GET") ||
-      likeNoRoute(r)) &&
+      answeredLikeNoRoute(r)) &&
     (r.status === "FAIL" || r.status === "WARN")
   );
 }
-
-const likeNoRoute = (r: Result) => r.detail.startsWith(`${r.httpStatus} — ${LIKE_NO_ROUTE_DETAIL}`);
 
 /** Words servers use in capability/type/mode fields, mapped to the capabilities they imply. */
 const CAPABILITY_WORDS: [RegExp, Capability[]][] = [
@@ -250,7 +248,7 @@ function regradeAbsences(results: readonly Result[], scope: ScopeRule): Result[]
         const what =
           r.httpStatus === 501
             ? "not implemented"
-            : likeNoRoute(r)
+            : answeredLikeNoRoute(r)
               ? "answers like a path that cannot exist (absent)"
               : "endpoint absent";
         return {
