@@ -1,10 +1,8 @@
 /**
  * A server-chosen id (a model, a response, a video job) as one URL path segment or query value. The id is
- * untrusted: a lone surrogate (which JSON's `\ud800` escape can carry) makes `encodeURIComponent` throw, so it
- * becomes U+FFFD first; `/`, `?`, `#` and `..` stay inside the one segment.
+ * untrusted: a lone surrogate (which JSON's `\ud800` escape can carry) makes `encodeURIComponent` throw, so
+ * `toWellFormed` makes it U+FFFD first; `/`, `?`, `#` and `..` stay inside the one segment.
  */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
 export function pathSegment(id: string): string {
-  return encodeURIComponent(id.replace(LONE_SURROGATE, "\ufffd"));
+  return encodeURIComponent(id.toWellFormed());
 }
