@@ -1,4 +1,5 @@
 // The shared copy of OpenAI's OpenAPI file, for tests that cross-check aioc's pinned data against it.
+import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,4 +33,22 @@ export function specProperties(doc: Json, name: string): Set<string> {
   };
   walk(schemas[name], 0);
   return out;
+}
+
+/** Every spec property has a row (or is explained), and every row names a property the spec has. */
+export function assertCoversSpec(
+  spec: ReadonlySet<string>,
+  covered: ReadonlySet<string>,
+  schema: string,
+): void {
+  assert.deepEqual(
+    [...spec].filter((p) => !covered.has(p)),
+    [],
+    `${schema} properties without a row`,
+  );
+  assert.deepEqual(
+    [...covered].filter((p) => !spec.has(p)),
+    [],
+    `rows naming properties ${schema} does not have`,
+  );
 }
