@@ -48,8 +48,11 @@ export function withQuery(url: string, query: string): string {
  * base is (`/v1`, `/api/v1`, Gemini's `/v1beta/openai`, Cloudflare's `/v1/ACCOUNT/GATEWAY/openai`); a path outside
  * `/v1` (`/openapi.json`) goes under the base with any trailing `/v1` removed. A bare origin's base is `/v1`.
  */
+/** The base path catalog `/v1` paths go under (a bare origin's is `/v1`). */
+const apiBase = (basePath: string) => basePath.replace(/\/+$/, "") || "/v1";
+
 export function apiPath(basePath: string, path: string): string {
-  const api = basePath.replace(/\/+$/, "") || "/v1";
+  const api = apiBase(basePath);
   const m = /^\/v1(?=$|[/?])(.*)$/.exec(path);
   if (m) return `${api}${m[1]}`;
   return `${api.replace(/\/v1$/, "")}${path}`;
@@ -57,7 +60,7 @@ export function apiPath(basePath: string, path: string): string {
 
 /** The inverse of apiPath for a path aioc sent under `basePath`: the catalog path (`/v1/...`), else undefined. */
 export function catalogPath(basePath: string, sent: string): string | undefined {
-  const api = basePath.replace(/\/+$/, "") || "/v1";
+  const api = apiBase(basePath);
   if (sent === api || sent.startsWith(`${api}/`) || sent.startsWith(`${api}?`))
     return `/v1${sent.slice(api.length)}`;
   const root = api.replace(/\/v1$/, "");

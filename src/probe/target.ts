@@ -11,8 +11,9 @@ export interface Target {
 }
 
 /**
- * Accepts a base URL with or without `/v1` (a bare origin gets it, a path is kept as given); refuses anything that is not plain http(s). The query string is
- * kept (gateways and Azure need it on every call); the fragment is dropped.
+ * Accepts a base URL with or without `/v1` (a bare origin gets it, a path is kept as given); refuses anything
+ * that is not plain http(s). The query string is kept (gateways and Azure need it on every call); the fragment
+ * is dropped.
  */
 export function normalizeTarget(input: string): Target {
   let url: URL;
