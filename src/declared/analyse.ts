@@ -3,7 +3,9 @@
  * which request properties) and against this run's rows (declared but absent, present but undeclared). Pure: the
  * document and the results in, the report section and the row's verdict out.
  */
+
 import { ENDPOINTS, GROUPS, type Group } from "../catalog/endpoints.js";
+import { isJsonObject } from "../http/json.js";
 import { templateKey } from "../probe/scope.js";
 import type { DeclaredParams, DeclaredSection, Result } from "../report/types.js";
 import { OPENAI_PATHS, OPENAI_REQUEST_PARAMS } from "./openai-surface.js";
@@ -12,7 +14,6 @@ import { deref, documentPrefix, prefixed, propertyNames, requestSchema, type Wal
 export const DECLARED_ROW = "openapi:declared";
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Paths read from one document; a real server declares tens to a few hundred. */
 const MAX_PATHS = 5000;
@@ -31,7 +32,7 @@ export interface DocumentView {
 
 export function readDocument(doc: Json, at: string, bytes: number): DocumentView {
   const walk: Walk = { nodes: 0 };
-  const paths = isObject(doc.paths) ? doc.paths : {};
+  const paths = isJsonObject(doc.paths) ? doc.paths : {};
   const prefix = documentPrefix(doc);
   const entries = Object.entries(paths).slice(0, MAX_PATHS);
   if (Object.keys(paths).length > MAX_PATHS)
@@ -48,7 +49,7 @@ export function readDocument(doc: Json, at: string, bytes: number): DocumentView
   const params: DeclaredParams[] = [];
   for (const [path, openai] of Object.entries(OPENAI_REQUEST_PARAMS)) {
     const item = deref(doc, items.get(templateKey(path)), walk);
-    if (!isObject(item) || item.post === undefined) continue;
+    if (!isJsonObject(item) || item.post === undefined) continue;
     const declared = propertyNames(doc, requestSchema(doc, item.post, walk), walk);
     params.push({
       path,
@@ -61,7 +62,7 @@ export function readDocument(doc: Json, at: string, bytes: number): DocumentView
         .slice(0, MAX_LISTED),
     });
   }
-  const info = isObject(doc.info) ? doc.info : {};
+  const info = isJsonObject(doc.info) ? doc.info : {};
   const text = (v: unknown) => (typeof v === "string" ? v.slice(0, 120) : undefined);
   const section: DocumentView["section"] = {
     source: {

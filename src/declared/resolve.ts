@@ -7,22 +7,21 @@
  * property names of one request body per endpoint: a ref lookup by JSON pointer, an `allOf`/`anyOf`/`oneOf` merge,
  * and three bounds (ref hops, nesting depth, nodes visited). That is this file.
  */
+import { isJsonObject } from "../http/json.js";
 
 type Json = Record<string, unknown>;
 
 export const RESOLVE_BUDGET = { nodes: 20_000, depth: 32, refHops: 64 } as const;
-
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * The `/v1` a document's `servers[0].url` adds in front of its paths (`{"url": "/v1"}`, paths `/chat/completions`),
  * or a Swagger 2 document's `basePath`; "" when none (or not a plain path).
  */
 export function documentPrefix(doc: unknown): string {
-  if (!isObject(doc)) return "";
+  if (!isJsonObject(doc)) return "";
   const first = Array.isArray(doc.servers) ? doc.servers[0] : undefined;
   const url =
-    isObject(first) && typeof first.url === "string"
+    isJsonObject(first) && typeof first.url === "string"
       ? first.url
       : typeof doc.swagger === "string" && typeof doc.basePath === "string"
         ? doc.basePath
@@ -41,7 +40,7 @@ export function lookupRef(doc: unknown, ref: string): unknown {
   let node: unknown = doc;
   for (const raw of ref.slice(2).split("/").slice(0, 16)) {
     const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isObject(node) || !Object.hasOwn(node, key)) return undefined;
+    if (!isJsonObject(node) || !Object.hasOwn(node, key)) return undefined;
     node = node[key];
   }
   return node;
@@ -57,7 +56,7 @@ export interface Walk {
 export function deref(doc: unknown, node: unknown, walk: Walk): unknown {
   const seen = new Set<string>();
   let current = node;
-  while (isObject(current) && typeof current.$ref === "string") {
+  while (isJsonObject(current) && typeof current.$ref === "string") {
     const ref = current.$ref;
     if (seen.has(ref) || seen.size >= RESOLVE_BUDGET.refHops) {
       walk.stopped ??= `cyclic or overlong $ref chain at ${ref.slice(0, 80)}`;
@@ -88,9 +87,9 @@ export function propertyNames(doc: unknown, schema: unknown, walk: Walk = { node
       return;
     }
     const resolved = deref(doc, node, walk);
-    if (!isObject(resolved) || entered.has(resolved)) return;
+    if (!isJsonObject(resolved) || entered.has(resolved)) return;
     entered.add(resolved);
-    if (isObject(resolved.properties))
+    if (isJsonObject(resolved.properties))
       for (const key of Object.keys(resolved.properties).slice(0, 1000)) names.add(key);
     for (const key of ["allOf", "anyOf", "oneOf"]) {
       const branches = resolved[key];
@@ -110,7 +109,7 @@ function swagger2Body(doc: unknown, op: Json, walk: Walk): unknown {
   const form: Json = {};
   for (const p of params) {
     const param = deref(doc, p, walk);
-    if (!isObject(param)) continue;
+    if (!isJsonObject(param)) continue;
     if (param.in === "body") return param.schema;
     if (param.in === "formData" && typeof param.name === "string") form[param.name] = {};
   }
@@ -120,17 +119,17 @@ function swagger2Body(doc: unknown, op: Json, walk: Walk): unknown {
 /** The request body schema of one operation (JSON first, then multipart, then form; Swagger 2's body parameter). */
 export function requestSchema(doc: unknown, operation: unknown, walk: Walk): unknown {
   const op = deref(doc, operation, walk);
-  if (!isObject(op)) return undefined;
-  if (op.requestBody === undefined && isObject(doc) && typeof doc.swagger === "string")
+  if (!isJsonObject(op)) return undefined;
+  if (op.requestBody === undefined && isJsonObject(doc) && typeof doc.swagger === "string")
     return swagger2Body(doc, op, walk);
   const body = deref(doc, op.requestBody, walk);
-  if (!isObject(body) || !isObject(body.content)) return undefined;
+  if (!isJsonObject(body) || !isJsonObject(body.content)) return undefined;
   const content = body.content;
   const media =
     content["application/json"] ??
     content["multipart/form-data"] ??
     content["application/x-www-form-urlencoded"];
-  return isObject(media) ? media.schema : undefined;
+  return isJsonObject(media) ? media.schema : undefined;
 }
 
 /** Query parameter names of one operation (path-level and operation-level `parameters`). */
@@ -143,10 +142,11 @@ export function queryParameterNames(
   const names = new Set<string>();
   for (const holder of [pathItem, operation]) {
     const h = deref(doc, holder, walk);
-    const list = isObject(h) && Array.isArray(h.parameters) ? h.parameters.slice(0, 200) : [];
+    const list = isJsonObject(h) && Array.isArray(h.parameters) ? h.parameters.slice(0, 200) : [];
     for (const p of list) {
       const param = deref(doc, p, walk);
-      if (isObject(param) && param.in === "query" && typeof param.name === "string") names.add(param.name);
+      if (isJsonObject(param) && param.in === "query" && typeof param.name === "string")
+        names.add(param.name);
     }
   }
   return names;

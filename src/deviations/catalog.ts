@@ -7,7 +7,7 @@
  * empty rather than guessed.
  */
 import { STOP_WHEN_CUT } from "../checks/token-limit.js";
-import { observedJson } from "../http/json.js";
+import { isJsonObject, observedJson } from "../http/json.js";
 import type { Observation } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 import { ENFORCEMENT_DEVIATIONS } from "./enforcement.js";
@@ -46,8 +46,6 @@ const ALL = ["/v1/*"];
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
-
 function mediaType(contentType: string): string {
   return contentType.split(";")[0]!.trim().toLowerCase();
 }
@@ -59,11 +57,11 @@ function field(pointer: string): string {
 
 /** Parsed SSE data frames that are JSON objects. */
 function chunks(obs: Observation): Json[] {
-  return (obs.frames ?? []).filter(isObject);
+  return (obs.frames ?? []).filter(isJsonObject);
 }
 
 function choicesOf(chunk: Json): Json[] {
-  return Array.isArray(chunk.choices) ? chunk.choices.filter(isObject) : [];
+  return Array.isArray(chunk.choices) ? chunk.choices.filter(isJsonObject) : [];
 }
 
 const isStreamObservation = (obs: Observation) => obs.events !== undefined;
@@ -95,7 +93,9 @@ const PROMPT_FILTER_FIELDS = new Set(["id", "object", "created", "model"]);
 function errorOnlyBody(obs: Observation): boolean {
   if (obs.status === null || obs.status < 200 || obs.status >= 300) return false;
   const json = observedJson(obs);
-  return isObject(json) && Object.keys(json).length === 1 && json.error !== null && json.error !== undefined;
+  return (
+    isJsonObject(json) && Object.keys(json).length === 1 && json.error !== null && json.error !== undefined
+  );
 }
 
 /** A shape finding on a real response body (not an error body served with 2xx). */
@@ -104,8 +104,8 @@ const shapeFinding = (match: (p: Problem) => boolean) => (obs: Observation, prob
 const isContentType = (p: Problem) => p.pointer === "header:content-type";
 
 function isErrorEnvelope(value: unknown): boolean {
-  const err = isObject(value) ? value.error : undefined;
-  return isObject(err) && typeof err.message === "string";
+  const err = isJsonObject(value) ? value.error : undefined;
+  return isJsonObject(err) && typeof err.message === "string";
 }
 
 /** A request body the check sent on purpose as malformed JSON. */
@@ -145,7 +145,7 @@ const envelopeFinding = (p: Problem) =>
 
 /** The one chunk of a stream that carries a `usage` object, if exactly one does. */
 function onlyUsageChunk(obs: Observation): Json | undefined {
-  const withUsage = chunks(obs).filter((c) => isObject(c.usage));
+  const withUsage = chunks(obs).filter((c) => isJsonObject(c.usage));
   return withUsage.length === 1 ? withUsage[0]! : undefined;
 }
 
@@ -155,24 +155,24 @@ const carriesFinish = (chunk: Json) =>
 
 /** The Response object a Responses row saw: the JSON body, or the terminal event's `response` in a stream. */
 function finalResponse(obs: Observation): Json | undefined {
-  if (isObject(obs.json) && obs.json.object === "response") return obs.json;
+  if (isJsonObject(obs.json) && obs.json.object === "response") return obs.json;
   const terminal = chunks(obs).findLast(
     (e) => e.type === "response.completed" || e.type === "response.incomplete",
   );
-  return terminal && isObject(terminal.response) ? terminal.response : undefined;
+  return terminal && isJsonObject(terminal.response) ? terminal.response : undefined;
 }
 
 /** The request's `max_output_tokens`, when the check sent one. */
 const sentMaxOutputTokens = (obs: Observation): number | undefined => {
-  const max = isObject(obs.sent) ? obs.sent.max_output_tokens : undefined;
+  const max = isJsonObject(obs.sent) ? obs.sent.max_output_tokens : undefined;
   return typeof max === "number" ? max : undefined;
 };
 
 /** The `error.code` of an error envelope is a number (llama-server and vLLM send the HTTP status there). */
 function integerErrorCode(obs: Observation): boolean {
   const json = observedJson(obs);
-  const err = isObject(json) ? json.error : undefined;
-  return isObject(err) && typeof err.message === "string" && typeof err.code === "number";
+  const err = isJsonObject(json) ? json.error : undefined;
+  return isJsonObject(err) && typeof err.message === "string" && typeof err.code === "number";
 }
 const errorCodeNumber = (p: Problem) => p.pointer === "/error/code" && p.got.startsWith("number");
 
@@ -195,18 +195,18 @@ const eventIndexMissing = (p: Problem) =>
 /** Tool calls whose id is `""`: in a JSON body directly, in a stream once every delta for the call is seen. */
 function hasEmptyToolCallId(obs: Observation): boolean {
   const json = observedJson(obs);
-  if (isObject(json)) {
+  if (isJsonObject(json)) {
     for (const choice of choicesOf(json)) {
-      const calls = isObject(choice.message) ? choice.message.tool_calls : undefined;
-      if (Array.isArray(calls) && calls.some((c) => isObject(c) && c.id === "")) return true;
+      const calls = isJsonObject(choice.message) ? choice.message.tool_calls : undefined;
+      if (Array.isArray(calls) && calls.some((c) => isJsonObject(c) && c.id === "")) return true;
     }
   }
   const ids = new Map<string, string>();
   for (const chunk of chunks(obs)) {
     for (const choice of choicesOf(chunk)) {
-      const calls = isObject(choice.delta) ? choice.delta.tool_calls : undefined;
+      const calls = isJsonObject(choice.delta) ? choice.delta.tool_calls : undefined;
       if (!Array.isArray(calls)) continue;
-      for (const call of calls.filter(isObject)) {
+      for (const call of calls.filter(isJsonObject)) {
         const key = `${String(choice.index)}/${String(call.index)}`;
         const seen = ids.get(key) ?? "";
         ids.set(key, seen || (typeof call.id === "string" ? call.id : ""));
@@ -350,7 +350,7 @@ export const DEVIATIONS: readonly Deviation[] = [
       { name: "SGLang", versions: "only with stream_options.continuous_usage_stats (PR #12241)" },
     ],
     docs: "docs/deviations.md#stream-usage-every-chunk",
-    detect: (obs) => chunks(obs).filter((c) => isObject(c.usage)).length > 1,
+    detect: (obs) => chunks(obs).filter((c) => isJsonObject(c.usage)).length > 1,
     why: "The text is intact and openai-node's stream helper keeps the last usage it sees, but the usage is no longer a reliable end marker (atoma-proxy PR #534) and the official Go SDK's ChatCompletionAccumulator adds up usage across chunks, so running totals are over-counted.",
     detection:
       "More than one stream chunk carries a non-null `usage` object (OpenAI sends usage: null on all but the final choices: [] chunk).",
@@ -518,12 +518,12 @@ export const DEVIATIONS: readonly Deviation[] = [
     docs: "docs/deviations.md#stream-missing-role",
     detect: (obs) => {
       // Chat chunks only: legacy completions stream `text`, not `delta`.
-      const withChoices = chunks(obs).filter((c) => choicesOf(c).some((ch) => isObject(ch.delta)));
+      const withChoices = chunks(obs).filter((c) => choicesOf(c).some((ch) => isJsonObject(ch.delta)));
       return (
         withChoices.length > 0 &&
         !withChoices.some((c) =>
           choicesOf(c).some(
-            (ch) => isObject(ch.delta) && typeof ch.delta.role === "string" && ch.delta.role !== "",
+            (ch) => isJsonObject(ch.delta) && typeof ch.delta.role === "string" && ch.delta.role !== "",
           ),
         )
       );
@@ -745,7 +745,7 @@ export const DEVIATIONS: readonly Deviation[] = [
     docs: "docs/deviations.md#responses-created-no-output",
     detect: (obs) => {
       const created = chunks(obs).find((e) => e.type === "response.created");
-      return !!created && isObject(created.response) && !Array.isArray(created.response.output);
+      return !!created && isJsonObject(created.response) && !Array.isArray(created.response.output);
     },
     explains: responseCreatedOutput,
     why: 'openai-node\'s `responses.stream()` helper builds its snapshot from response.created and throws "rsp.output is not iterable" before the first delta (lib/responses/ResponseAccumulator.ts cloneResponse; measured with openai 6.49.0, the client:openai-node/responses.stream row fails). Clients that iterate raw events with `responses.create({stream: true})` and read only the deltas cope.',
@@ -803,7 +803,7 @@ export const DEVIATIONS: readonly Deviation[] = [
     detect: (obs) => {
       const max = sentMaxOutputTokens(obs);
       const response = finalResponse(obs);
-      const used = isObject(response?.usage) ? response.usage.output_tokens : undefined;
+      const used = isJsonObject(response?.usage) ? response.usage.output_tokens : undefined;
       return max !== undefined && response?.status === "completed" && typeof used === "number" && used >= max;
     },
     // The [incomplete] row's own finding (src/checks/responses-tools.ts).
@@ -904,7 +904,7 @@ export const DEVIATIONS: readonly Deviation[] = [
       ) {
         return true;
       }
-      const language = isObject(obs.json) ? obs.json.language : undefined;
+      const language = isJsonObject(obs.json) ? obs.json.language : undefined;
       return typeof language === "string" && !/^(en|eng|english)$/i.test(language.trim());
     },
     why: "A client that needs English text gets none (404) or gets the source language, but nothing crashes; translations is an optional (ext) row.",

@@ -4,13 +4,12 @@
  * measurement of the real server in the field lab) confirms.
  */
 import { limitNotHonoured } from "../checks/token-limit.js";
-import { observedJson } from "../http/json.js";
+import { isJsonObject, observedJson } from "../http/json.js";
 import type { Observation } from "../probe/types.js";
 import type { Problem } from "../report/types.js";
 import type { Deviation } from "./types.js";
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
 
 const REASONING_FIELDS = ["reasoning_content", "reasoning"] as const;
 
@@ -18,15 +17,15 @@ const REASONING_FIELDS = ["reasoning_content", "reasoning"] as const;
 function reasoningField(obs: Observation): string | undefined {
   const carriers: unknown[] = [];
   const json = observedJson(obs);
-  if (isObject(json) && Array.isArray(json.choices)) {
-    for (const c of json.choices) if (isObject(c)) carriers.push(c.message);
+  if (isJsonObject(json) && Array.isArray(json.choices)) {
+    for (const c of json.choices) if (isJsonObject(c)) carriers.push(c.message);
   }
   for (const frame of obs.frames ?? []) {
-    if (!isObject(frame) || !Array.isArray(frame.choices)) continue;
-    for (const c of frame.choices) if (isObject(c)) carriers.push(c.delta);
+    if (!isJsonObject(frame) || !Array.isArray(frame.choices)) continue;
+    for (const c of frame.choices) if (isJsonObject(c)) carriers.push(c.delta);
   }
   for (const m of carriers) {
-    if (!isObject(m)) continue;
+    if (!isJsonObject(m)) continue;
     const found = REASONING_FIELDS.find((f) => typeof m[f] === "string" && m[f] !== "");
     if (found) return found;
   }
@@ -37,7 +36,7 @@ const ok = (obs: Observation) => obs.status !== null && obs.status >= 200 && obs
 
 const ROLES = new Set(["system", "developer", "user", "assistant", "tool", "function"]);
 
-const sentObject = (obs: Observation): Json | undefined => (isObject(obs.sent) ? obs.sent : undefined);
+const sentObject = (obs: Observation): Json | undefined => (isJsonObject(obs.sent) ? obs.sent : undefined);
 
 /** A temperature OpenAI refuses with 400 (outside [0, 2]), on chat or Responses. */
 function sentBadTemperature(obs: Observation): boolean {
@@ -49,7 +48,7 @@ function sentBadTemperature(obs: Observation): boolean {
 function sentUnknownRole(obs: Observation): boolean {
   const messages = sentObject(obs)?.messages;
   return (Array.isArray(messages) ? messages : []).some(
-    (m) => isObject(m) && typeof m.role === "string" && !ROLES.has(m.role),
+    (m) => isJsonObject(m) && typeof m.role === "string" && !ROLES.has(m.role),
   );
 }
 
@@ -61,17 +60,18 @@ function sentN(obs: Observation): number | undefined {
 
 function choiceCount(obs: Observation): number | undefined {
   const json = observedJson(obs);
-  return isObject(json) && Array.isArray(json.choices) ? json.choices.length : undefined;
+  return isJsonObject(json) && Array.isArray(json.choices) ? json.choices.length : undefined;
 }
 
 /** Tool calls in a chat answer or function_call items in a Response. */
 function calls(obs: Observation): number {
   const json = observedJson(obs);
-  if (!isObject(json)) return 0;
+  if (!isJsonObject(json)) return 0;
   if (Array.isArray(json.output))
-    return json.output.filter((i) => isObject(i) && i.type === "function_call").length;
+    return json.output.filter((i) => isJsonObject(i) && i.type === "function_call").length;
   const choice = Array.isArray(json.choices) ? json.choices[0] : undefined;
-  const toolCalls = isObject(choice) && isObject(choice.message) ? choice.message.tool_calls : undefined;
+  const toolCalls =
+    isJsonObject(choice) && isJsonObject(choice.message) ? choice.message.tool_calls : undefined;
   return Array.isArray(toolCalls) ? toolCalls.length : 0;
 }
 
@@ -89,8 +89,8 @@ function sentAudio(obs: Observation): boolean {
 
 function answeredAudio(obs: Observation): boolean {
   const json = observedJson(obs);
-  const choice = isObject(json) && Array.isArray(json.choices) ? json.choices[0] : undefined;
-  return isObject(choice) && isObject(choice.message) && isObject(choice.message.audio);
+  const choice = isJsonObject(json) && Array.isArray(json.choices) ? json.choices[0] : undefined;
+  return isJsonObject(choice) && isJsonObject(choice.message) && isJsonObject(choice.message.audio);
 }
 
 const PARAM = (name: string) => `/v1/chat/completions[param:${name}]`;

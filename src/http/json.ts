@@ -6,6 +6,10 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
+/** A JSON object (not an array, not null): the shape of an envelope, a body, a section. */
+export const isJsonObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
 export type ParsedJson = { ok: true; value: unknown } | { ok: false; reason: string };
 
 /**

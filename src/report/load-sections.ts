@@ -4,6 +4,7 @@
  * is dropped (or an entry of it), a field of the wrong type gets its empty value, and an enum-typed field holds
  * one of its values, so no renderer meets a number that is a string or a verdict that is markup.
  */
+import { isJsonObject } from "../http/json.js";
 import type {
   ClientReadiness,
   DeclaredSection,
@@ -17,12 +18,11 @@ import { STATUSES } from "./types.js";
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const optStr = (v: unknown) => (typeof v === "string" ? v : undefined);
 const count = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
 const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
-const objects = (v: unknown) => (Array.isArray(v) ? v.filter(isObject) : []);
+const objects = (v: unknown) => (Array.isArray(v) ? v.filter(isJsonObject) : []);
 const oneOf = <T extends string>(values: readonly T[], v: unknown): T | undefined =>
   values.find((x) => x === v);
 /** `{ key: value }` only when value is defined (the contract has no `undefined` fields). */
@@ -74,8 +74,8 @@ function clients(v: unknown): ClientReadiness[] | undefined {
 }
 
 function declared(v: unknown): DeclaredSection | undefined {
-  if (!isObject(v)) return undefined;
-  const o = (x: unknown): Json => (isObject(x) ? x : {});
+  if (!isJsonObject(v)) return undefined;
+  const o = (x: unknown): Json => (isJsonObject(x) ? x : {});
   const source = o(v.source);
   const openaiPaths = o(v.openaiPaths);
   const catalogPaths = o(v.catalogPaths);
@@ -110,7 +110,7 @@ function declared(v: unknown): DeclaredSection | undefined {
 }
 
 function connection(v: unknown): ReportConnection | undefined {
-  if (!isObject(v)) return undefined;
+  if (!isJsonObject(v)) return undefined;
   return {
     auth: oneOf(["bearer", "api-key", "none"] as const, v.auth) ?? "bearer",
     headers: strings(v.headers),
@@ -124,7 +124,7 @@ function connection(v: unknown): ReportConnection | undefined {
 }
 
 function scope(v: unknown): Report["scope"] {
-  if (!isObject(v)) return undefined;
+  if (!isJsonObject(v)) return undefined;
   const capabilities = Array.isArray(v.capabilities) ? strings(v.capabilities) : undefined;
   return {
     rule: oneOf(["expect", "server", "kind"] as const, v.rule) ?? "kind",

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import { UsageError } from "../cli/errors.js";
-import { formatBytes, jsonTooComplex } from "../http/json.js";
+import { formatBytes, isJsonObject, jsonTooComplex } from "../http/json.js";
 import { optionalSections, paramGradeOf } from "./load-sections.js";
 import { definition, REPORT_SCHEMA } from "./schema.js";
 import {
@@ -27,7 +27,6 @@ const NOTICE_KINDS: readonly NoticeKind[] = [
   "model-not-listed",
 ];
 
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown, fallback = "") =>
   typeof v === "string" ? v : v === undefined || v === null ? fallback : String(v);
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -35,7 +34,7 @@ const list = (v: unknown) => (Array.isArray(v) ? v : []);
 const oneLine = (s: string) => s.split("\n")[0]!.trim();
 
 function stringRecord(v: unknown): Record<string, string> {
-  return isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, str(x)])) : {};
+  return isJsonObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, str(x)])) : {};
 }
 
 /**
@@ -43,7 +42,7 @@ function stringRecord(v: unknown): Record<string, string> {
  * Strings stay untrusted: renderers still escape every one.
  */
 function normalizeResult(r: Json): Result {
-  const metrics = isObject(r.metrics)
+  const metrics = isJsonObject(r.metrics)
     ? Object.fromEntries(Object.entries(r.metrics).filter(([, v]) => num(v) !== null))
     : undefined;
   const result: Result = {
@@ -61,7 +60,7 @@ function normalizeResult(r: Json): Result {
     latencyMs: num(r.latencyMs),
     requests: num(r.requests) ?? 0,
     problems: list(r.problems)
-      .filter(isObject)
+      .filter(isJsonObject)
       .map((p) => ({
         ...p,
         pointer: str(p.pointer),
@@ -71,7 +70,7 @@ function normalizeResult(r: Json): Result {
         ...(p.source === undefined ? {} : { source: str(p.source) }),
       })),
     deviations: list(r.deviations)
-      .filter(isObject)
+      .filter(isJsonObject)
       .map((d) => ({
         id: str(d.id),
         summary: str(d.summary),
@@ -85,10 +84,10 @@ function normalizeResult(r: Json): Result {
   else delete result.paramGrade;
   if (r.exchanges !== undefined) {
     result.exchanges = list(r.exchanges)
-      .filter((x): x is Json => isObject(x) && isObject(x.request))
+      .filter((x): x is Json => isJsonObject(x) && isJsonObject(x.request))
       .map((x) => {
         const req = x.request as Json;
-        const res = isObject(x.response) ? x.response : undefined;
+        const res = isJsonObject(x.response) ? x.response : undefined;
         return {
           request: {
             method: str(req.method),
@@ -113,7 +112,7 @@ function normalizeResult(r: Json): Result {
 }
 
 function validSummary(v: unknown): v is Summary {
-  return isObject(v) && STATUSES.every((s) => Number.isInteger(v[s]) && (v[s] as number) >= 0);
+  return isJsonObject(v) && STATUSES.every((s) => Number.isInteger(v[s]) && (v[s] as number) >= 0);
 }
 
 /**
@@ -144,7 +143,7 @@ function whyNotReport(data: unknown): string | undefined {
   const errors = loadable.errors ?? [];
   const at = (path: string, missing?: string) =>
     errors.some((e) => e.instancePath === path && (!missing || e.params.missingProperty === missing));
-  if (at("") && !isObject(data)) return "not a JSON object";
+  if (at("") && !isJsonObject(data)) return "not a JSON object";
   if (at("/tool") || at("", "tool")) return 'no "tool": "aioc" field';
   if (at("/results") || at("", "results")) return 'no "results" array';
   const bad = /^\/results\/(\d+)/.exec(errors[0]?.instancePath ?? "")?.[1] ?? "?";
@@ -187,8 +186,8 @@ export function loadReport(path: string): Report {
   const why = whyNotReport(data);
   if (why) throw new UsageError(`${path} is not an aioc report: ${why}`);
   const raw = data as Json;
-  const target = isObject(raw.target) ? raw.target : {};
-  const options = isObject(raw.options) ? raw.options : {};
+  const target = isJsonObject(raw.target) ? raw.target : {};
+  const options = isJsonObject(raw.options) ? raw.options : {};
   const results = (raw.results as Json[]).map(normalizeResult);
   const { clients: _c, declared: _d, connection: _n, scope: _s, ...rest } = raw;
   return {
@@ -206,13 +205,13 @@ export function loadReport(path: string): Report {
       authenticated: options.authenticated === true,
     },
     models: Object.fromEntries(
-      Object.entries(isObject(raw.models) ? raw.models : {}).filter(([, id]) => typeof id === "string"),
+      Object.entries(isJsonObject(raw.models) ? raw.models : {}).filter(([, id]) => typeof id === "string"),
     ) as Record<string, string>,
     summary: validSummary(raw.summary) ? raw.summary : summarize(results),
     requests: num(raw.requests) ?? results.reduce((n, r) => n + r.requests, 0),
     ...(Array.isArray(raw.notices)
       ? {
-          notices: (raw.notices as unknown[]).filter(isObject).map((n) => ({
+          notices: (raw.notices as unknown[]).filter(isJsonObject).map((n) => ({
             kind: NOTICE_KINDS.includes(n.kind as NoticeKind) ? (n.kind as NoticeKind) : "uniform-rejection",
             message: str(n.message),
           })),
